@@ -1,0 +1,3 @@
+fn main() {
+    println!("stepforge {}", stepforge::VERSION);
+}
