@@ -26,9 +26,16 @@ build_python() {
   "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$ROOT"/target-wheels/stepforge-*.whl
 }
 
+# `npm install` rather than `npm ci`: npm 11 rejects in `npm ci` the lock file it
+# wrote itself, over @napi-rs/cli's optional per-platform packages. The committed
+# lock still pins every version that gets installed.
+npm_install() {
+  (cd "$1" && npm install --no-audit --no-fund --loglevel=error)
+}
+
 # Installs the Node build tools and builds the addon in place.
 build_node() {
   log "building the Node addon"
-  (cd "$ROOT/bindings-node" && { [ -d node_modules/@napi-rs/cli ] || npm ci --no-audit --no-fund; } \
-    && npx napi build --platform --release)
+  npm_install "$ROOT/bindings-node"
+  (cd "$ROOT/bindings-node" && npx napi build --platform --release)
 }
