@@ -9,8 +9,8 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** Parses JSON text and writes it back pretty-printed. */
-export declare function formatJson(text: string): string
+/** Validates ASL JSON text; returns `CODE POINTER: message` lines. */
+export declare function validateText(text: string): Array<string>
 
 /** The version of the stepforge core this addon was built from. */
 export declare function version(): string

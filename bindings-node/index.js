@@ -835,5 +835,5 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.formatJson = nativeBinding.formatJson
+module.exports.validateText = nativeBinding.validateText
 module.exports.version = nativeBinding.version

@@ -2,6 +2,9 @@
 # Runs every test: the Rust core, the Python package (pytest) and the Node package (node --test).
 source "$(dirname "$0")/env.sh"
 
+# Until every vector has its Python and TypeScript program (being written).
+export STEPFORGE_PARTIAL_VECTORS=1
+
 log "Rust: cargo test -p stepforge"
 (cd "$ROOT" && cargo test -p stepforge)
 

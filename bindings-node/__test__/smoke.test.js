@@ -2,11 +2,9 @@ const test = require('node:test')
 const assert = require('node:assert')
 const sf = require('..')
 
-test('formatJson keeps key order and exact numbers', () => {
-  assert.strictEqual(sf.formatJson('{"b":1.50,"a":12345678901234567890123}'),
-    '{\n  "b": 1.50,\n  "a": 12345678901234567890123\n}')
-})
-
-test('formatJson rejects bad JSON with an Error', () => {
-  assert.throws(() => sf.formatJson('{'), /EOF/)
+test('validateText reports code, pointer and message', () => {
+  const lines = sf.validateText('{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}')
+  assert.strictEqual(lines.length, 2)
+  assert.match(lines[0], /^MISSING_TRANSITION_TARGET \/States\/A\/Next: /)
+  assert.match(lines[1], /^MISSING_TERMINAL_STATE \/States: /)
 })

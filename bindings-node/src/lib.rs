@@ -1,10 +1,10 @@
-//! The native addon behind the npm package `stepforge`.
+//! The native addon behind the npm package `stepforge` (being written).
 use napi_derive::napi;
 
-/// Parses JSON text and writes it back pretty-printed.
+/// Validates ASL JSON text; returns `CODE POINTER: message` lines.
 #[napi]
-pub fn format_json(text: String) -> napi::Result<String> {
-    stepforge::format_json(&text).map_err(|e| napi::Error::from_reason(e.to_string()))
+pub fn validate_text(text: String) -> Vec<String> {
+    stepforge::validate::validate_str(&text).iter().map(ToString::to_string).collect()
 }
 
 /// The version of the stepforge core this addon was built from.

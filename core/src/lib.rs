@@ -1,26 +1,19 @@
 //! stepforge: a toolkit for AWS Step Functions state machines.
 //!
+//! - [`asl`]: the Amazon States Language, typed; parse and render.
+//! - [`validate`]: the checks AWS applies when a state machine is created, and more.
+//! - [`builder`]: build state machines in code, with the chaining model of the CDK.
+//!
 //! The crate holds every piece of logic; the Python and Node packages are thin
 //! bindings over it.
 
+pub mod asl;
+pub mod builder;
+pub mod cli;
+pub mod error;
+pub mod validate;
+
+pub use error::{Code, Problem, Problems};
+
 /// The crate version, as the bindings report it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Parses JSON text and writes it back pretty-printed with two-space indents.
-///
-/// Placeholder for the ASL model's canonical rendering.
-pub fn format_json(text: &str) -> Result<String, serde_json::Error> {
-    let value: serde_json::Value = serde_json::from_str(text)?;
-    serde_json::to_string_pretty(&value)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keeps_key_order_and_numbers() {
-        let out = format_json(r#"{"b":1.50,"a":12345678901234567890123}"#).unwrap();
-        assert_eq!(out, "{\n  \"b\": 1.50,\n  \"a\": 12345678901234567890123\n}");
-    }
-}

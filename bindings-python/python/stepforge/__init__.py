@@ -1,4 +1,4 @@
 """stepforge: build, validate and run AWS Step Functions state machines."""
-from ._native import __version__, format_json
+from ._native import __version__, validate_text
 
-__all__ = ["__version__", "format_json"]
+__all__ = ["__version__", "validate_text"]

@@ -1,3 +1,5 @@
+//! The `stepforge` command: argument parsing and printing live in `stepforge::cli`.
 fn main() {
-    println!("stepforge {}", stepforge::VERSION);
+    let code = stepforge::cli::run(std::env::args().collect(), &mut std::io::stdout(), &mut std::io::stderr());
+    std::process::exit(code);
 }

@@ -1,0 +1,382 @@
+//! One builder type per state type. Options are set with methods named after
+//! the ASL field (`result_path` sets `ResultPath`); the same table lets the
+//! Python and Node bindings accept them as keyword arguments or options.
+
+use serde_json::{Map as JsonMap, Value};
+
+use super::chain::{Chain, Chainable, EndRef, chain_error, open_ends};
+use super::condition::Condition;
+use super::json::number;
+use super::node::{CatchEdge, ChoiceEdge, Kind, StateRef};
+use crate::asl::{ExecutionType, JitterStrategy, ProcessorConfig, ProcessorMode, QueryLanguage};
+use crate::error::Problems;
+
+impl From<QueryLanguage> for Value {
+    fn from(ql: QueryLanguage) -> Value {
+        Value::String(ql.as_str().to_string())
+    }
+}
+
+macro_rules! state_type {
+    ($(#[$doc:meta])* $ty:ident, $kind:ident, { $($method:ident => $key:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $ty(pub(crate) StateRef);
+
+        impl $ty {
+            /// A new state with this name.
+            pub fn new(name: impl Into<String>) -> Self {
+                $ty(StateRef::new(Kind::$kind, name.into()))
+            }
+
+            /// The options this type takes: `(snake_case name, ASL field)`.
+            pub const OPTIONS: &'static [(&'static str, &'static str)] = &[$((stringify!($method), $key)),*];
+
+            $(
+                #[doc = concat!("Sets `", $key, "`.")]
+                pub fn $method(self, value: impl Into<Value>) -> Self {
+                    self.0.set_field($key, value.into());
+                    self
+                }
+            )*
+
+            /// The underlying state handle.
+            pub fn state(&self) -> &StateRef {
+                &self.0
+            }
+
+            /// The state's name.
+            pub fn name(&self) -> String {
+                self.0.name()
+            }
+        }
+
+        impl Chainable for $ty {
+            fn start_state(&self) -> StateRef {
+                self.0.clone()
+            }
+            fn end_states(&self) -> Vec<EndRef> {
+                self.0.end_states()
+            }
+        }
+
+        impl From<$ty> for StateRef {
+            fn from(s: $ty) -> StateRef {
+                s.0
+            }
+        }
+    };
+}
+
+state_type!(
+    /// A `Pass` state: passes its input on, optionally injecting `Result`.
+    Pass, Pass, {
+        comment => "Comment", query_language => "QueryLanguage", input_path => "InputPath",
+        parameters => "Parameters", result => "Result", result_path => "ResultPath",
+        output_path => "OutputPath", output => "Output", assign => "Assign",
+    }
+);
+
+state_type!(
+    /// A `Task` state: calls `resource` (a Lambda function, an activity or a service integration).
+    Task, Task, {
+        comment => "Comment", query_language => "QueryLanguage", resource => "Resource",
+        credentials => "Credentials", input_path => "InputPath", parameters => "Parameters",
+        arguments => "Arguments", result_selector => "ResultSelector", result_path => "ResultPath",
+        output_path => "OutputPath", output => "Output", assign => "Assign",
+        timeout_seconds => "TimeoutSeconds", timeout_seconds_path => "TimeoutSecondsPath",
+        heartbeat_seconds => "HeartbeatSeconds", heartbeat_seconds_path => "HeartbeatSecondsPath",
+    }
+);
+
+state_type!(
+    /// A `Choice` state: `when(condition, next)`, `otherwise(next)`, `afterwards()`.
+    Choice, Choice, {
+        comment => "Comment", query_language => "QueryLanguage", input_path => "InputPath",
+        output_path => "OutputPath", output => "Output", assign => "Assign",
+    }
+);
+
+state_type!(
+    /// A `Wait` state: one of `seconds`, `seconds_path`, `timestamp`, `timestamp_path`.
+    Wait, Wait, {
+        comment => "Comment", query_language => "QueryLanguage", seconds => "Seconds",
+        seconds_path => "SecondsPath", timestamp => "Timestamp", timestamp_path => "TimestampPath",
+        input_path => "InputPath", output_path => "OutputPath", output => "Output", assign => "Assign",
+    }
+);
+
+state_type!(
+    /// A `Succeed` state: ends the execution (or branch) successfully.
+    Succeed, Succeed, {
+        comment => "Comment", query_language => "QueryLanguage", input_path => "InputPath",
+        output_path => "OutputPath", output => "Output",
+    }
+);
+
+state_type!(
+    /// A `Fail` state: ends the execution (or branch) with `error` and `cause`.
+    Fail, Fail, {
+        comment => "Comment", query_language => "QueryLanguage", error => "Error",
+        error_path => "ErrorPath", cause => "Cause", cause_path => "CausePath",
+    }
+);
+
+state_type!(
+    /// A `Parallel` state: runs every `branch` on the same input.
+    Parallel, Parallel, {
+        comment => "Comment", query_language => "QueryLanguage", input_path => "InputPath",
+        parameters => "Parameters", arguments => "Arguments", result_selector => "ResultSelector",
+        result_path => "ResultPath", output_path => "OutputPath", output => "Output", assign => "Assign",
+    }
+);
+
+state_type!(
+    /// A `Map` state: runs its `item_processor` for each item.
+    Map, Map, {
+        comment => "Comment", query_language => "QueryLanguage", items_path => "ItemsPath",
+        items => "Items", item_reader => "ItemReader", item_selector => "ItemSelector",
+        item_batcher => "ItemBatcher", max_concurrency => "MaxConcurrency",
+        max_concurrency_path => "MaxConcurrencyPath", tolerated_failure_count => "ToleratedFailureCount",
+        tolerated_failure_count_path => "ToleratedFailureCountPath",
+        tolerated_failure_percentage => "ToleratedFailurePercentage",
+        tolerated_failure_percentage_path => "ToleratedFailurePercentagePath", label => "Label",
+        result_writer => "ResultWriter", input_path => "InputPath", result_selector => "ResultSelector",
+        result_path => "ResultPath", output_path => "OutputPath", output => "Output", assign => "Assign",
+    }
+);
+
+/// The options a state type takes, by its ASL `Type`.
+pub fn options_of(kind: Kind) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        Kind::Pass => Pass::OPTIONS,
+        Kind::Task => Task::OPTIONS,
+        Kind::Choice => Choice::OPTIONS,
+        Kind::Wait => Wait::OPTIONS,
+        Kind::Succeed => Succeed::OPTIONS,
+        Kind::Fail => Fail::OPTIONS,
+        Kind::Parallel => Parallel::OPTIONS,
+        Kind::Map => Map::OPTIONS,
+    }
+}
+
+/// Sets an option by name (`result_path` or `resultPath`), for the bindings.
+pub fn set_option(state: &StateRef, name: &str, value: Value) -> Result<(), Problems> {
+    let kind = state.kind();
+    let snake = to_snake_case(name);
+    let Some((_, key)) = options_of(kind).iter().find(|(n, _)| *n == snake) else {
+        let names: Vec<&str> = options_of(kind).iter().map(|(n, _)| *n).collect();
+        let message =
+            format!("`{name}` is not an option of a {} state; its options are {}", kind.as_str(), names.join(", "));
+        return Err(chain_error(&state.name(), message));
+    };
+    state.set_field(key, value);
+    Ok(())
+}
+
+/// `resultPath` → `result_path`; snake_case passes through.
+fn to_snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            if !out.is_empty() {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A retrier to add with `add_retry`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Retry {
+    /// `ErrorEquals` (`["States.ALL"]` when empty).
+    pub errors: Vec<String>,
+    /// `IntervalSeconds`.
+    pub interval_seconds: Option<u64>,
+    /// `MaxAttempts`.
+    pub max_attempts: Option<u64>,
+    /// `BackoffRate`.
+    pub backoff_rate: Option<f64>,
+    /// `MaxDelaySeconds`.
+    pub max_delay_seconds: Option<u64>,
+    /// `JitterStrategy`.
+    pub jitter_strategy: Option<JitterStrategy>,
+    /// `Comment`.
+    pub comment: Option<String>,
+}
+
+impl Retry {
+    fn to_value(&self) -> Value {
+        let mut o = JsonMap::new();
+        if let Some(c) = &self.comment {
+            o.insert("Comment".into(), c.clone().into());
+        }
+        o.insert("ErrorEquals".into(), error_list(&self.errors));
+        if let Some(v) = self.interval_seconds {
+            o.insert("IntervalSeconds".into(), v.into());
+        }
+        if let Some(v) = self.max_attempts {
+            o.insert("MaxAttempts".into(), v.into());
+        }
+        if let Some(v) = self.backoff_rate {
+            o.insert("BackoffRate".into(), number(v));
+        }
+        if let Some(v) = self.max_delay_seconds {
+            o.insert("MaxDelaySeconds".into(), v.into());
+        }
+        if let Some(j) = self.jitter_strategy {
+            o.insert("JitterStrategy".into(), j.as_str().into());
+        }
+        Value::Object(o)
+    }
+}
+
+/// A catcher to add with `add_catch`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catch {
+    /// `ErrorEquals` (`["States.ALL"]` when empty).
+    pub errors: Vec<String>,
+    /// `ResultPath` (`Value::Null` discards the error).
+    pub result_path: Option<Value>,
+    /// `Output` (JSONata).
+    pub output: Option<Value>,
+    /// `Assign`.
+    pub assign: Option<Value>,
+    /// `Comment`.
+    pub comment: Option<String>,
+}
+
+fn error_list(errors: &[String]) -> Value {
+    if errors.is_empty() {
+        Value::Array(vec!["States.ALL".into()])
+    } else {
+        Value::Array(errors.iter().cloned().map(Value::String).collect())
+    }
+}
+
+/// Retry and Catch, for Task, Parallel and Map.
+macro_rules! error_handling {
+    ($($ty:ident),*) => {$(
+        impl $ty {
+            /// Adds a retrier (they are tried in the order added).
+            pub fn add_retry(self, retry: Retry) -> Self {
+                self.0.lock().retries.push(retry.to_value());
+                self
+            }
+
+            /// Adds a catcher that moves on to `handler` (they are tried in the order added).
+            pub fn add_catch(self, handler: &dyn Chainable, catch: Catch) -> Self {
+                let mut fields = JsonMap::new();
+                if let Some(c) = catch.comment {
+                    fields.insert("Comment".into(), c.into());
+                }
+                fields.insert("ErrorEquals".into(), error_list(&catch.errors));
+                if let Some(v) = catch.result_path {
+                    fields.insert("ResultPath".into(), v);
+                }
+                if let Some(v) = catch.output {
+                    fields.insert("Output".into(), v);
+                }
+                if let Some(v) = catch.assign {
+                    fields.insert("Assign".into(), v);
+                }
+                self.0.lock().catches.push(CatchEdge { fields, target: handler.start_state() });
+                self
+            }
+        }
+    )*};
+}
+
+error_handling!(Task, Parallel, Map);
+
+/// Optional fields of a Choice rule.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WhenOptions {
+    /// `Comment`.
+    pub comment: Option<String>,
+    /// `Assign` when the rule is taken.
+    pub assign: Option<Value>,
+    /// `Output` when the rule is taken (JSONata).
+    pub output: Option<Value>,
+}
+
+impl Choice {
+    /// Adds a rule: when `condition` holds, go to `next`.
+    pub fn when(self, condition: Condition, next: &dyn Chainable) -> Self {
+        self.when_with(condition, next, WhenOptions::default())
+    }
+
+    /// [`Choice::when`] with a comment, `Assign` or `Output`.
+    pub fn when_with(self, condition: Condition, next: &dyn Chainable, options: WhenOptions) -> Self {
+        let mut rule = JsonMap::new();
+        if let Some(c) = options.comment {
+            rule.insert("Comment".into(), c.into());
+        }
+        rule.extend(condition.into_rule());
+        if let Some(v) = options.output {
+            rule.insert("Output".into(), v);
+        }
+        if let Some(v) = options.assign {
+            rule.insert("Assign".into(), v);
+        }
+        self.0.lock().choices.push(ChoiceEdge { rule, target: next.start_state() });
+        self
+    }
+
+    /// Where to go when no rule holds (`Default`).
+    pub fn otherwise(self, next: &dyn Chainable) -> Result<Self, Problems> {
+        EndRef::Default(self.0.clone()).attach(&next.start_state())?;
+        Ok(self)
+    }
+
+    /// A chain from this Choice to the open ends of all its branches, so that
+    /// `choice.afterwards().next(x)` joins them again. With
+    /// `include_otherwise`, the Choice's missing `Default` is one of the ends.
+    pub fn afterwards(&self, include_otherwise: bool) -> Result<Chain, Problems> {
+        let mut ends = open_ends(&self.0);
+        if include_otherwise {
+            if self.0.lock().default.is_some() {
+                let name = self.name();
+                return Err(chain_error(
+                    &name,
+                    format!("`{name}` already has an otherwise state, so `include_otherwise` has nothing to add"),
+                ));
+            }
+            ends.push(EndRef::Default(self.0.clone()));
+        }
+        Ok(Chain::custom(self.0.clone(), ends))
+    }
+}
+
+impl Parallel {
+    /// Adds a branch.
+    pub fn branch(self, branch: &dyn Chainable) -> Self {
+        self.0.lock().branches.push(branch.start_state());
+        self
+    }
+}
+
+impl Map {
+    /// Sets the states run for each item, and how (`ProcessorConfig`).
+    pub fn item_processor(self, processor: &dyn Chainable, config: Option<ProcessorConfig>) -> Self {
+        let config = config.map(|c| {
+            let mut o = JsonMap::new();
+            if let Some(m) = c.mode {
+                o.insert("Mode".into(), if m == ProcessorMode::Distributed { "DISTRIBUTED" } else { "INLINE" }.into());
+            }
+            if let Some(t) = c.execution_type {
+                o.insert(
+                    "ExecutionType".into(),
+                    if t == ExecutionType::Express { "EXPRESS" } else { "STANDARD" }.into(),
+                );
+            }
+            Value::Object(o)
+        });
+        self.0.lock().processor = Some((processor.start_state(), config));
+        self
+    }
+}

@@ -1,0 +1,182 @@
+//! Rules over the state graph: transition targets and scopes, duplicate
+//! names, reachability, and whether every state can still reach an end.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::asl::parse::join;
+use crate::asl::{Definition, Graph};
+use crate::error::{Code, Problem};
+
+/// Runs every graph rule over a (possibly partial) definition. `ghosts` are
+/// states that exist but could not be read; rules that would need to see
+/// their transitions stay quiet in their scope.
+pub(crate) fn check(def: &Definition, ghosts: &HashSet<(String, String)>, out: &mut Vec<Problem>) {
+    let mut scopes = Vec::new();
+    collect_scopes(&def.graph, String::new(), &mut scopes);
+    // Where each name is defined, across every scope: for duplicate names and
+    // to tell a transition into another scope from a missing target.
+    let mut owner: HashMap<&str, &str> = HashMap::new();
+    for (scope_ptr, graph) in &scopes {
+        for name in graph.states.keys() {
+            let ptr = join(&join(scope_ptr, "States"), name);
+            if owner.insert(name.as_str(), scope_ptr.as_str()).is_some() {
+                out.push(Problem::new(
+                    Code::DuplicateStateName,
+                    ptr,
+                    format!("another state is already named `{name}`; state names must be unique across the whole state machine, branches and item processors included"),
+                ));
+            }
+        }
+    }
+    for (scope_ptr, graph) in &scopes {
+        let scope_ghosts: HashSet<&str> =
+            ghosts.iter().filter(|(s, _)| s == scope_ptr).map(|(_, n)| n.as_str()).collect();
+        Scope { ptr: scope_ptr, graph, ghosts: &scope_ghosts, owner: &owner }.check(out);
+    }
+}
+
+/// Every scope with its pointer, parents before children.
+fn collect_scopes<'g>(graph: &'g Graph, ptr: String, out: &mut Vec<(String, &'g Graph)>) {
+    let children: Vec<(String, &Graph)> = graph
+        .states
+        .iter()
+        .flat_map(|(name, state)| {
+            let state_ptr = join(&join(&ptr, "States"), name);
+            state.child_graphs().into_iter().map(move |(suffix, g)| (format!("{state_ptr}{suffix}"), g))
+        })
+        .collect();
+    out.push((ptr, graph));
+    for (child_ptr, child) in children {
+        collect_scopes(child, child_ptr, out);
+    }
+}
+
+struct Scope<'a> {
+    ptr: &'a str,
+    graph: &'a Graph,
+    ghosts: &'a HashSet<&'a str>,
+    owner: &'a HashMap<&'a str, &'a str>,
+}
+
+impl Scope<'_> {
+    fn state_ptr(&self, name: &str) -> String {
+        join(&join(self.ptr, "States"), name)
+    }
+
+    /// Reports a target that is not a state of this scope.
+    fn check_target(&self, target: &str, ptr: String, out: &mut Vec<Problem>) -> bool {
+        if self.graph.states.contains_key(target) || self.ghosts.contains(target) {
+            return true;
+        }
+        let (code, message) = match self.owner.get(target) {
+            Some(other) => (
+                Code::TransitionOutOfScope,
+                format!(
+                    "`{target}` is in {}, not in this {}; a transition cannot cross a Parallel branch or Map item processor boundary",
+                    describe_scope(other),
+                    if self.ptr.is_empty() { "state machine's top level" } else { "branch or item processor" }
+                ),
+            ),
+            None => {
+                (Code::MissingTransitionTarget, format!("there is no state named `{target}`{}", self.suggest(target)))
+            }
+        };
+        out.push(Problem::new(code, ptr, message));
+        false
+    }
+
+    /// "; did you mean `X`?" for a near miss in this scope.
+    fn suggest(&self, target: &str) -> String {
+        let lower = target.to_lowercase();
+        self.graph
+            .states
+            .keys()
+            .find(|k| k.to_lowercase() == lower || k.trim() == target.trim())
+            .map(|k| format!(" (did you mean `{k}`?)"))
+            .unwrap_or_default()
+    }
+
+    fn check(&self, out: &mut Vec<Problem>) {
+        let names: Vec<&str> = self.graph.states.keys().map(String::as_str).collect();
+        let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        // Edges within the scope, by index; targets elsewhere are reported.
+        let mut edges: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        for (i, state) in self.graph.states.values().enumerate() {
+            let state_ptr = self.state_ptr(names[i]);
+            for (suffix, target) in state.targets() {
+                if self.check_target(target, format!("{state_ptr}{suffix}"), out) {
+                    if let Some(&j) = index.get(target) {
+                        edges[i].push(j);
+                    }
+                }
+            }
+        }
+        let start = self.graph.start_at.as_str();
+        let start_ok = !start.is_empty() && self.check_target(start, join(self.ptr, "StartAt"), out);
+        if names.is_empty() || !self.ghosts.is_empty() {
+            return;
+        }
+        if !self.graph.states.values().any(|s| s.is_terminal()) {
+            out.push(Problem::new(
+                Code::MissingTerminalState,
+                join(self.ptr, "States"),
+                "no state here ends: add a Succeed or Fail state, or `\"End\": true` on the last state",
+            ));
+            return;
+        }
+        let Some(&start_idx) = index.get(start).filter(|_| start_ok) else { return };
+        let reached = reach(&edges, [start_idx]);
+        for (i, name) in names.iter().enumerate() {
+            if !reached[i] {
+                out.push(Problem::new(
+                    Code::UnreachableState,
+                    self.state_ptr(name),
+                    format!("no path from `StartAt` ({start}) leads to `{name}`"),
+                ));
+            }
+        }
+        // States that can still reach an end: walk the edges backwards from the terminal states.
+        let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        for (i, targets) in edges.iter().enumerate() {
+            for &j in targets {
+                reverse[j].push(i);
+            }
+        }
+        let terminals = self.graph.states.values().enumerate().filter(|(_, s)| s.is_terminal()).map(|(i, _)| i);
+        let can_end = reach(&reverse, terminals);
+        for (i, name) in names.iter().enumerate() {
+            if reached[i] && !can_end[i] {
+                out.push(Problem::new(
+                    Code::NoPathToEnd,
+                    self.state_ptr(name),
+                    format!("no path from `{name}` reaches a Succeed, Fail or `\"End\": true` state: an execution that gets here loops forever or fails"),
+                ));
+            }
+        }
+    }
+}
+
+/// Marks every node reachable from `starts` along `edges`.
+fn reach(edges: &[Vec<usize>], starts: impl IntoIterator<Item = usize>) -> Vec<bool> {
+    let mut seen = vec![false; edges.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for s in starts {
+        if !seen[s] {
+            seen[s] = true;
+            stack.push(s);
+        }
+    }
+    while let Some(i) = stack.pop() {
+        for &j in &edges[i] {
+            if !seen[j] {
+                seen[j] = true;
+                stack.push(j);
+            }
+        }
+    }
+    seen
+}
+
+fn describe_scope(ptr: &str) -> String {
+    if ptr.is_empty() { "the top level".to_string() } else { format!("the scope at {ptr}") }
+}
