@@ -25,7 +25,7 @@ macro_rules! vectors {
     };
 }
 
-vectors!(job_poller);
+vectors!(job_poller, every_state_type, choice_afterwards, fragments_prefix, distributed_map, jsonata, intrinsics);
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")
