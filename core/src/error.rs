@@ -264,5 +264,9 @@ impl From<Problem> for Problems {
 
 /// Escapes one JSON pointer reference token (RFC 6901: `~` as `~0`, `/` as `~1`).
 pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
-    if token.contains(['~', '/']) { token.replace('~', "~0").replace('/', "~1").into() } else { token.into() }
+    if token.bytes().any(|b| b == b'~' || b == b'/') {
+        token.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        token.into()
+    }
 }

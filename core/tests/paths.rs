@@ -77,6 +77,8 @@ fn roots() {
         assert_eq!(path.as_str(), *text);
         assert_eq!(path.to_string(), *text);
     }
+    let debug = format!("{:?}", parse("$.a[0]"));
+    assert!(debug.contains(r#"text: "$.a[0]""#) && debug.contains(r#"Field("a"), Index(0)"#), "{debug}");
 }
 
 #[test]
@@ -610,6 +612,9 @@ fn path_arguments_end_at_the_right_place() {
         ]
     );
     assert_eq!(call("States.Array($.a ,$.b )").args, vec![path_arg("$.a"), path_arg("$.b")]);
+    let Arg::Path(path) = &call("States.Array($.a[0], 1)").args[0] else { panic!("a path") };
+    assert_eq!(path.segments(), &[field("a"), Segment::Index(0)]);
+    assert!(path.is_reference());
     assert_eq!(call("States.Array($[?(@.n =~ /a,)]/)])").args, vec![path_arg("$[?(@.n =~ /a,)]/)]")]);
 }
 
@@ -726,6 +731,18 @@ fn check_total(text: &str) {
     };
     let path = Path::parse(text);
     let reference = ReferencePath::parse(text);
+    if let Ok(p) = &path {
+        // Parsing checks; `segments()` builds later. A build that failed where the
+        // check passed would leave segments empty although the text has some.
+        let root_len = match p.root() {
+            Root::Input => 1,
+            Root::Context => 2,
+            Root::Variable(name) => 1 + name.len(),
+        };
+        assert_eq!(p.segments().is_empty(), text.len() == root_len, "{text:?}");
+        let single = p.segments().iter().all(|s| matches!(s, Segment::Field(_) | Segment::Index(_)));
+        assert_eq!(p.is_reference(), single, "{text:?}");
+    }
     match (&path, &reference) {
         (Ok(p), Ok(_)) => assert!(p.is_reference(), "{text:?}"),
         (Ok(p), Err(_)) => assert!(!p.is_reference(), "{text:?}"),

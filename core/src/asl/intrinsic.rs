@@ -34,7 +34,7 @@ pub enum Arg {
     /// `'text'`, unescaped (`\'`, `\{`, `\}`, `\\` and any other `\x` stand for the
     /// character after the backslash).
     String(String),
-    /// `12`, `-1.5`, `1e3`, kept as written.
+    /// `12`, `-1.5`, `1e3`, with arbitrary precision: no digit is lost.
     Number(Number),
     /// `true` or `false`.
     Bool(bool),
@@ -424,11 +424,12 @@ fn count_placeholders(raw: &str) -> usize {
 
 /// A literal range must have a non-zero step and at most 1000 items.
 fn check_range(call: &Call, spans: &[Span]) -> Result<(), SyntaxError> {
-    let [start, end, step] = [0, 1, 2].map(|i| call.args.get(i).and_then(integer));
-    if let (Some(0), Some(span)) = (step, spans.get(2)) {
-        return Err(SyntaxError::new(span.start, "the step of `States.ArrayRange` must not be 0"));
+    let offset = |index: usize| spans.get(index).map_or(0, |span| span.start);
+    let [start, end, step] = [0, 1, 2].map(|index| call.args.get(index).and_then(integer));
+    if step == Some(0) {
+        return Err(SyntaxError::new(offset(2), "the step of `States.ArrayRange` must not be 0"));
     }
-    let (Some(start), Some(end), Some(step), Some(span)) = (start, end, step, spans.first()) else {
+    let (Some(start), Some(end), Some(step)) = (start, end, step) else {
         return Ok(());
     };
     let (start, end, step) = (i128::from(start), i128::from(end), i128::from(step));
@@ -437,8 +438,11 @@ fn check_range(call: &Call, spans: &[Span]) -> Result<(), SyntaxError> {
         return Ok(());
     }
     Err(SyntaxError::new(
-        span.start,
-        format!("`States.ArrayRange` returns at most {MAX_RANGE_ITEMS} items; this call would return {items}"),
+        offset(0),
+        format!(
+            "`States.ArrayRange` returns at most {MAX_RANGE_ITEMS} items; \
+             this call would return {items}"
+        ),
     ))
 }
 

@@ -85,28 +85,26 @@ pub struct Graph {
     pub states: States,
 }
 
-/// A state.
-// The variants differ in size (Map has the most fields); boxing them would
-// cost every user a `Box` pattern for a few hundred bytes per state.
-#[allow(clippy::large_enum_variant)]
+/// A state. Each variant is boxed: the structs are large (a Map state has
+/// two dozen optional fields) and a definition holds thousands of states.
 #[derive(Debug, Clone, PartialEq)]
 pub enum State {
     /// Passes its input to its output, optionally injecting data.
-    Pass(Pass),
+    Pass(Box<Pass>),
     /// Does work: a Lambda function, an activity, or a service integration.
-    Task(Task),
+    Task(Box<Task>),
     /// Picks the next state from rules over the input.
-    Choice(Choice),
+    Choice(Box<Choice>),
     /// Waits for a duration or until a time.
-    Wait(Wait),
+    Wait(Box<Wait>),
     /// Ends the execution (or branch) successfully.
-    Succeed(Succeed),
+    Succeed(Box<Succeed>),
     /// Ends the execution (or branch) with an error.
-    Fail(Fail),
+    Fail(Box<Fail>),
     /// Runs branches at the same time.
-    Parallel(Parallel),
+    Parallel(Box<Parallel>),
     /// Runs an item processor for each item of a list.
-    Map(Map),
+    Map(Box<Map>),
 }
 
 impl State {
@@ -169,33 +167,38 @@ impl State {
         matches!(self, State::Succeed(_) | State::Fail(_)) || matches!(self.transition(), Some(Transition::End))
     }
 
-    /// Every state name this state can move to within its own scope, with the
-    /// JSON pointer suffix (relative to the state) of the field that names it:
-    /// `Next`, `Default`, each Choice rule's `Next`, each Catch `Next`.
-    pub fn targets(&self) -> Vec<(String, &str)> {
+    /// Every state name this state can move to within its own scope, and
+    /// the field that names it: `Next`, each Choice rule's `Next`, `Default`,
+    /// each Catch `Next`.
+    pub fn targets(&self) -> Vec<(Via, &str)> {
         let mut out = Vec::new();
+        self.for_each_target(|via, name| out.push((via, name)));
+        out
+    }
+
+    /// Calls `f` for each target of [`State::targets`], without allocating.
+    pub fn for_each_target<'s>(&'s self, mut f: impl FnMut(Via, &'s str)) {
         if let Some(Transition::Next(n)) = self.transition() {
-            out.push(("/Next".to_string(), n.as_str()));
+            f(Via::Next, n);
         }
-        match self {
+        let catch = match self {
             State::Choice(c) => {
                 for (i, rule) in c.choices.iter().enumerate() {
-                    out.push((format!("/Choices/{i}/Next"), rule.next.as_str()));
+                    f(Via::Choice(i), &rule.next);
                 }
                 if let Some(d) = &c.default {
-                    out.push(("/Default".to_string(), d.as_str()));
+                    f(Via::Default, d);
                 }
+                return;
             }
-            State::Task(Task { catch, .. })
-            | State::Parallel(Parallel { catch, .. })
-            | State::Map(Map { catch, .. }) => {
-                for (i, c) in catch.iter().flatten().enumerate() {
-                    out.push((format!("/Catch/{i}/Next"), c.next.as_str()));
-                }
-            }
-            _ => {}
+            State::Task(t) => &t.catch,
+            State::Parallel(p) => &p.catch,
+            State::Map(m) => &m.catch,
+            _ => return,
+        };
+        for (i, c) in catch.iter().flatten().enumerate() {
+            f(Via::Catch(i), &c.next);
         }
-        out
     }
 
     /// The nested scopes of a Parallel (its branches) or Map (its item
@@ -205,6 +208,31 @@ impl State {
             State::Parallel(p) => p.branches.iter().enumerate().map(|(i, b)| (format!("/Branches/{i}"), b)).collect(),
             State::Map(m) => vec![(format!("/{}", m.processor_key.as_str()), &m.item_processor.graph)],
             _ => Vec::new(),
+        }
+    }
+}
+
+/// The field through which a state names another (see [`State::targets`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// `Next`.
+    Next,
+    /// `Choices[i].Next`.
+    Choice(usize),
+    /// `Default`.
+    Default,
+    /// `Catch[i].Next`.
+    Catch(usize),
+}
+
+impl Via {
+    /// The JSON pointer of the field, relative to the state.
+    pub fn pointer_suffix(self) -> String {
+        match self {
+            Via::Next => "/Next".to_string(),
+            Via::Choice(i) => format!("/Choices/{i}/Next"),
+            Via::Default => "/Default".to_string(),
+            Via::Catch(i) => format!("/Catch/{i}/Next"),
         }
     }
 }

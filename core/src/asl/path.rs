@@ -696,6 +696,15 @@ impl<'t> Cursor<'t> {
     /// A JSON number at the cursor: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
     pub(crate) fn number(&mut self) -> Result<Number, SyntaxError> {
         let start = self.pos;
+        let end = self.number_end()?;
+        let number = self.slice(start, end).parse::<Number>();
+        self.pos = end;
+        number.map_err(|_| self.error(start, "malformed number"))
+    }
+
+    /// Where the JSON number at the cursor ends, or why it is malformed.
+    fn number_end(&self) -> Result<usize, SyntaxError> {
+        let start = self.pos;
         let bytes = self.text.as_bytes();
         let digits_from = |i: usize| {
             let mut end = i;
@@ -729,9 +738,7 @@ impl<'t> Cursor<'t> {
         if bytes.get(i).is_some_and(|&b| is_word_byte(b) || b == b'.') {
             return Err(self.error(start, "malformed number"));
         }
-        let number = self.slice(start, i).parse::<Number>();
-        self.pos = i;
-        number.map_err(|_| self.error(start, "malformed number"))
+        Ok(i)
     }
 
     /// `true`, `false` or `null` at the cursor, consumed only if it is one of those.
@@ -750,6 +757,7 @@ impl<'t> Cursor<'t> {
     /// A path starting at the cursor. It ends before the first character that
     /// cannot continue it, so callers decide what may follow. Its segments are
     /// checked here and built later, on demand.
+    #[inline(always)]
     pub(crate) fn path(&mut self) -> Result<Path, SyntaxError> {
         let start = self.pos;
         let build = std::mem::replace(&mut self.build, false);
@@ -764,6 +772,7 @@ impl<'t> Cursor<'t> {
         })
     }
 
+    #[inline(always)]
     fn root(&mut self) -> Result<Root, SyntaxError> {
         if !self.eat(b'$') {
             return Err(self.error(self.pos, "a path starts with `$`"));
@@ -782,6 +791,9 @@ impl<'t> Cursor<'t> {
 
     fn segments(&mut self, names: Names) -> Result<Vec<Segment>, SyntaxError> {
         let mut segments = Vec::new();
+        if !self.build {
+            self.skip_plain_segments(names);
+        }
         loop {
             let start = self.pos;
             let segment = match self.peek() {
@@ -805,7 +817,39 @@ impl<'t> Cursor<'t> {
         }
     }
 
+    /// Checking only, skips the `.name` and `[0]` segments that make up most
+    /// paths in a tight loop. It stops before anything else, where the general
+    /// parser takes over, so both accept and reject exactly the same text.
+    fn skip_plain_segments(&mut self, names: Names) {
+        let bytes = self.text.as_bytes();
+        loop {
+            let next = match self.peek() {
+                Some(b'.') => {
+                    let end = self.name_end(self.pos + 1, names);
+                    let plain = end > self.pos + 1 && bytes.get(end) != Some(&b'(');
+                    plain.then_some(end)
+                }
+                Some(b'[') => {
+                    let digits = self.pos + 1 + usize::from(self.peek_at(1) == Some(b'-'));
+                    let mut end = digits;
+                    while bytes.get(end).is_some_and(u8::is_ascii_digit) {
+                        end += 1;
+                    }
+                    // Up to 18 digits always fit in an i64.
+                    let plain = (digits + 1..=digits + 18).contains(&end) && bytes.get(end) == Some(&b']');
+                    plain.then_some(end + 1)
+                }
+                _ => None,
+            };
+            match next {
+                Some(end) => self.pos = end,
+                None => return,
+            }
+        }
+    }
+
     /// `.name`, `.*`, `.[...]`, `.fn()` or `..x`.
+    #[inline(always)]
     fn dot(&mut self, names: Names) -> Result<Segment, SyntaxError> {
         self.pos += 1;
         let descendant = self.eat(b'.');
@@ -820,9 +864,10 @@ impl<'t> Cursor<'t> {
         Ok(if descendant { Segment::Descendant(Box::new(segment)) } else { segment })
     }
 
+    #[inline(always)]
     fn member(&mut self, names: Names, descendant: bool) -> Result<Segment, SyntaxError> {
         let start = self.pos;
-        let end = self.name_end(names);
+        let end = self.name_end(start, names);
         if end == start {
             let after = if descendant { "`..`" } else { "`.`" };
             return Err(self.unexpected(&format!("a name, `*` or `[` after {after}")));
@@ -852,10 +897,11 @@ impl<'t> Cursor<'t> {
         Ok(Segment::Function(self.owned(name)))
     }
 
-    /// The end of the dot name starting at the cursor.
-    fn name_end(&self, names: Names) -> usize {
+    /// The end of the dot name starting at `start`.
+    #[inline(always)]
+    fn name_end(&self, start: usize, names: Names) -> usize {
         let bytes = self.text.as_bytes();
-        let mut end = self.pos;
+        let mut end = start;
         while let Some(&byte) = bytes.get(end) {
             if byte.is_ascii() {
                 if !is_name_byte(byte, names) {
@@ -1143,7 +1189,11 @@ impl<'t> Cursor<'t> {
     fn literal(&mut self, expected: &str) -> Result<Value, SyntaxError> {
         match self.peek() {
             Some(b'\'' | b'"') => Ok(Value::String(self.string(Escapes::JsonPath)?)),
-            Some(b'-' | b'0'..=b'9') => Ok(Value::Number(self.number()?)),
+            Some(b'-' | b'0'..=b'9') if self.build => Ok(Value::Number(self.number()?)),
+            Some(b'-' | b'0'..=b'9') => {
+                self.pos = self.number_end()?;
+                Ok(Value::Null)
+            }
             Some(b'[') => self.list(),
             _ => match self.keyword() {
                 Some(keyword) => Ok(keyword.value()),

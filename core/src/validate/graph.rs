@@ -1,10 +1,12 @@
 //! Rules over the state graph: transition targets and scopes, duplicate
 //! names, reachability, and whether every state can still reach an end.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::asl::parse::join;
-use crate::asl::{Definition, Graph};
+use crate::asl::{Definition, Graph, State};
 use crate::error::{Code, Problem};
 
 /// Runs every graph rule over a (possibly partial) definition. `ghosts` are
@@ -15,21 +17,21 @@ pub(crate) fn check(def: &Definition, ghosts: &HashSet<(String, String)>, out: &
     collect_scopes(&def.graph, String::new(), &mut scopes);
     // Where each name is defined, across every scope: for duplicate names and
     // to tell a transition into another scope from a missing target.
-    let mut owner: HashMap<&str, &str> = HashMap::new();
+    let mut owner: FxHashMap<&str, &str> = FxHashMap::default();
+    owner.reserve(scopes.iter().map(|(_, g)| g.states.len()).sum());
     for (scope_ptr, graph) in &scopes {
         for name in graph.states.keys() {
-            let ptr = join(&join(scope_ptr, "States"), name);
             if owner.insert(name.as_str(), scope_ptr.as_str()).is_some() {
                 out.push(Problem::new(
                     Code::DuplicateStateName,
-                    ptr,
+                    join(&join(scope_ptr, "States"), name),
                     format!("another state is already named `{name}`; state names must be unique across the whole state machine, branches and item processors included"),
                 ));
             }
         }
     }
     for (scope_ptr, graph) in &scopes {
-        let scope_ghosts: HashSet<&str> =
+        let scope_ghosts: FxHashSet<&str> =
             ghosts.iter().filter(|(s, _)| s == scope_ptr).map(|(_, n)| n.as_str()).collect();
         Scope { ptr: scope_ptr, graph, ghosts: &scope_ghosts, owner: &owner }.check(out);
     }
@@ -37,14 +39,13 @@ pub(crate) fn check(def: &Definition, ghosts: &HashSet<(String, String)>, out: &
 
 /// Every scope with its pointer, parents before children.
 fn collect_scopes<'g>(graph: &'g Graph, ptr: String, out: &mut Vec<(String, &'g Graph)>) {
-    let children: Vec<(String, &Graph)> = graph
-        .states
-        .iter()
-        .flat_map(|(name, state)| {
+    let mut children = Vec::new();
+    for (name, state) in &graph.states {
+        if matches!(state, State::Parallel(_) | State::Map(_)) {
             let state_ptr = join(&join(&ptr, "States"), name);
-            state.child_graphs().into_iter().map(move |(suffix, g)| (format!("{state_ptr}{suffix}"), g))
-        })
-        .collect();
+            children.extend(state.child_graphs().into_iter().map(|(suffix, g)| (format!("{state_ptr}{suffix}"), g)));
+        }
+    }
     out.push((ptr, graph));
     for (child_ptr, child) in children {
         collect_scopes(child, child_ptr, out);
@@ -54,8 +55,8 @@ fn collect_scopes<'g>(graph: &'g Graph, ptr: String, out: &mut Vec<(String, &'g 
 struct Scope<'a> {
     ptr: &'a str,
     graph: &'a Graph,
-    ghosts: &'a HashSet<&'a str>,
-    owner: &'a HashMap<&'a str, &'a str>,
+    ghosts: &'a FxHashSet<&'a str>,
+    owner: &'a FxHashMap<&'a str, &'a str>,
 }
 
 impl Scope<'_> {
@@ -63,8 +64,9 @@ impl Scope<'_> {
         join(&join(self.ptr, "States"), name)
     }
 
-    /// Reports a target that is not a state of this scope.
-    fn check_target(&self, target: &str, ptr: String, out: &mut Vec<Problem>) -> bool {
+    /// Reports a target that is not a state of this scope; `ptr` makes the
+    /// pointer only when there is something to report.
+    fn check_target(&self, target: &str, ptr: impl FnOnce() -> String, out: &mut Vec<Problem>) -> bool {
         if self.graph.states.contains_key(target) || self.ghosts.contains(target) {
             return true;
         }
@@ -81,7 +83,7 @@ impl Scope<'_> {
                 (Code::MissingTransitionTarget, format!("there is no state named `{target}`{}", self.suggest(target)))
             }
         };
-        out.push(Problem::new(code, ptr, message));
+        out.push(Problem::new(code, ptr(), message));
         false
     }
 
@@ -98,21 +100,21 @@ impl Scope<'_> {
 
     fn check(&self, out: &mut Vec<Problem>) {
         let names: Vec<&str> = self.graph.states.keys().map(String::as_str).collect();
-        let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let index: FxHashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
         // Edges within the scope, by index; targets elsewhere are reported.
-        let mut edges: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+        let mut edges = Edges::with_capacity(names.len());
         for (i, state) in self.graph.states.values().enumerate() {
-            let state_ptr = self.state_ptr(names[i]);
-            for (suffix, target) in state.targets() {
-                if self.check_target(target, format!("{state_ptr}{suffix}"), out) {
+            state.for_each_target(|via, target| {
+                if self.check_target(target, || format!("{}{}", self.state_ptr(names[i]), via.pointer_suffix()), out) {
                     if let Some(&j) = index.get(target) {
-                        edges[i].push(j);
+                        edges.push(j);
                     }
                 }
-            }
+            });
+            edges.close_node();
         }
         let start = self.graph.start_at.as_str();
-        let start_ok = !start.is_empty() && self.check_target(start, join(self.ptr, "StartAt"), out);
+        let start_ok = !start.is_empty() && self.check_target(start, || join(self.ptr, "StartAt"), out);
         if names.is_empty() || !self.ghosts.is_empty() {
             return;
         }
@@ -136,12 +138,7 @@ impl Scope<'_> {
             }
         }
         // States that can still reach an end: walk the edges backwards from the terminal states.
-        let mut reverse: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
-        for (i, targets) in edges.iter().enumerate() {
-            for &j in targets {
-                reverse[j].push(i);
-            }
-        }
+        let reverse = edges.reversed();
         let terminals = self.graph.states.values().enumerate().filter(|(_, s)| s.is_terminal()).map(|(i, _)| i);
         let can_end = reach(&reverse, terminals);
         for (i, name) in names.iter().enumerate() {
@@ -156,8 +153,62 @@ impl Scope<'_> {
     }
 }
 
+/// A directed graph over state indexes, stored flat: the targets of node
+/// `i` are `targets[offsets[i]..offsets[i + 1]]`.
+struct Edges {
+    offsets: Vec<usize>,
+    targets: Vec<usize>,
+}
+
+impl Edges {
+    fn with_capacity(nodes: usize) -> Edges {
+        let mut offsets = Vec::with_capacity(nodes + 1);
+        offsets.push(0);
+        Edges { offsets, targets: Vec::with_capacity(nodes * 2) }
+    }
+
+    /// Adds an edge from the node being built.
+    fn push(&mut self, target: usize) {
+        self.targets.push(target);
+    }
+
+    /// Ends the node being built; the next push starts the following node.
+    fn close_node(&mut self) {
+        self.offsets.push(self.targets.len());
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    fn of(&self, i: usize) -> &[usize] {
+        &self.targets[self.offsets[i]..self.offsets[i + 1]]
+    }
+
+    /// The same graph with every edge turned around.
+    fn reversed(&self) -> Edges {
+        let n = self.len();
+        let mut counts = vec![0usize; n + 1];
+        for &t in &self.targets {
+            counts[t + 1] += 1;
+        }
+        for i in 0..n {
+            counts[i + 1] += counts[i];
+        }
+        let mut fill = counts.clone();
+        let mut targets = vec![0; self.targets.len()];
+        for i in 0..n {
+            for &t in self.of(i) {
+                targets[fill[t]] = i;
+                fill[t] += 1;
+            }
+        }
+        Edges { offsets: counts, targets }
+    }
+}
+
 /// Marks every node reachable from `starts` along `edges`.
-fn reach(edges: &[Vec<usize>], starts: impl IntoIterator<Item = usize>) -> Vec<bool> {
+fn reach(edges: &Edges, starts: impl IntoIterator<Item = usize>) -> Vec<bool> {
     let mut seen = vec![false; edges.len()];
     let mut stack: Vec<usize> = Vec::new();
     for s in starts {
@@ -167,7 +218,7 @@ fn reach(edges: &[Vec<usize>], starts: impl IntoIterator<Item = usize>) -> Vec<b
         }
     }
     while let Some(i) = stack.pop() {
-        for &j in &edges[i] {
+        for &j in edges.of(i) {
             if !seen[j] {
                 seen[j] = true;
                 stack.push(j);

@@ -9,6 +9,7 @@ mod graph;
 
 use serde_json::Value;
 
+use crate::asl::parse::dom::Node;
 use crate::asl::{self, Definition};
 use crate::error::{Code, Problem};
 
@@ -25,16 +26,23 @@ pub fn validate_str(text: &str) -> Vec<Problem> {
             format!("the definition is {} bytes; Step Functions accepts at most {MAX_DEFINITION_BYTES}", text.len()),
         ));
     }
-    match asl::read_json(text) {
-        Ok(value) => problems.extend(validate_value(&value)),
-        Err(e) => problems.extend(e.0),
+    match Node::parse(text) {
+        Ok((node, duplicates)) => {
+            problems.extend(duplicates);
+            problems.extend(validate_node(&node));
+        }
+        Err(e) => problems.push(e),
     }
     problems
 }
 
 /// Validates an ASL JSON value.
 pub fn validate_value(value: &Value) -> Vec<Problem> {
-    let lenient = asl::parse::parse_lenient(value);
+    validate_node(&Node::from_value(value))
+}
+
+fn validate_node(node: &Node<'_>) -> Vec<Problem> {
+    let lenient = asl::parse::parse_lenient(node);
     let mut problems = lenient.problems;
     graph::check(&lenient.definition, &lenient.ghosts, &mut problems);
     problems

@@ -1,6 +1,6 @@
 //! Choice rules.
 
-use serde_json::Value;
+use super::dom::Node;
 
 use super::Cx;
 use super::fields::{self, assign, jsonata_template, kind};
@@ -23,7 +23,7 @@ pub(crate) fn rules(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> Vec<Ch
     }
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let Some(mut r) = Obj::new(cx, item, &format!("{ptr}/{i}"), "a choice rule") else { continue };
+        let Some(mut r) = Obj::new(cx, item, format!("{ptr}/{i}"), "a choice rule") else { continue };
         let comment = r.string(cx, "Comment");
         let next = r.required_string(cx, "Next").unwrap_or_default();
         let (condition, output) = match ql {
@@ -152,7 +152,7 @@ fn nested_list(cx: &mut Cx, r: &mut Obj<'_>, key: &'static str) -> Option<Vec<Ru
 }
 
 /// A rule inside `And`, `Or` or `Not`: no `Next`.
-fn nested(cx: &mut Cx, value: &Value, ptr: &str) -> Option<Rule> {
+fn nested(cx: &mut Cx, value: &Node<'_>, ptr: &str) -> Option<Rule> {
     let mut r = Obj::new(cx, value, ptr, "a nested choice rule")?;
     let comment = r.string(cx, "Comment");
     r.reject(cx, &["Next"], Code::UnknownField, |_| {
@@ -180,19 +180,19 @@ fn comparison(cx: &mut Cx, r: &mut Obj<'_>, key: &'static str) -> Option<Compari
     Some(Comparison { variable: variable?, operator, operand: operand? })
 }
 
-fn literal(cx: &mut Cx, operator: Operator, value: &Value, ptr: &str, key: &str) -> Option<Operand> {
+fn literal(cx: &mut Cx, operator: Operator, value: &Node<'_>, ptr: &str, key: &str) -> Option<Operand> {
     let wrong = |cx: &mut Cx, want: &str| {
         cx.report(Code::InvalidType, ptr, format!("`{key}` compares with {want}, not {}", kind(value)));
         None
     };
     match (operator.operand_kind(), value) {
-        (OperandKind::String, Value::String(s)) => Some(Operand::String(s.clone())),
+        (OperandKind::String, Node::String(s)) => Some(Operand::String(s.to_string())),
         (OperandKind::String, _) => wrong(cx, "a string"),
-        (OperandKind::Number, Value::Number(n)) => Some(Operand::Number(n.clone())),
+        (OperandKind::Number, Node::Number(n)) => n.parse().ok().map(Operand::Number),
         (OperandKind::Number, _) => wrong(cx, "a number"),
-        (OperandKind::Boolean, Value::Bool(b)) => Some(Operand::Boolean(*b)),
+        (OperandKind::Boolean, Node::Bool(b)) => Some(Operand::Boolean(*b)),
         (OperandKind::Boolean, _) => wrong(cx, "true or false"),
-        (OperandKind::Timestamp, Value::String(s)) => match Timestamp::parse(s) {
+        (OperandKind::Timestamp, Node::String(s)) => match Timestamp::parse(s) {
             Ok(t) => Some(Operand::Timestamp(t)),
             Err(e) => {
                 cx.report(Code::InvalidTimestamp, ptr, e);

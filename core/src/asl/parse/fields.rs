@@ -1,7 +1,9 @@
 //! Field readers shared by the state parsers: query language, paths,
 //! templates, JSONata values, dynamic numbers, Retry and Catch.
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+
+use super::dom::Node;
 
 use super::object::{Obj, uint_value};
 use super::{Cx, join};
@@ -17,14 +19,14 @@ use crate::error::Code;
 pub(crate) const MAX_SECONDS: u64 = 99_999_999;
 
 /// "a string", "a number", … for messages.
-pub(crate) fn kind(value: &Value) -> &'static str {
+pub(crate) fn kind(value: &Node<'_>) -> &'static str {
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Node::Null => "null",
+        Node::Bool(_) => "a boolean",
+        Node::Number(_) => "a number",
+        Node::String(_) => "a string",
+        Node::Array(_) => "an array",
+        Node::Object(_) => "an object",
     }
 }
 
@@ -72,30 +74,38 @@ pub(crate) fn reject_other_language(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLan
 }
 
 /// A JSONPath string.
-pub(crate) fn path_value(cx: &mut Cx, value: &Value, ptr: &str, key: &str) -> Option<Path> {
-    let Value::String(s) = value else {
+pub(crate) fn path_value(cx: &mut Cx, value: &Node<'_>, ptr: &str, key: &str) -> Option<Path> {
+    let Node::String(s) = value else {
         cx.report(Code::InvalidType, ptr, format!("`{key}` must be a path string, not {}", kind(value)));
         return None;
     };
     match Path::parse(s) {
         Ok(p) => Some(p),
         Err(e) => {
-            cx.report(Code::InvalidJsonPath, ptr, format!("`{key}` is not a valid JSONPath ({s:?}): {e}"));
+            cx.report(
+                Code::InvalidJsonPath,
+                ptr,
+                format!("`{key}` is not a valid JSONPath ({s:?}): {}", e.describe(s)),
+            );
             None
         }
     }
 }
 
 /// A reference path string (one node: no wildcards, filters or functions).
-pub(crate) fn reference_path_value(cx: &mut Cx, value: &Value, ptr: &str, key: &str) -> Option<ReferencePath> {
-    let Value::String(s) = value else {
+pub(crate) fn reference_path_value(cx: &mut Cx, value: &Node<'_>, ptr: &str, key: &str) -> Option<ReferencePath> {
+    let Node::String(s) = value else {
         cx.report(Code::InvalidType, ptr, format!("`{key}` must be a reference path string, not {}", kind(value)));
         return None;
     };
     match ReferencePath::parse(s) {
         Ok(p) => Some(p),
         Err(e) => {
-            cx.report(Code::InvalidReferencePath, ptr, format!("`{key}` is not a valid reference path ({s:?}): {e}"));
+            cx.report(
+                Code::InvalidReferencePath,
+                ptr,
+                format!("`{key}` is not a valid reference path ({s:?}): {}", e.describe(s)),
+            );
             None
         }
     }
@@ -104,16 +114,17 @@ pub(crate) fn reference_path_value(cx: &mut Cx, value: &Value, ptr: &str, key: &
 /// `InputPath` / `OutputPath`: a path or null.
 pub(crate) fn path_or_null(cx: &mut Cx, obj: &mut Obj<'_>, key: &'static str) -> Option<PathOrNull<Path>> {
     match obj.get(key)? {
-        Value::Null => Some(PathOrNull::Null),
+        Node::Null => Some(PathOrNull::Null),
         v => path_value(cx, v, &obj.ptr_of(key), key).map(PathOrNull::Path),
     }
 }
 
 /// `ResultPath`: a reference path into the state input, or null.
 pub(crate) fn result_path(cx: &mut Cx, obj: &mut Obj<'_>) -> Option<PathOrNull<ReferencePath>> {
+    let value = obj.get("ResultPath")?;
     let ptr = obj.ptr_of("ResultPath");
-    match obj.get("ResultPath")? {
-        Value::Null => Some(PathOrNull::Null),
+    match value {
+        Node::Null => Some(PathOrNull::Null),
         v => {
             let p = reference_path_value(cx, v, &ptr, "ResultPath")?;
             if *p.path().root() != Root::Input {
@@ -135,18 +146,17 @@ pub(crate) fn result_path(cx: &mut Cx, obj: &mut Obj<'_>) -> Option<PathOrNull<R
 /// A payload template field (`Parameters`, `ResultSelector`, …). Usually an
 /// object; the language does not forbid other JSON, so neither do we.
 pub(crate) fn template(cx: &mut Cx, obj: &mut Obj<'_>, key: &'static str) -> Option<TemplateValue> {
-    let ptr = obj.ptr_of(key);
     let value = obj.get(key)?;
-    Some(template_value(cx, value, &ptr))
+    Some(template_value(cx, value, &obj.ptr_of(key)))
 }
 
 /// Reads a payload template object.
-pub(crate) fn template_object(cx: &mut Cx, map: &Map<String, Value>, ptr: &str) -> Template {
+pub(crate) fn template_object(cx: &mut Cx, map: &[(Cow<'_, str>, Node<'_>)], ptr: &str) -> Template {
     let mut fields = Vec::with_capacity(map.len());
     for (key, value) in map {
         let field_ptr = join(ptr, key);
         if let Some(base) = key.strip_suffix(".$") {
-            if map.contains_key(base) {
+            if map.iter().any(|(k, _)| k == base) {
                 cx.report(
                     Code::DuplicateTemplateField,
                     field_ptr.clone(),
@@ -157,37 +167,37 @@ pub(crate) fn template_object(cx: &mut Cx, map: &Map<String, Value>, ptr: &str) 
                 fields.push((base.to_string(), TemplateValue::Expr(expr)));
             }
         } else {
-            fields.push((key.clone(), template_value(cx, value, &field_ptr)));
+            fields.push((key.to_string(), template_value(cx, value, &field_ptr)));
         }
     }
     Template { fields }
 }
 
-fn template_value(cx: &mut Cx, value: &Value, ptr: &str) -> TemplateValue {
+fn template_value(cx: &mut Cx, value: &Node<'_>, ptr: &str) -> TemplateValue {
     if !has_dynamic_key(value) {
-        return TemplateValue::Literal(value.clone());
+        return TemplateValue::Literal(value.to_value());
     }
     match value {
-        Value::Object(map) => TemplateValue::Object(template_object(cx, map, ptr)),
-        Value::Array(items) => TemplateValue::Array(
+        Node::Object(map) => TemplateValue::Object(template_object(cx, map, ptr)),
+        Node::Array(items) => TemplateValue::Array(
             items.iter().enumerate().map(|(i, v)| template_value(cx, v, &format!("{ptr}/{i}"))).collect(),
         ),
-        _ => TemplateValue::Literal(value.clone()),
+        _ => TemplateValue::Literal(value.to_value()),
     }
 }
 
 /// Whether a `.$` key occurs anywhere inside.
-fn has_dynamic_key(value: &Value) -> bool {
+fn has_dynamic_key(value: &Node<'_>) -> bool {
     match value {
-        Value::Object(map) => map.iter().any(|(k, v)| k.ends_with(".$") || has_dynamic_key(v)),
-        Value::Array(items) => items.iter().any(has_dynamic_key),
+        Node::Object(map) => map.iter().any(|(k, v)| k.ends_with(".$") || has_dynamic_key(v)),
+        Node::Array(items) => items.iter().any(has_dynamic_key),
         _ => false,
     }
 }
 
 /// The value of a `.$` field: a path or an intrinsic function call.
-pub(crate) fn dynamic_expr(cx: &mut Cx, value: &Value, ptr: &str, key: &str) -> Option<Expr> {
-    let Value::String(s) = value else {
+pub(crate) fn dynamic_expr(cx: &mut Cx, value: &Node<'_>, ptr: &str, key: &str) -> Option<Expr> {
+    let Node::String(s) = value else {
         cx.report(
             Code::InvalidDynamicValue,
             ptr,
@@ -208,7 +218,7 @@ pub(crate) fn dynamic_expr(cx: &mut Cx, value: &Value, ptr: &str, key: &str) -> 
             } else {
                 (Code::InvalidDynamicValue, "path or intrinsic function call (it ends in `.$`)")
             };
-            cx.report(code, ptr, format!("`{key}` is not a valid {what} ({s:?}): {e}"));
+            cx.report(code, ptr, format!("`{key}` is not a valid {what} ({s:?}): {}", e.describe(s)));
             None
         }
     }
@@ -217,25 +227,24 @@ pub(crate) fn dynamic_expr(cx: &mut Cx, value: &Value, ptr: &str, key: &str) -> 
 /// A JSONata template field (`Arguments`, `Output`, …): any JSON; strings
 /// that look like `{% … %}` must be well formed.
 pub(crate) fn jsonata_template(cx: &mut Cx, obj: &mut Obj<'_>, key: &'static str) -> Option<JsonataTemplate> {
-    let ptr = obj.ptr_of(key);
     let value = obj.get(key)?;
-    check_jsonata_strings(cx, value, &ptr);
-    Some(JsonataTemplate(value.clone()))
+    check_jsonata_strings(cx, value, &obj.ptr_of(key));
+    Some(JsonataTemplate(value.to_value()))
 }
 
-fn check_jsonata_strings(cx: &mut Cx, value: &Value, ptr: &str) {
+fn check_jsonata_strings(cx: &mut Cx, value: &Node<'_>, ptr: &str) {
     match value {
-        Value::String(s) if s.starts_with("{%") || s.ends_with("%}") => {
+        Node::String(s) if s.starts_with("{%") || s.ends_with("%}") => {
             if let Err(e) = Jsonata::parse(s) {
                 cx.report(Code::InvalidJsonata, ptr, format!("{e}: {s:?}"));
             }
         }
-        Value::Array(items) => {
+        Node::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 check_jsonata_strings(cx, v, &format!("{ptr}/{i}"));
             }
         }
-        Value::Object(map) => {
+        Node::Object(map) => {
             for (k, v) in map {
                 check_jsonata_strings(cx, v, &join(ptr, k));
             }
@@ -245,8 +254,8 @@ fn check_jsonata_strings(cx: &mut Cx, value: &Value, ptr: &str) {
 }
 
 /// A field holding one JSONata expression string.
-pub(crate) fn jsonata_expr(cx: &mut Cx, value: &Value, ptr: &str, key: &str) -> Option<Jsonata> {
-    let Value::String(s) = value else {
+pub(crate) fn jsonata_expr(cx: &mut Cx, value: &Node<'_>, ptr: &str, key: &str) -> Option<Jsonata> {
+    let Node::String(s) = value else {
         cx.report(Code::InvalidType, ptr, format!("`{key}` must be a JSONata expression string, not {}", kind(value)));
         return None;
     };
@@ -269,9 +278,9 @@ pub(crate) fn payload(cx: &mut Cx, obj: &mut Obj<'_>, key: &'static str, ql: Que
 
 /// `Assign`: like a payload, but every key must be a valid variable name.
 pub(crate) fn assign(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> Option<Payload> {
-    let ptr = obj.ptr_of("Assign");
     let value = obj.get("Assign")?;
-    let Value::Object(map) = value else {
+    let ptr = obj.ptr_of("Assign");
+    let Node::Object(map) = value else {
         cx.report(
             Code::InvalidType,
             ptr,
@@ -279,7 +288,7 @@ pub(crate) fn assign(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> Optio
         );
         return None;
     };
-    for key in map.keys() {
+    for (key, _) in map {
         let name = if ql == QueryLanguage::JsonPath { key.strip_suffix(".$").unwrap_or(key) } else { key };
         if !is_variable_name(name) {
             cx.report(Code::InvalidValue, join(&ptr, key), format!("`{name}` is not a valid variable name: start with a letter or `_`, then letters, digits or `_`, at most 80 characters"));
@@ -289,7 +298,7 @@ pub(crate) fn assign(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> Optio
         QueryLanguage::JsonPath => Some(Payload::Template(TemplateValue::Object(template_object(cx, map, &ptr)))),
         QueryLanguage::Jsonata => {
             check_jsonata_strings(cx, value, &ptr);
-            Some(Payload::Jsonata(JsonataTemplate(value.clone())))
+            Some(Payload::Jsonata(JsonataTemplate(value.to_value())))
         }
     }
 }
@@ -321,7 +330,7 @@ pub(crate) fn dynamic<T>(
     key: &'static str,
     path_key: &'static str,
     ql: QueryLanguage,
-    literal: impl FnOnce(&mut Cx, &Value, &str) -> Option<T>,
+    literal: impl FnOnce(&mut Cx, &Node<'_>, &str) -> Option<T>,
 ) -> Option<Dynamic<T>> {
     if obj.has(key) && obj.has(path_key) {
         cx.report(
@@ -334,7 +343,7 @@ pub(crate) fn dynamic<T>(
     if let Some(value) = obj.get(key) {
         let ptr = obj.ptr_of(key);
         return match value {
-            Value::String(s) if ql == QueryLanguage::Jsonata || Jsonata::is_expression(s) => {
+            Node::String(s) if ql == QueryLanguage::Jsonata || Jsonata::is_expression(s) => {
                 if ql != QueryLanguage::Jsonata {
                     cx.report(
                         Code::QueryLanguageMismatch,
@@ -348,19 +357,19 @@ pub(crate) fn dynamic<T>(
             _ => literal(cx, value, &ptr).map(Dynamic::Value),
         };
     }
-    let ptr = obj.ptr_of(path_key);
     let value = obj.get(path_key)?;
+    let ptr = obj.ptr_of(path_key);
     reference_path_value(cx, value, &ptr, path_key).map(Dynamic::Path)
 }
 
 /// `Retry`.
 pub(crate) fn retry(cx: &mut Cx, obj: &mut Obj<'_>) -> Option<Vec<Retrier>> {
-    let ptr = obj.ptr_of("Retry");
     let items = obj.array(cx, "Retry")?;
+    let ptr = obj.ptr_of("Retry");
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let item_ptr = format!("{ptr}/{i}");
-        let Some(mut r) = Obj::new(cx, item, &item_ptr, "a retrier") else { continue };
+        let Some(mut r) = Obj::new(cx, item, item_ptr, "a retrier") else { continue };
         let retrier = Retrier {
             comment: r.string(cx, "Comment"),
             error_equals: error_equals(cx, &mut r),
@@ -368,7 +377,7 @@ pub(crate) fn retry(cx: &mut Cx, obj: &mut Obj<'_>) -> Option<Vec<Retrier>> {
             max_attempts: r.uint(cx, "MaxAttempts", 0, MAX_SECONDS),
             backoff_rate: r.number(cx, "BackoffRate").and_then(|n| {
                 if n.as_f64().is_some_and(|f| f >= 1.0) {
-                    Some(n.clone())
+                    Some(n)
                 } else {
                     cx.report(
                         Code::OutOfRange,
@@ -392,12 +401,12 @@ pub(crate) fn retry(cx: &mut Cx, obj: &mut Obj<'_>) -> Option<Vec<Retrier>> {
 
 /// `Catch`.
 pub(crate) fn catch(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> Option<Vec<Catcher>> {
-    let ptr = obj.ptr_of("Catch");
     let items = obj.array(cx, "Catch")?;
+    let ptr = obj.ptr_of("Catch");
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let item_ptr = format!("{ptr}/{i}");
-        let Some(mut c) = Obj::new(cx, item, &item_ptr, "a catcher") else { continue };
+        let Some(mut c) = Obj::new(cx, item, item_ptr, "a catcher") else { continue };
         reject_other_language(cx, &mut c, ql);
         let catcher = Catcher {
             comment: c.string(cx, "Comment"),
@@ -427,7 +436,7 @@ fn error_equals(cx: &mut Cx, obj: &mut Obj<'_>) -> Vec<String> {
     }
     let mut names = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let Value::String(name) = item else {
+        let Node::String(name) = item else {
             cx.report(
                 Code::InvalidType,
                 format!("{ptr}/{i}"),
@@ -435,14 +444,14 @@ fn error_equals(cx: &mut Cx, obj: &mut Obj<'_>) -> Vec<String> {
             );
             continue;
         };
-        if name.starts_with("States.") && !PREDEFINED_ERRORS.contains(&name.as_str()) {
+        if name.starts_with("States.") && !PREDEFINED_ERRORS.contains(&name.as_ref()) {
             cx.report(
                 Code::UnknownPredefinedError,
                 format!("{ptr}/{i}"),
                 format!("`{name}` is not an error Step Functions defines; names starting with `States.` are reserved"),
             );
         }
-        names.push(name.clone());
+        names.push(name.to_string());
     }
     if names.len() > 1 && names.iter().any(|n| n == "States.ALL") {
         cx.report(Code::StatesAllPosition, ptr, "`States.ALL` must be the only name in its `ErrorEquals`");

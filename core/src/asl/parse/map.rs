@@ -1,6 +1,6 @@
 //! The Map state: inline and distributed.
 
-use serde_json::Value;
+use super::dom::Node;
 
 use super::fields::{self, assign, jsonata_template, path_or_null, result_path, template};
 use super::object::Obj;
@@ -50,8 +50,8 @@ pub(crate) fn map(
             "ToleratedFailurePercentagePath",
             ql,
             |cx, value, ptr| match value {
-                Value::Number(n) if n.as_f64().is_some_and(|f| (0.0..=100.0).contains(&f)) => Some(n.clone()),
-                Value::Number(n) => {
+                Node::Number(n) if n.parse::<f64>().is_ok_and(|f| (0.0..=100.0).contains(&f)) => n.parse().ok(),
+                Node::Number(n) => {
                     cx.report(
                         Code::OutOfRange,
                         ptr,
@@ -201,7 +201,7 @@ fn string_list(cx: &mut Cx, o: &mut Obj<'_>, key: &'static str) -> Option<Vec<St
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         match item {
-            Value::String(s) => out.push(s.clone()),
+            Node::String(s) => out.push(s.to_string()),
             other => cx.report(
                 Code::InvalidType,
                 format!("{ptr}/{i}"),

@@ -6,6 +6,7 @@
 //! return a [`Definition`] when nothing was wrong.
 
 mod choice;
+pub(crate) mod dom;
 mod fields;
 mod json;
 mod map;
@@ -18,18 +19,22 @@ use serde_json::Value;
 
 use super::{Definition, Graph, QueryLanguage};
 use crate::error::{Code, Problem, Problems};
+use dom::Node;
 use object::Obj;
 
 pub use json::read_json;
 
 /// Parses ASL JSON text. Every problem found is in the error.
 pub fn parse_str(text: &str) -> Result<Definition, Problems> {
-    parse_value(&read_json(text)?)
+    let (node, mut problems) = Node::parse(text).map_err(Problems::from)?;
+    let lenient = parse_lenient(&node);
+    problems.extend(lenient.problems);
+    if problems.is_empty() { Ok(lenient.definition) } else { Err(Problems(problems)) }
 }
 
 /// Parses an ASL JSON value. Every problem found is in the error.
 pub fn parse_value(value: &Value) -> Result<Definition, Problems> {
-    let lenient = parse_lenient(value);
+    let lenient = parse_lenient(&Node::from_value(value));
     if lenient.problems.is_empty() { Ok(lenient.definition) } else { Err(Problems(lenient.problems)) }
 }
 
@@ -50,7 +55,7 @@ pub(crate) struct Lenient {
 }
 
 /// Reads as much of the definition as possible.
-pub(crate) fn parse_lenient(value: &Value) -> Lenient {
+pub(crate) fn parse_lenient(value: &Node<'_>) -> Lenient {
     let mut cx = Cx { problems: Vec::new(), ghosts: HashSet::new(), default_ql: QueryLanguage::JsonPath };
     let definition = definition(&mut cx, value);
     Lenient { definition, problems: cx.problems, ghosts: cx.ghosts }
@@ -81,7 +86,7 @@ pub(crate) fn join(ptr: &str, token: &str) -> String {
     s
 }
 
-fn definition(cx: &mut Cx, value: &Value) -> Definition {
+fn definition(cx: &mut Cx, value: &Node<'_>) -> Definition {
     let mut def = Definition {
         comment: None,
         query_language: None,
@@ -120,7 +125,7 @@ pub(crate) fn graph_body(cx: &mut Cx, obj: &mut Obj<'_>) -> Graph {
     graph.start_at = start_at.unwrap_or_default();
     let states_ptr = obj.ptr_of("States");
     match obj.required(cx, "States") {
-        Some(Value::Object(map)) => {
+        Some(Node::Object(map)) => {
             if map.is_empty() {
                 cx.report(Code::EmptyList, states_ptr.clone(), "`States` has no states");
             }
@@ -128,12 +133,12 @@ pub(crate) fn graph_body(cx: &mut Cx, obj: &mut Obj<'_>) -> Graph {
             for (name, state_value) in map {
                 let ptr = join(&states_ptr, name);
                 states::check_name(cx, name, &ptr);
-                match states::state(cx, state_value, &ptr) {
+                match states::state(cx, state_value, ptr) {
                     Some(state) => {
-                        graph.states.insert(name.clone(), state);
+                        graph.states.insert(name.to_string(), state);
                     }
                     None => {
-                        cx.ghosts.insert((obj.ptr().to_string(), name.clone()));
+                        cx.ghosts.insert((obj.ptr().to_string(), name.to_string()));
                     }
                 }
             }

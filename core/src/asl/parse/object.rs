@@ -1,27 +1,53 @@
 //! Reading one JSON object field by field, so that whatever is left over can
 //! be reported as an unknown field.
 
-use serde_json::{Map, Number, Value};
+use std::borrow::Cow;
 
+use serde_json::Number;
+
+use super::dom::Node;
 use super::fields::kind;
 use super::{Cx, join};
 use crate::error::Code;
 
-/// A JSON object being read. Every accessor marks its key as known.
+/// A JSON object being read. Every accessor marks its member as known.
 pub(crate) struct Obj<'a> {
-    map: &'a Map<String, Value>,
+    members: &'a [(Cow<'a, str>, Node<'a>)],
     ptr: String,
-    taken: Vec<&'static str>,
-    /// Fields already reported as misplaced: present, but read as absent.
-    blocked: Vec<&'static str>,
+    /// Members read so far, by index (a definition is read once, so this is
+    /// a small set: bits for the first 64 members, a list beyond).
+    taken: Marks,
+    /// Members already reported as misplaced: present, but read as absent.
+    blocked: Marks,
+}
+
+/// A set of member indexes.
+#[derive(Default)]
+struct Marks {
+    low: u64,
+    high: Vec<usize>,
+}
+
+impl Marks {
+    fn insert(&mut self, i: usize) {
+        if i < 64 {
+            self.low |= 1 << i;
+        } else if !self.high.contains(&i) {
+            self.high.push(i);
+        }
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        if i < 64 { self.low & (1 << i) != 0 } else { self.high.contains(&i) }
+    }
 }
 
 impl<'a> Obj<'a> {
     /// Wraps `value` if it is an object; otherwise reports that it should be `what`.
-    pub fn new(cx: &mut Cx, value: &'a Value, ptr: &str, what: &str) -> Option<Obj<'a>> {
+    pub fn new(cx: &mut Cx, value: &'a Node<'a>, ptr: impl Into<String>, what: &str) -> Option<Obj<'a>> {
         match value {
-            Value::Object(map) => {
-                Some(Obj { map, ptr: ptr.to_string(), taken: Vec::with_capacity(map.len()), blocked: Vec::new() })
+            Node::Object(members) => {
+                Some(Obj { members, ptr: ptr.into(), taken: Marks::default(), blocked: Marks::default() })
             }
             other => {
                 cx.report(Code::InvalidType, ptr, format!("{what} must be a JSON object, not {}", kind(other)));
@@ -42,23 +68,28 @@ impl<'a> Obj<'a> {
 
     /// Whether the object has `key` (without marking it).
     pub fn has(&self, key: &str) -> bool {
-        self.map.contains_key(key) && !self.blocked.contains(&key)
+        self.index_of(key).is_some_and(|i| !self.blocked.contains(i))
+    }
+
+    fn index_of(&self, key: &str) -> Option<usize> {
+        // Most lookups miss (a state has a few of the fields its type allows):
+        // compare lengths and first bytes before the strings.
+        let (len, first) = (key.len(), key.as_bytes().first());
+        self.members.iter().position(|(k, _)| k.len() == len && k.as_bytes().first() == first && k == key)
     }
 
     /// The field's value, marking it as known.
-    pub fn get(&mut self, key: &'static str) -> Option<&'a Value> {
-        if self.blocked.contains(&key) {
+    pub fn get(&mut self, key: &str) -> Option<&'a Node<'a>> {
+        let i = self.index_of(key)?;
+        if self.blocked.contains(i) {
             return None;
         }
-        let value = self.map.get(key)?;
-        if !self.taken.contains(&key) {
-            self.taken.push(key);
-        }
-        Some(value)
+        self.taken.insert(i);
+        Some(&self.members[i].1)
     }
 
     /// Like [`Obj::get`], reporting a missing field.
-    pub fn required(&mut self, cx: &mut Cx, key: &'static str) -> Option<&'a Value> {
+    pub fn required(&mut self, cx: &mut Cx, key: &'static str) -> Option<&'a Node<'a>> {
         let value = self.get(key);
         if value.is_none() {
             cx.report(Code::MissingField, self.ptr.clone(), format!("`{key}` is required here"));
@@ -67,16 +98,16 @@ impl<'a> Obj<'a> {
     }
 
     /// Marks a key as known without reading it (a field that was reported otherwise).
-    pub fn skip(&mut self, key: &'static str) {
-        if self.map.contains_key(key) {
-            self.taken.push(key);
+    pub fn skip(&mut self, key: &str) {
+        if let Some(i) = self.index_of(key) {
+            self.taken.insert(i);
         }
     }
 
     /// A string field.
     pub fn str(&mut self, cx: &mut Cx, key: &'static str) -> Option<&'a str> {
         match self.get(key)? {
-            Value::String(s) => Some(s),
+            Node::String(s) => Some(s),
             other => {
                 cx.report(
                     Code::InvalidType,
@@ -105,7 +136,7 @@ impl<'a> Obj<'a> {
     /// A boolean field.
     pub fn bool(&mut self, cx: &mut Cx, key: &'static str) -> Option<bool> {
         match self.get(key)? {
-            Value::Bool(b) => Some(*b),
+            Node::Bool(b) => Some(*b),
             other => {
                 cx.report(
                     Code::InvalidType,
@@ -124,9 +155,9 @@ impl<'a> Obj<'a> {
     }
 
     /// A number field (kept as written).
-    pub fn number(&mut self, cx: &mut Cx, key: &'static str) -> Option<&'a Number> {
+    pub fn number(&mut self, cx: &mut Cx, key: &'static str) -> Option<Number> {
         match self.get(key)? {
-            Value::Number(n) => Some(n),
+            Node::Number(n) => n.parse().ok(),
             other => {
                 cx.report(
                     Code::InvalidType,
@@ -139,9 +170,9 @@ impl<'a> Obj<'a> {
     }
 
     /// An array field.
-    pub fn array(&mut self, cx: &mut Cx, key: &'static str) -> Option<&'a Vec<Value>> {
+    pub fn array(&mut self, cx: &mut Cx, key: &'static str) -> Option<&'a [Node<'a>]> {
         match self.get(key)? {
-            Value::Array(items) => Some(items),
+            Node::Array(items) => Some(items),
             other => {
                 cx.report(
                     Code::InvalidType,
@@ -171,9 +202,9 @@ impl<'a> Obj<'a> {
     /// Reports each of `keys` that is present; they then count as known but read as absent.
     pub fn reject(&mut self, cx: &mut Cx, keys: &[&'static str], code: Code, why: impl Fn(&str) -> String) {
         for key in keys {
-            if self.has(key) && !self.taken.contains(key) {
-                self.taken.push(key);
-                self.blocked.push(key);
+            if let Some(i) = self.index_of(key).filter(|&i| !self.taken.contains(i)) {
+                self.taken.insert(i);
+                self.blocked.insert(i);
                 cx.report(code, self.ptr_of(key), why(key));
             }
         }
@@ -181,11 +212,8 @@ impl<'a> Obj<'a> {
 
     /// Reports every field that no accessor asked for.
     pub fn finish(self, cx: &mut Cx, what: &str) {
-        if self.taken.len() == self.map.len() {
-            return;
-        }
-        for key in self.map.keys() {
-            if !self.taken.iter().any(|t| t == key) {
+        for (i, (key, _)) in self.members.iter().enumerate() {
+            if !self.taken.contains(i) {
                 cx.report(Code::UnknownField, join(&self.ptr, key), format!("`{key}` is not a field of {what}"));
             }
         }
@@ -193,28 +221,22 @@ impl<'a> Obj<'a> {
 }
 
 /// Checks a whole number within `min..=max`.
-pub(crate) fn uint_value(cx: &mut Cx, value: &Value, ptr: &str, key: &str, min: u64, max: u64) -> Option<u64> {
-    let Value::Number(n) = value else {
+pub(crate) fn uint_value(cx: &mut Cx, value: &Node<'_>, ptr: &str, key: &str, min: u64, max: u64) -> Option<u64> {
+    let Node::Number(text) = value else {
         cx.report(Code::InvalidType, ptr, format!("`{key}` must be a whole number, not {}", kind(value)));
         return None;
     };
-    match n.as_u64() {
-        Some(v) if (min..=max).contains(&v) => Some(v),
-        Some(_) => {
-            cx.report(Code::OutOfRange, ptr, format!("`{key}` is {n}; it must be between {min} and {max}"));
+    let whole = text.bytes().enumerate().all(|(i, b)| b.is_ascii_digit() || (i == 0 && b == b'-'));
+    match text.parse::<u64>() {
+        Ok(v) if (min..=max).contains(&v) => Some(v),
+        _ if whole => {
+            cx.report(Code::OutOfRange, ptr, format!("`{key}` is {text}; it must be between {min} and {max}"));
             None
         }
-        None if n.as_i64().is_some() => {
-            cx.report(Code::OutOfRange, ptr, format!("`{key}` is {n}; it must be between {min} and {max}"));
-            None
-        }
-        None => {
-            let why = if n.as_f64().is_some_and(|f| f.fract() != 0.0) {
-                "a whole number"
-            } else {
-                "a whole number without a fraction or exponent"
-            };
-            cx.report(Code::InvalidType, ptr, format!("`{key}` is {n}; it must be {why}"));
+        _ => {
+            let fraction = text.parse::<f64>().is_ok_and(|f| f.fract() != 0.0);
+            let why = if fraction { "a whole number" } else { "a whole number without a fraction or exponent" };
+            cx.report(Code::InvalidType, ptr, format!("`{key}` is {text}; it must be {why}"));
             None
         }
     }

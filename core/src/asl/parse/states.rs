@@ -1,6 +1,6 @@
 //! One reader per state type.
 
-use serde_json::Value;
+use super::dom::Node;
 
 use super::fields::{self, assign, jsonata_template, path_or_null, result_path, template};
 use super::object::Obj;
@@ -23,7 +23,7 @@ pub(crate) fn check_name(cx: &mut Cx, name: &str, ptr: &str) {
 }
 
 /// Reads one state. `None` when its type cannot be told.
-pub(crate) fn state(cx: &mut Cx, value: &Value, ptr: &str) -> Option<State> {
+pub(crate) fn state(cx: &mut Cx, value: &Node<'_>, ptr: String) -> Option<State> {
     let mut obj = Obj::new(cx, value, ptr, "a state")?;
     let type_name = obj.required_string(cx, "Type")?;
     let own_ql = fields::query_language(cx, &mut obj);
@@ -56,20 +56,20 @@ pub(crate) fn state(cx: &mut Cx, value: &Value, ptr: &str) -> Option<State> {
     fields::reject_other_language(cx, &mut obj, ql);
     let comment = obj.string(cx, "Comment");
     let state = match type_name.as_str() {
-        "Pass" => State::Pass(Pass {
+        "Pass" => State::Pass(Box::new(Pass {
             comment,
             query_language: own_ql,
             input_path: path_or_null(cx, &mut obj, "InputPath"),
             parameters: template(cx, &mut obj, "Parameters"),
-            result: obj.get("Result").cloned(),
+            result: obj.get("Result").map(Node::to_value),
             result_path: result_path(cx, &mut obj),
             output_path: path_or_null(cx, &mut obj, "OutputPath"),
             output: jsonata_template(cx, &mut obj, "Output"),
             assign: assign(cx, &mut obj, ql),
             transition: transition(cx, &mut obj),
-        }),
-        "Task" => State::Task(task(cx, &mut obj, comment, own_ql, ql)),
-        "Choice" => State::Choice(Choice {
+        })),
+        "Task" => State::Task(Box::new(task(cx, &mut obj, comment, own_ql, ql))),
+        "Choice" => State::Choice(Box::new(Choice {
             comment,
             query_language: own_ql,
             input_path: path_or_null(cx, &mut obj, "InputPath"),
@@ -78,8 +78,8 @@ pub(crate) fn state(cx: &mut Cx, value: &Value, ptr: &str) -> Option<State> {
             output_path: path_or_null(cx, &mut obj, "OutputPath"),
             output: jsonata_template(cx, &mut obj, "Output"),
             assign: assign(cx, &mut obj, ql),
-        }),
-        "Wait" => State::Wait(Wait {
+        })),
+        "Wait" => State::Wait(Box::new(Wait {
             comment,
             query_language: own_ql,
             wait: wait_for(cx, &mut obj, ql),
@@ -88,21 +88,21 @@ pub(crate) fn state(cx: &mut Cx, value: &Value, ptr: &str) -> Option<State> {
             output: jsonata_template(cx, &mut obj, "Output"),
             assign: assign(cx, &mut obj, ql),
             transition: transition(cx, &mut obj),
-        }),
-        "Succeed" => State::Succeed(Succeed {
+        })),
+        "Succeed" => State::Succeed(Box::new(Succeed {
             comment,
             query_language: own_ql,
             input_path: path_or_null(cx, &mut obj, "InputPath"),
             output_path: path_or_null(cx, &mut obj, "OutputPath"),
             output: jsonata_template(cx, &mut obj, "Output"),
-        }),
-        "Fail" => State::Fail(Fail {
+        })),
+        "Fail" => State::Fail(Box::new(Fail {
             comment,
             query_language: own_ql,
             error: fail_text(cx, &mut obj, "Error", "ErrorPath", ql),
             cause: fail_text(cx, &mut obj, "Cause", "CausePath", ql),
-        }),
-        "Parallel" => State::Parallel(Parallel {
+        })),
+        "Parallel" => State::Parallel(Box::new(Parallel {
             comment,
             query_language: own_ql,
             branches: branches(cx, &mut obj),
@@ -117,8 +117,8 @@ pub(crate) fn state(cx: &mut Cx, value: &Value, ptr: &str) -> Option<State> {
             retry: fields::retry(cx, &mut obj),
             catch: fields::catch(cx, &mut obj, ql),
             transition: transition(cx, &mut obj),
-        }),
-        _ => State::Map(map::map(cx, &mut obj, comment, own_ql, ql)),
+        })),
+        _ => State::Map(Box::new(map::map(cx, &mut obj, comment, own_ql, ql))),
     };
     if matches!(state, State::Choice(_) | State::Succeed(_) | State::Fail(_)) {
         obj.reject(cx, &["Next", "End"], Code::TerminalStateWithTransition, |key| match type_name.as_str() {
@@ -214,20 +214,29 @@ fn task(
 /// Terraform substitutions) stand for parts AWS will see filled in, so they are
 /// replaced by a neutral token before checking; an unclosed one is an error.
 fn check_resource(cx: &mut Cx, resource: &str, ptr: &str) {
-    let Some(arn) = substitute_placeholders(resource) else {
+    let arn = if resource.contains("${") {
+        let Some(arn) = substitute_placeholders(resource) else {
+            cx.report(
+                Code::InvalidResource,
+                ptr,
+                format!("`Resource` has a `${{` placeholder that is never closed: {resource:?}"),
+            );
+            return;
+        };
+        if !arn.starts_with("arn:") {
+            // The placeholder stands for the ARN or its start: nothing more to check.
+            return;
+        }
+        std::borrow::Cow::Owned(arn)
+    } else {
+        std::borrow::Cow::Borrowed(resource)
+    };
+    if let Err(why) = check_arn(&arn) {
         cx.report(
             Code::InvalidResource,
             ptr,
-            format!("`Resource` has a `${{` placeholder that is never closed: {resource:?}"),
+            format!("`Resource` must be an ARN such as arn:aws:states:::lambda:invoke or arn:aws:lambda:REGION:ACCOUNT:function:NAME; {resource:?} {why}"),
         );
-        return;
-    };
-    if arn != resource && !arn.starts_with("arn:") {
-        // The placeholder stands for the ARN or its start: nothing more to check.
-        return;
-    }
-    if let Err(why) = check_arn(&arn) {
-        cx.report(Code::InvalidResource, ptr, format!("`Resource` must be an ARN such as arn:aws:states:::lambda:invoke or arn:aws:lambda:REGION:ACCOUNT:function:NAME; {resource:?} {why}"));
     }
 }
 
@@ -246,19 +255,21 @@ fn substitute_placeholders(text: &str) -> Option<String> {
 }
 
 fn check_arn(arn: &str) -> Result<(), &'static str> {
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let [prefix, partition, service, _region, _account, resource] = parts.as_slice() else {
+    let mut parts = arn.splitn(6, ':');
+    let (Some(prefix), Some(partition), Some(service), Some(_region), Some(_account), Some(resource)) =
+        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err("has fewer than six `:`-separated parts");
     };
-    if *prefix != "arn" {
+    if prefix != "arn" {
         return Err("does not start with `arn:`");
     }
-    let partition_ok = partition.starts_with("aws") || *partition == "x";
+    let partition_ok = partition.starts_with("aws") || partition == "x";
     if !partition_ok || service.is_empty() || resource.is_empty() {
         return Err("is missing its partition, service or resource");
     }
     let name_ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if *service == "lambda" {
+    if service == "lambda" {
         // function:NAME or function:NAME:QUALIFIER (a version, an alias or $LATEST).
         let mut segments = resource.split(':');
         let kind = segments.next();
@@ -276,7 +287,7 @@ fn check_arn(arn: &str) -> Result<(), &'static str> {
 fn credentials(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> Option<Payload> {
     let ptr = obj.ptr_of("Credentials");
     match obj.get("Credentials") {
-        Some(Value::Object(_)) => fields::payload(cx, obj, "Credentials", ql),
+        Some(Node::Object(_)) => fields::payload(cx, obj, "Credentials", ql),
         Some(other) => {
             cx.report(
                 Code::InvalidType,
@@ -313,7 +324,7 @@ fn wait_for(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> WaitFor {
     }
     if obj.has("Timestamp") || obj.has("TimestampPath") {
         let timestamp = fields::dynamic(cx, obj, "Timestamp", "TimestampPath", ql, |cx, value, ptr| match value {
-            Value::String(s) => match Timestamp::parse(s) {
+            Node::String(s) => match Timestamp::parse(s) {
                 Ok(t) => Some(t),
                 Err(e) => {
                     cx.report(Code::InvalidTimestamp, ptr, e);
@@ -361,7 +372,7 @@ fn fail_text(
         return Some(FailText::Path(expr));
     }
     let text = fields::dynamic(cx, obj, key, path_key, ql, |cx, value, ptr| match value {
-        Value::String(s) => Some(s.clone()),
+        Node::String(s) => Some(s.to_string()),
         other => {
             cx.report(Code::InvalidType, ptr, format!("`{key}` must be a string, not {}", fields::kind(other)));
             None
@@ -388,7 +399,7 @@ fn branches(cx: &mut Cx, obj: &mut Obj<'_>) -> Vec<Graph> {
         .iter()
         .enumerate()
         .filter_map(|(i, item)| {
-            let mut b = Obj::new(cx, item, &format!("{ptr}/{i}"), "a branch")?;
+            let mut b = Obj::new(cx, item, format!("{ptr}/{i}"), "a branch")?;
             let comment = b.string(cx, "Comment");
             let graph = Graph { comment, ..graph_body(cx, &mut b) };
             b.finish(cx, "a Parallel branch");
