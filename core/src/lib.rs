@@ -10,6 +10,7 @@
 pub mod asl;
 pub mod builder;
 pub mod cli;
+pub mod dynamo;
 pub mod error;
 pub mod validate;
 

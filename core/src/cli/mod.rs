@@ -7,6 +7,9 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::error::Problem;
 
+#[cfg(feature = "loader")]
+pub mod load_ddb;
+
 #[derive(Parser)]
 #[command(name = "stepforge", version, about = "Check and format AWS Step Functions state machine definitions")]
 struct Cli {

@@ -1,0 +1,8 @@
+//! DynamoDB: attribute values and marshalling, and the batch loader.
+
+pub mod attr;
+#[cfg(feature = "loader")]
+pub mod loader;
+pub mod number;
+
+pub use attr::{AttributeValue, Item, MarshalError, marshall, marshall_item};
