@@ -265,12 +265,13 @@ pub fn item_from_dynamodb_json(value: &Value) -> Result<Item, MarshalError> {
 }
 
 /// Whether a JSON object looks like an item in DynamoDB JSON: every value an
-/// object with exactly one known type tag.
+/// object with one key that looks like a type tag (one to four capitals), so
+/// that a misspelt tag is reported as such rather than read as plain JSON.
 pub fn looks_like_dynamodb_json(value: &Value) -> bool {
-    const TAGS: [&str; 10] = ["S", "N", "B", "BOOL", "NULL", "M", "L", "SS", "NS", "BS"];
+    let tag_like = |k: &str| (1..=4).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_uppercase());
     match value {
         Value::Object(map) if !map.is_empty() => map.values().all(|v| match v {
-            Value::Object(inner) => inner.len() == 1 && inner.keys().all(|k| TAGS.contains(&k.as_str())),
+            Value::Object(inner) => inner.len() == 1 && inner.keys().all(|k| tag_like(k)),
             _ => false,
         }),
         _ => false,

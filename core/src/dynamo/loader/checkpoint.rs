@@ -7,7 +7,6 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -31,13 +30,12 @@ pub struct Checkpoint {
     done_above: BTreeSet<u64>,
     /// Done items that were rejected rather than written.
     rejected: BTreeSet<u64>,
-    last_save: Option<Instant>,
 }
 
 impl Checkpoint {
     /// A fresh record, saved to `path` (if any).
     pub fn new(id: InputId, path: Option<PathBuf>) -> Checkpoint {
-        Checkpoint { id, path, done_below: 0, done_above: BTreeSet::new(), rejected: BTreeSet::new(), last_save: None }
+        Checkpoint { id, path, done_below: 0, done_above: BTreeSet::new(), rejected: BTreeSet::new() }
     }
 
     /// Loads a saved record; refuses one made for another input or table.
@@ -74,7 +72,6 @@ impl Checkpoint {
             done_below,
             done_above: list("done"),
             rejected: list("rejected"),
-            last_save: None,
         })
     }
 
@@ -105,14 +102,6 @@ impl Checkpoint {
         }
     }
 
-    /// Saves at most every `every` (always when `every` is zero).
-    pub fn save_every(&mut self, every: Duration) -> Result<(), String> {
-        if self.last_save.is_some_and(|t| t.elapsed() < every) {
-            return Ok(());
-        }
-        self.save()
-    }
-
     /// Writes the record atomically: to a temporary file, then renamed over the old one.
     pub fn save(&mut self) -> Result<(), String> {
         let Some(path) = &self.path else { return Ok(()) };
@@ -128,9 +117,7 @@ impl Checkpoint {
         let tmp = path.with_extension("tmp");
         std::fs::write(&tmp, body.to_string())
             .map_err(|e| format!("cannot write the checkpoint {}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, path).map_err(|e| format!("cannot write the checkpoint {}: {e}", path.display()))?;
-        self.last_save = Some(Instant::now());
-        Ok(())
+        std::fs::rename(&tmp, path).map_err(|e| format!("cannot write the checkpoint {}: {e}", path.display()))
     }
 
     /// Removes the file once the load has finished.

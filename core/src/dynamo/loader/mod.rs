@@ -469,7 +469,9 @@ impl Run {
             bar.set_message(format!("{} written, {} rejected", self.summary.written, self.summary.rejected));
             bar.set_position(self.summary.written + self.summary.rejected);
         }
-        self.checkpoint.save_every(Duration::from_millis(250)).map_err(LoadError::new)
+        // Saved after every batch: a process killed now resends at most the
+        // batches that were in flight (a checkpoint that lagged would resend more).
+        self.checkpoint.save().map_err(LoadError::new)
     }
 }
 
