@@ -1,19 +1,17 @@
 #!/usr/bin/env bash
-# Runs every test: the Rust core, the Python package (pytest) and the Node package (node --test).
+# Runs every test: the Rust core, the Python package (pytest) and the Node
+# package (node --test). Starts one DynamoDB-compatible server (moto) on
+# 127.0.0.1 for the loader tests of all three, and stops it at the end.
 source "$(dirname "$0")/env.sh"
 
-# Until every vector has its Python and TypeScript program (being written).
-export STEPFORGE_PARTIAL_VECTORS=1
+ensure_venv
+start_moto
+trap stop_moto EXIT
 
 log "Rust: cargo test -p stepforge"
 (cd "$ROOT" && cargo test -p stepforge)
 
-build_python
-log "Python: pytest"
-(cd "$ROOT/bindings-python" && "$VENV/bin/python" -m pytest -q tests)
-
-build_node
-log "Node: node --test"
-(cd "$ROOT/bindings-node" && node --test __test__/)
+bash "$ROOT/scripts/test-python.sh"
+bash "$ROOT/scripts/test-node.sh"
 
 log "all tests passed"

@@ -138,8 +138,14 @@ async fn dynamodb_json_input_keeps_sets_and_binary() {
     write_jsonl(&file, &items);
     let out = load_ddb(&[file.to_str().unwrap(), "--table", &name, "--endpoint-url", &endpoint, "--summary", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let stored = client.get_item().table_name(&name).key("pk", aws_sdk_dynamodb::types::AttributeValue::S("p3".into()))
-        .key("sk", aws_sdk_dynamodb::types::AttributeValue::N("8".into())).send().await.unwrap();
+    let stored = client
+        .get_item()
+        .table_name(&name)
+        .key("pk", aws_sdk_dynamodb::types::AttributeValue::S("p3".into()))
+        .key("sk", aws_sdk_dynamodb::types::AttributeValue::N("8".into()))
+        .send()
+        .await
+        .unwrap();
     let item = stored.item().unwrap();
     let ss: HashSet<&str> = item["ss"].as_ss().unwrap().iter().map(String::as_str).collect();
     assert_eq!(ss, HashSet::from(["a", "b", "c8"]));
@@ -160,7 +166,17 @@ async fn a_hundred_thousand_json_lines() {
         (0..100_000).map(|i| json!({"id": format!("k{i:07}"), "n": i, "s": format!("value {i}")})).collect();
     let file = dir.join("items.jsonl");
     write_jsonl(&file, &items);
-    let out = load_ddb(&[file.to_str().unwrap(), "--table", &name, "--endpoint-url", &endpoint, "--concurrency", "16", "--summary", "json"]);
+    let out = load_ddb(&[
+        file.to_str().unwrap(),
+        "--table",
+        &name,
+        "--endpoint-url",
+        &endpoint,
+        "--concurrency",
+        "16",
+        "--summary",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(summary(&out)["written"], 100_000);
     assert_same_items(&scan_plain(&client, &name).await, &sorted(items));
@@ -215,7 +231,8 @@ async fn bad_items_go_to_the_reject_file_with_their_reason() {
     let bad: Vec<(usize, &str)> = lines.iter().enumerate().filter_map(|(i, (_, r))| r.map(|r| (i, r))).collect();
     assert_eq!(s["rejected"].as_u64(), Some(bad.len() as u64));
     assert_eq!(s["written"].as_u64(), Some((lines.len() - bad.len()) as u64));
-    let entries: Vec<Value> = std::fs::read_to_string(&rejects).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let entries: Vec<Value> =
+        std::fs::read_to_string(&rejects).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(entries.len(), bad.len(), "{entries:#?}");
     for (entry, (seq, reason)) in entries.iter().zip(&bad) {
         assert_eq!(entry["seq"].as_u64(), Some(*seq as u64));
@@ -226,7 +243,8 @@ async fn bad_items_go_to_the_reject_file_with_their_reason() {
     }
     // The table holds exactly the good items, and the last of the duplicates.
     let stored = scan_plain(&client, &name).await;
-    let want = vec![json!({"id": "dup", "v": 3}), json!({"id": "good-1", "v": 1}), json!({"id": "good-2", "v": [1, 2]})];
+    let want =
+        vec![json!({"id": "dup", "v": 3}), json!({"id": "good-1", "v": 1}), json!({"id": "good-2", "v": [1, 2]})];
     assert_same_items(&stored, &sorted(want));
 }
 
@@ -257,7 +275,13 @@ async fn injected_faults_lose_nothing() {
         "--summary",
         "json",
     ]);
-    assert_eq!(out.status.code(), Some(0), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let s = summary(&out);
     assert_eq!(s["written"], 2500);
     assert!(s["retried"]["unprocessed_items"].as_u64().unwrap() > 0, "{s}");
@@ -299,10 +323,21 @@ async fn persistent_errors_end_in_the_reject_file() {
     let file = dir.join("items.jsonl");
     write_jsonl(&file, &items);
     let rejects = dir.join("rejects.jsonl");
-    let out = load_ddb(&[file.to_str().unwrap(), "--table", &name, "--endpoint-url", &proxy.endpoint, "--reject-file", rejects.to_str().unwrap(), "--summary", "json"]);
+    let out = load_ddb(&[
+        file.to_str().unwrap(),
+        "--table",
+        &name,
+        "--endpoint-url",
+        &proxy.endpoint,
+        "--reject-file",
+        rejects.to_str().unwrap(),
+        "--summary",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(summary(&out)["rejected"], 30);
-    let entries: Vec<Value> = std::fs::read_to_string(&rejects).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let entries: Vec<Value> =
+        std::fs::read_to_string(&rejects).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     let seqs: HashSet<u64> = entries.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
     assert_eq!(seqs, (0..30).collect(), "each item exactly once");
     assert!(entries.iter().all(|e| e["reason"].as_str().unwrap().contains("InternalServerError")));
@@ -321,7 +356,17 @@ async fn killed_mid_run_then_resumed_loses_nothing() {
     let file = dir.join("items.jsonl");
     write_jsonl(&file, &items);
     let args = |extra: &[&str]| {
-        let mut a: Vec<String> = vec![file.to_str().unwrap().into(), "--table".into(), name.clone(), "--endpoint-url".into(), proxy.endpoint.clone(), "--concurrency".into(), "2".into(), "--summary".into(), "json".into()];
+        let mut a: Vec<String> = vec![
+            file.to_str().unwrap().into(),
+            "--table".into(),
+            name.clone(),
+            "--endpoint-url".into(),
+            proxy.endpoint.clone(),
+            "--concurrency".into(),
+            "2".into(),
+            "--summary".into(),
+            "json".into(),
+        ];
         a.extend(extra.iter().map(|s| s.to_string()));
         a
     };
@@ -375,7 +420,17 @@ async fn ctrl_c_stops_cleanly_and_the_load_resumes() {
     write_jsonl(&file, &items);
     set_local_aws_env();
     let child = Command::new(env!("CARGO_BIN_EXE_load-ddb"))
-        .args([file.to_str().unwrap(), "--table", &name, "--endpoint-url", &endpoint, "--rate", "1000", "--summary", "json"])
+        .args([
+            file.to_str().unwrap(),
+            "--table",
+            &name,
+            "--endpoint-url",
+            &endpoint,
+            "--rate",
+            "1000",
+            "--summary",
+            "json",
+        ])
         .env("CI", "true")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -393,7 +448,16 @@ async fn ctrl_c_stops_cleanly_and_the_load_resumes() {
     let written = s["written"].as_u64().unwrap();
     assert!(written > 0 && written < 4000, "{s}");
     assert_eq!(scan_plain(&client, &name).await.len() as u64, written, "the summary counts what is in the table");
-    let out = load_ddb(&[file.to_str().unwrap(), "--table", &name, "--endpoint-url", &endpoint, "--resume", "--summary", "json"]);
+    let out = load_ddb(&[
+        file.to_str().unwrap(),
+        "--table",
+        &name,
+        "--endpoint-url",
+        &endpoint,
+        "--resume",
+        "--summary",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(summary(&out)["skipped"].as_u64(), Some(written));
     assert_same_items(&scan_plain(&client, &name).await, &sorted(items));
@@ -410,7 +474,16 @@ async fn dry_run_checks_and_writes_nothing() {
     items.push(json!({"nokey": true}));
     let file = dir.join("items.json");
     std::fs::write(&file, serde_json::to_string(&items).unwrap()).unwrap();
-    let out = load_ddb(&[file.to_str().unwrap(), "--table", &name, "--endpoint-url", &endpoint, "--dry-run", "--summary", "json"]);
+    let out = load_ddb(&[
+        file.to_str().unwrap(),
+        "--table",
+        &name,
+        "--endpoint-url",
+        &endpoint,
+        "--dry-run",
+        "--summary",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(1), "one item would be rejected");
     let s = summary(&out);
     assert_eq!((s["read"].as_u64(), s["rejected"].as_u64(), s["written"].as_u64()), (Some(101), Some(1), Some(0)));
@@ -428,7 +501,17 @@ async fn the_rate_cap_holds() {
     let file = dir.join("items.jsonl");
     write_jsonl(&file, &varied_items(450));
     let started = Instant::now();
-    let out = load_ddb(&[file.to_str().unwrap(), "--table", &name, "--endpoint-url", &endpoint, "--rate", "150", "--summary", "json"]);
+    let out = load_ddb(&[
+        file.to_str().unwrap(),
+        "--table",
+        &name,
+        "--endpoint-url",
+        &endpoint,
+        "--rate",
+        "150",
+        "--summary",
+        "json",
+    ]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     // 150 items may go in the first instant; the other 300 need 2 s at 150/s.
     // (A lower bound only: a slow machine cannot make this fail.)

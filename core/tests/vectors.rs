@@ -69,14 +69,7 @@ fn every_vector_directory_is_listed_and_complete() {
     for name in NAMES {
         for file in ["program.rs", "program.py", "program.ts", "expected.json"] {
             let path = dir().join(name).join(file);
-            assert!(
-                path.exists()
-                    || file.starts_with("program.")
-                        && file != "program.rs"
-                        && std::env::var_os("STEPFORGE_PARTIAL_VECTORS").is_some(),
-                "{} is missing",
-                path.display()
-            );
+            assert!(path.exists(), "{} is missing", path.display());
         }
     }
 }

@@ -1,4 +1,142 @@
-"""stepforge: build, validate and run AWS Step Functions state machines."""
-from ._native import __version__, validate_text
+"""stepforge: build, validate and format AWS Step Functions state machines.
 
-__all__ = ["__version__", "validate_text"]
+Build with the CDK's chaining model::
+
+    from stepforge import Pass, Succeed, StateMachine
+
+    hello = Pass("Hello", result={"greeting": "hi"})
+    machine = StateMachine(hello.next(Succeed("Done")), timeout_seconds=60)
+    print(machine.to_json())
+
+or check a definition you already have with :func:`validate`. Every piece of
+logic lives in the Rust core (``stepforge._native``); this package adds the
+exceptions, a few constants and :class:`StateMachineFragment`.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Optional, Sequence, Union
+
+from ._errors import ChainError, InternalError, StepforgeError, ValidationError
+from ._native import (
+    Chain,
+    Choice,
+    Condition,
+    Fail,
+    Fragment,
+    JsonPath,
+    JsonPathExpr,
+    Map,
+    Parallel,
+    Pass,
+    Problem,
+    State,
+    StateMachine,
+    Succeed,
+    Task,
+    Wait,
+    __version__,
+    format_definition,
+    validate,
+)
+
+__all__ = [
+    "Chain",
+    "ChainError",
+    "Choice",
+    "Condition",
+    "Errors",
+    "Fail",
+    "Fragment",
+    "InternalError",
+    "JsonPath",
+    "JsonPathExpr",
+    "Map",
+    "Parallel",
+    "Pass",
+    "Problem",
+    "QueryLanguage",
+    "State",
+    "StateMachine",
+    "StateMachineFragment",
+    "StepforgeError",
+    "Succeed",
+    "Task",
+    "ValidationError",
+    "Wait",
+    "__version__",
+    "format_definition",
+    "validate",
+]
+
+
+class Errors:
+    """The error names Step Functions defines, for ``add_retry``/``add_catch``."""
+
+    ALL: Final = "States.ALL"
+    TASKS_FAILED: Final = "States.TaskFailed"
+    TIMEOUT: Final = "States.Timeout"
+    HEARTBEAT_TIMEOUT: Final = "States.HeartbeatTimeout"
+    PERMISSIONS: Final = "States.Permissions"
+    RESULT_PATH_MATCH_FAILURE: Final = "States.ResultPathMatchFailure"
+    PARAMETER_PATH_FAILURE: Final = "States.ParameterPathFailure"
+    BRANCH_FAILED: Final = "States.BranchFailed"
+    NO_CHOICE_MATCHED: Final = "States.NoChoiceMatched"
+    INTRINSIC_FAILURE: Final = "States.IntrinsicFailure"
+    EXCEED_TOLERATED_FAILURE_THRESHOLD: Final = "States.ExceedToleratedFailureThreshold"
+    ITEM_READER_FAILED: Final = "States.ItemReaderFailed"
+    RESULT_WRITER_FAILED: Final = "States.ResultWriterFailed"
+    RUNTIME: Final = "States.Runtime"
+    DATA_LIMIT_EXCEEDED: Final = "States.DataLimitExceeded"
+
+
+class QueryLanguage:
+    """The values of ``query_language`` (on states and on :class:`StateMachine`)."""
+
+    JSONPATH: Final = "JSONPath"
+    JSONATA: Final = "JSONata"
+
+
+class StateMachineFragment:
+    """A reusable piece of a state machine, written as a class, as in the CDK.
+
+    A subclass sets ``self.start_state`` (a state) and ``self.end_states``
+    (a list of states or chains) in its ``__init__``; the fragment can then be
+    chained like a state, and :meth:`prefix_states` renames its states so the
+    same fragment can be used more than once::
+
+        class MyJob(StateMachineFragment):
+            def __init__(self, flavor: str):
+                super().__init__(flavor.title())
+                first = Task("First", resource=...)
+                last = Task("Last", resource=...)
+                first.next(last)
+                self.start_state = first
+                self.end_states = [last]
+
+        Parallel("All jobs").branch(MyJob("quick").prefix_states(), MyJob("slow").prefix_states())
+    """
+
+    start_state: State
+    end_states: Sequence[Union[State, Chain, Fragment, StateMachineFragment]]
+
+    def __init__(self, id: Optional[str] = None) -> None:
+        #: The default prefix of :meth:`prefix_states` is ``f"{id}: "``.
+        self.id = id
+
+    def next(self, next: Union[State, Chain, Fragment, StateMachineFragment]) -> Chain:
+        """Follows every end state of the fragment with ``next``; returns a chain."""
+        return Chain.start(self).next(next)
+
+    def prefix_states(self, prefix: Optional[str] = None) -> "StateMachineFragment":
+        """Prefixes the name of every state of the fragment (by default with
+        ``f"{id}: "``) and returns the fragment."""
+        if prefix is None:
+            if self.id is None:
+                raise TypeError(
+                    f"{type(self).__name__}.prefix_states() needs a prefix, "
+                    "or an id given to StateMachineFragment.__init__"
+                )
+            prefix = f"{self.id}: "
+        Fragment(self.start_state, self.end_states).prefix_states(prefix)
+        return self

@@ -14,7 +14,9 @@ impl Jsonata {
         text.starts_with("{%") && text.ends_with("%}") && text.len() >= 4
     }
 
-    /// Checks the `{% %}` wrapping and that brackets and quotes inside balance.
+    /// Checks the `{% %}` wrapping and the expression's syntax (with the
+    /// parser of the `jsonata-rs` crate; functions are not looked up, so
+    /// Step Functions' own, like `$partition`, are fine).
     pub fn parse(text: &str) -> Result<Jsonata, String> {
         if !Jsonata::is_expression(text) {
             return Err("a JSONata expression is written as \"{% expression %}\"".into());
@@ -23,7 +25,7 @@ impl Jsonata {
         if inner.trim().is_empty() {
             return Err("the JSONata expression between {% and %} is empty".into());
         }
-        check_balanced(inner)?;
+        check_syntax(inner)?;
         Ok(Jsonata { text: text.to_string() })
     }
 
@@ -38,59 +40,17 @@ impl Jsonata {
     }
 }
 
-/// Catches the commonest slips (an unclosed bracket or string) without a full
-/// JSONata parser: strings, comments and regex bodies are skipped over.
-fn check_balanced(expr: &str) -> Result<(), String> {
-    let mut stack: Vec<char> = Vec::new();
-    let mut chars = expr.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' | '\'' | '`' => {
-                let mut closed = false;
-                while let Some(d) = chars.next() {
-                    if d == '\\' {
-                        chars.next();
-                    } else if d == c {
-                        closed = true;
-                        break;
-                    }
-                }
-                if !closed {
-                    return Err(format!("unterminated string (opened with {c}) in the JSONata expression"));
-                }
-            }
-            '/' if chars.peek() == Some(&'*') => {
-                chars.next();
-                let mut prev = ' ';
-                let mut closed = false;
-                for d in chars.by_ref() {
-                    if prev == '*' && d == '/' {
-                        closed = true;
-                        break;
-                    }
-                    prev = d;
-                }
-                if !closed {
-                    return Err("unterminated comment in the JSONata expression".into());
-                }
-            }
-            '(' | '[' | '{' => stack.push(c),
-            ')' | ']' | '}' => {
-                let open = match c {
-                    ')' => '(',
-                    ']' => '[',
-                    _ => '{',
-                };
-                if stack.pop() != Some(open) {
-                    return Err(format!("unbalanced `{c}` in the JSONata expression"));
-                }
-            }
-            _ => {}
-        }
-    }
-    match stack.last() {
-        Some(open) => Err(format!("`{open}` is never closed in the JSONata expression")),
-        None => Ok(()),
+/// Parses the expression; the error names the JSONata error code and position.
+fn check_syntax(expr: &str) -> Result<(), String> {
+    let arena = bumpalo::Bump::new();
+    // The parser is third-party code: a panic in it must not take the caller down.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        jsonata_rs::JsonAta::new(expr, &arena).map(|_| ()).map_err(|e| e.to_string())
+    }));
+    match outcome {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(format!("the JSONata expression does not parse ({e})")),
+        Err(_) => Err("the JSONata expression could not be parsed".into()),
     }
 }
 

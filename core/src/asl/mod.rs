@@ -49,6 +49,11 @@ impl QueryLanguage {
             QueryLanguage::Jsonata => "JSONata",
         }
     }
+
+    /// Reads the ASL spelling.
+    pub fn from_str_opt(s: &str) -> Option<QueryLanguage> {
+        [QueryLanguage::JsonPath, QueryLanguage::Jsonata].into_iter().find(|q| q.as_str() == s)
+    }
 }
 
 /// A whole state machine definition.

@@ -474,8 +474,10 @@ fn is_name_byte(byte: u8, names: Names) -> bool {
     }
 }
 
+/// A byte of a variable or function name: ASCII letters, digits and `_`, and
+/// any byte of a non-ASCII character (variable names are Unicode identifiers).
 fn is_word_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_'
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte >= 0x80
 }
 
 /// How backslash escapes in a quoted string are read.
@@ -567,7 +569,7 @@ impl<'t> Cursor<'t> {
         }
     }
 
-    /// The end of the run of `[A-Za-z0-9_]` starting at the cursor.
+    /// The end of the run of name characters starting at the cursor.
     pub(crate) fn word_end(&self) -> usize {
         let bytes = self.text.as_bytes();
         let mut end = self.pos;
@@ -780,7 +782,7 @@ impl<'t> Cursor<'t> {
         if self.eat(b'$') {
             return Ok(Root::Context);
         }
-        if !self.peek().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_') {
+        if !self.peek().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_' || b >= 0x80) {
             return Ok(Root::Input);
         }
         let end = self.word_end();

@@ -235,24 +235,8 @@ fn map(o: &mut Obj, m: &super::states::Map) {
     let processor = graph(&m.item_processor.graph, |po| {
         if let Some(c) = &m.item_processor.config {
             let mut co = Obj::default();
-            co.opt(
-                "Mode",
-                c.mode.map(|m| {
-                    Value::String(match m {
-                        ProcessorMode::Inline => "INLINE".into(),
-                        ProcessorMode::Distributed => "DISTRIBUTED".into(),
-                    })
-                }),
-            );
-            co.opt(
-                "ExecutionType",
-                c.execution_type.map(|t| {
-                    Value::String(match t {
-                        ExecutionType::Standard => "STANDARD".into(),
-                        ExecutionType::Express => "EXPRESS".into(),
-                    })
-                }),
-            );
+            co.opt("Mode", c.mode.map(|m| Value::String(m.as_str().into())));
+            co.opt("ExecutionType", c.execution_type.map(|t| Value::String(t.as_str().into())));
             po.put("ProcessorConfig", co.into_value());
         }
     });

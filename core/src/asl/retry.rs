@@ -44,6 +44,11 @@ impl JitterStrategy {
             JitterStrategy::None => "NONE",
         }
     }
+
+    /// Reads the ASL spelling.
+    pub fn from_str_opt(s: &str) -> Option<JitterStrategy> {
+        [JitterStrategy::Full, JitterStrategy::None].into_iter().find(|j| j.as_str() == s)
+    }
 }
 
 /// One entry of `Retry`.

@@ -296,6 +296,21 @@ pub enum ProcessorMode {
     Distributed,
 }
 
+impl ProcessorMode {
+    /// The ASL spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProcessorMode::Inline => "INLINE",
+            ProcessorMode::Distributed => "DISTRIBUTED",
+        }
+    }
+
+    /// Reads the ASL spelling.
+    pub fn from_str_opt(s: &str) -> Option<ProcessorMode> {
+        [ProcessorMode::Inline, ProcessorMode::Distributed].into_iter().find(|m| m.as_str() == s)
+    }
+}
+
 /// `ProcessorConfig.ExecutionType` of a distributed Map.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExecutionType {
@@ -303,6 +318,21 @@ pub enum ExecutionType {
     Standard,
     /// Express child workflows.
     Express,
+}
+
+impl ExecutionType {
+    /// The ASL spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionType::Standard => "STANDARD",
+            ExecutionType::Express => "EXPRESS",
+        }
+    }
+
+    /// Reads the ASL spelling.
+    pub fn from_str_opt(s: &str) -> Option<ExecutionType> {
+        [ExecutionType::Standard, ExecutionType::Express].into_iter().find(|t| t.as_str() == s)
+    }
 }
 
 /// `ProcessorConfig`.

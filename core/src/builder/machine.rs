@@ -101,13 +101,32 @@ struct Walk {
     /// Name → state id, across every scope.
     names: HashMap<String, usize>,
     problems: Vec<Problem>,
+    /// How many scopes deep the walk is.
+    depth: usize,
 }
+
+/// How deep Parallel and Map states may nest in a built state machine: well
+/// inside what a definition can hold (128 levels of JSON, about 3 per scope).
+const MAX_NESTING: usize = 40;
 
 impl Walk {
     /// Renders the scope that starts at `start` as `{"StartAt", "States"}`.
     /// Every state of the scope is claimed before any nested scope is walked,
     /// so a transition out of a branch is reported at the branch.
     fn scope(&mut self, start: &StateRef, scope_ptr: &str) -> Value {
+        self.depth += 1;
+        let value = if self.depth > MAX_NESTING {
+            let message = format!("Parallel and Map states nest more than {MAX_NESTING} deep here");
+            self.problems.push(Problem::new(Code::QuotaExceeded, scope_ptr, message));
+            Value::Object(Map::new())
+        } else {
+            self.scope_states(start, scope_ptr)
+        };
+        self.depth -= 1;
+        value
+    }
+
+    fn scope_states(&mut self, start: &StateRef, scope_ptr: &str) -> Value {
         let members = self.claim(start, scope_ptr);
         let mut states = Map::with_capacity(members.len());
         for state in &members {

@@ -89,9 +89,24 @@ pub(crate) struct Node {
     pub processor: Option<(StateRef, Option<Value>)>,
 }
 
-/// A handle to a state. Cloning it shares the state.
+/// A handle to a state. Cloning it shares the state; equality and hashing
+/// are by identity, not by content.
 #[derive(Debug, Clone)]
 pub struct StateRef(Arc<Mutex<Node>>);
+
+impl PartialEq for StateRef {
+    fn eq(&self, other: &StateRef) -> bool {
+        self.same(other)
+    }
+}
+
+impl Eq for StateRef {}
+
+impl std::hash::Hash for StateRef {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.id().hash(state);
+    }
+}
 
 impl StateRef {
     pub(crate) fn new(kind: Kind, name: String) -> StateRef {
@@ -120,8 +135,9 @@ impl StateRef {
         Arc::ptr_eq(&self.0, &other.0)
     }
 
-    /// A key that identifies the state (its allocation).
-    pub(crate) fn id(&self) -> usize {
+    /// A number that identifies the state while it lives (its allocation):
+    /// two handles have the same id exactly when they are the same state.
+    pub fn id(&self) -> usize {
         Arc::as_ptr(&self.0) as usize
     }
 

@@ -8,7 +8,7 @@ use super::chain::{Chain, Chainable, EndRef, chain_error, open_ends};
 use super::condition::Condition;
 use super::json::number;
 use super::node::{CatchEdge, ChoiceEdge, Kind, StateRef};
-use crate::asl::{ExecutionType, JitterStrategy, ProcessorConfig, ProcessorMode, QueryLanguage};
+use crate::asl::{JitterStrategy, ProcessorConfig, QueryLanguage};
 use crate::error::Problems;
 
 impl From<QueryLanguage> for Value {
@@ -63,6 +63,15 @@ macro_rules! state_type {
         impl From<$ty> for StateRef {
             fn from(s: $ty) -> StateRef {
                 s.0
+            }
+        }
+
+        impl TryFrom<StateRef> for $ty {
+            /// The handle back, when it is a state of another type.
+            type Error = StateRef;
+
+            fn try_from(state: StateRef) -> Result<$ty, StateRef> {
+                if state.kind() == Kind::$kind { Ok($ty(state)) } else { Err(state) }
             }
         }
     };
@@ -223,7 +232,8 @@ impl Retry {
             o.insert("MaxAttempts".into(), v.into());
         }
         if let Some(v) = self.backoff_rate {
-            o.insert("BackoffRate".into(), number(v));
+            // NaN and infinities have no JSON form: null, which rendering reports.
+            o.insert("BackoffRate".into(), number(v).unwrap_or(Value::Null));
         }
         if let Some(v) = self.max_delay_seconds {
             o.insert("MaxDelaySeconds".into(), v.into());
@@ -366,13 +376,10 @@ impl Map {
         let config = config.map(|c| {
             let mut o = JsonMap::new();
             if let Some(m) = c.mode {
-                o.insert("Mode".into(), if m == ProcessorMode::Distributed { "DISTRIBUTED" } else { "INLINE" }.into());
+                o.insert("Mode".into(), m.as_str().into());
             }
             if let Some(t) = c.execution_type {
-                o.insert(
-                    "ExecutionType".into(),
-                    if t == ExecutionType::Express { "EXPRESS" } else { "STANDARD" }.into(),
-                );
+                o.insert("ExecutionType".into(), t.as_str().into());
             }
             Value::Object(o)
         });

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::asl::parse::join;
+use crate::asl::parse::{MISSING_NAME, join};
 use crate::asl::{Definition, Graph, State};
 use crate::error::{Code, Problem};
 
@@ -65,10 +65,14 @@ impl Scope<'_> {
     }
 
     /// Reports a target that is not a state of this scope; `ptr` makes the
-    /// pointer only when there is something to report.
+    /// pointer only when there is something to report. A name that was not
+    /// given at all was reported by the parser already.
     fn check_target(&self, target: &str, ptr: impl FnOnce() -> String, out: &mut Vec<Problem>) -> bool {
         if self.graph.states.contains_key(target) || self.ghosts.contains(target) {
             return true;
+        }
+        if target == MISSING_NAME {
+            return false;
         }
         let (code, message) = match self.owner.get(target) {
             Some(other) => (
@@ -113,8 +117,12 @@ impl Scope<'_> {
             });
             edges.close_node();
         }
+        if self.ghosts.contains("") {
+            // `States` itself could not be read (reported): nothing to check here.
+            return;
+        }
         let start = self.graph.start_at.as_str();
-        let start_ok = !start.is_empty() && self.check_target(start, || join(self.ptr, "StartAt"), out);
+        let start_ok = self.check_target(start, || join(self.ptr, "StartAt"), out);
         if names.is_empty() || !self.ghosts.is_empty() {
             return;
         }

@@ -20,11 +20,7 @@ pub const MAX_DEFINITION_BYTES: usize = 1024 * 1024;
 pub fn validate_str(text: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
     if text.len() > MAX_DEFINITION_BYTES {
-        problems.push(Problem::new(
-            Code::QuotaExceeded,
-            "",
-            format!("the definition is {} bytes; Step Functions accepts at most {MAX_DEFINITION_BYTES}", text.len()),
-        ));
+        problems.push(size_problem(text.len()));
     }
     match Node::parse(text) {
         Ok((node, duplicates)) => {
@@ -36,9 +32,64 @@ pub fn validate_str(text: &str) -> Vec<Problem> {
     problems
 }
 
-/// Validates an ASL JSON value.
+/// How deep JSON may nest: the limit `serde_json` puts on text, applied to
+/// values built in code too, so no input can exhaust the stack.
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// Validates an ASL JSON value (with the same size and depth limits as text).
 pub fn validate_value(value: &Value) -> Vec<Problem> {
-    validate_node(&Node::from_value(value))
+    let mut problems = Vec::new();
+    let depth = json_depth(value);
+    if depth > MAX_JSON_DEPTH {
+        let message = format!("the definition nests {depth} levels deep; at most {MAX_JSON_DEPTH} can be read");
+        return vec![Problem::new(Code::QuotaExceeded, "", message)];
+    }
+    let bytes = json_len(value);
+    if bytes > MAX_DEFINITION_BYTES {
+        problems.push(size_problem(bytes));
+    }
+    problems.extend(validate_node(&Node::from_value(value)));
+    problems
+}
+
+fn size_problem(bytes: usize) -> Problem {
+    Problem::new(
+        Code::QuotaExceeded,
+        "",
+        format!("the definition is {bytes} bytes; Step Functions accepts at most {MAX_DEFINITION_BYTES}"),
+    )
+}
+
+/// How many arrays and objects enclose the deepest value (without recursion).
+pub fn json_depth(value: &Value) -> usize {
+    let mut deepest = 0;
+    let mut stack = vec![(value, 1usize)];
+    while let Some((v, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        match v {
+            Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+            Value::Object(map) => stack.extend(map.values().map(|i| (i, depth + 1))),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// The length of the value's compact JSON text, without building it.
+fn json_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
 }
 
 fn validate_node(node: &Node<'_>) -> Vec<Problem> {

@@ -126,7 +126,9 @@ pub async fn create_table(client: &Client, name: &str, key: &str, sort: Option<(
     if let Some((sort, ty)) = sort {
         req = req
             .key_schema(KeySchemaElement::builder().attribute_name(sort).key_type(KeyType::Range).build().unwrap())
-            .attribute_definitions(AttributeDefinition::builder().attribute_name(sort).attribute_type(ty).build().unwrap());
+            .attribute_definitions(
+                AttributeDefinition::builder().attribute_name(sort).attribute_type(ty).build().unwrap(),
+            );
     }
     req.send().await.expect("create the table");
 }
@@ -159,9 +161,12 @@ pub fn assert_same_items(got: &[Value], want: &[Value]) {
         panic!("{} items, expected {}", got.len(), want.len());
     }
     if let Some(i) = (0..got.len()).find(|&i| got[i] != want[i]) {
-        panic!("item {i} differs:
+        panic!(
+            "item {i} differs:
   got  {}
-  want {}", got[i], want[i]);
+  want {}",
+            got[i], want[i]
+        );
     }
 }
 

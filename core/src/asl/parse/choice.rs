@@ -23,9 +23,12 @@ pub(crate) fn rules(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> Vec<Ch
     }
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let Some(mut r) = Obj::new(cx, item, format!("{ptr}/{i}"), "a choice rule") else { continue };
+        let Some(mut r) = Obj::new(cx, item, format!("{ptr}/{i}"), "a choice rule") else {
+            out.push(placeholder_rule(super::missing_name()));
+            continue;
+        };
         let comment = r.string(cx, "Comment");
-        let next = r.required_string(cx, "Next").unwrap_or_default();
+        let next = r.required_string(cx, "Next").unwrap_or_else(super::missing_name);
         let (condition, output) = match ql {
             QueryLanguage::Jsonata => {
                 r.reject(cx, &["Variable", "And", "Or", "Not"], Code::QueryLanguageMismatch, |key| {
@@ -48,11 +51,20 @@ pub(crate) fn rules(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> Vec<Ch
         };
         let assign = assign(cx, &mut r, ql);
         r.finish(cx, "a choice rule");
-        if let Some(condition) = condition {
-            out.push(ChoiceRule { comment, condition, next, assign, output });
+        match condition {
+            Some(condition) => out.push(ChoiceRule { comment, condition, next, assign, output }),
+            // The rule's test was reported; keep its target so it is not also unreachable.
+            None => out.push(placeholder_rule(next)),
         }
     }
     out
+}
+
+/// A stand-in for a rule that could not be read, keeping the indexes of the
+/// rules after it and its target. Only the lenient parse makes these; a
+/// definition with one always has problems, so it never reaches a caller.
+fn placeholder_rule(next: String) -> ChoiceRule {
+    ChoiceRule { comment: None, condition: Condition::And(Vec::new()), next, assign: None, output: None }
 }
 
 /// In JSONata states, comparison operators have no place.

@@ -32,10 +32,7 @@ pub(crate) fn kind(value: &Node<'_>) -> &'static str {
 
 /// `QueryLanguage`.
 pub(crate) fn query_language(cx: &mut Cx, obj: &mut Obj<'_>) -> Option<QueryLanguage> {
-    match obj.one_of(cx, "QueryLanguage", &["JSONPath", "JSONata"])?.as_str() {
-        "JSONata" => Some(QueryLanguage::Jsonata),
-        _ => Some(QueryLanguage::JsonPath),
-    }
+    QueryLanguage::from_str_opt(&obj.one_of(cx, "QueryLanguage", &["JSONPath", "JSONata"])?)
 }
 
 /// Fields that only the JSONPath query language has.
@@ -291,7 +288,14 @@ pub(crate) fn assign(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> Optio
     for (key, _) in map {
         let name = if ql == QueryLanguage::JsonPath { key.strip_suffix(".$").unwrap_or(key) } else { key };
         if !is_variable_name(name) {
-            cx.report(Code::InvalidValue, join(&ptr, key), format!("`{name}` is not a valid variable name: start with a letter or `_`, then letters, digits or `_`, at most 80 characters"));
+            let why = if name == "states" {
+                "`states` is reserved: it would hide `$states`".to_string()
+            } else {
+                format!(
+                    "`{name}` is not a valid variable name: start with a letter or `_`, then letters, digits or `_`, at most 80 characters"
+                )
+            };
+            cx.report(Code::InvalidValue, join(&ptr, key), why);
         }
     }
     match ql {
@@ -303,11 +307,14 @@ pub(crate) fn assign(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> Optio
     }
 }
 
+/// Variable names are identifiers (Unicode letters, digits and `_`, not
+/// starting with a digit), at most 80 characters; `states` is taken by `$states`.
 fn is_variable_name(name: &str) -> bool {
     let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && name.len() <= 80
+    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_')
+        && name.chars().count() <= 80
+        && name != "states"
 }
 
 /// A number given as `Key`, `KeyPath` or a JSONata expression in `Key`.
@@ -343,7 +350,7 @@ pub(crate) fn dynamic<T>(
     if let Some(value) = obj.get(key) {
         let ptr = obj.ptr_of(key);
         return match value {
-            Node::String(s) if ql == QueryLanguage::Jsonata || Jsonata::is_expression(s) => {
+            Node::String(s) if Jsonata::is_expression(s) || s.starts_with("{%") => {
                 if ql != QueryLanguage::Jsonata {
                     cx.report(
                         Code::QueryLanguageMismatch,
@@ -390,7 +397,7 @@ pub(crate) fn retry(cx: &mut Cx, obj: &mut Obj<'_>) -> Option<Vec<Retrier>> {
             max_delay_seconds: r.uint(cx, "MaxDelaySeconds", 1, 31_622_400),
             jitter_strategy: r
                 .one_of(cx, "JitterStrategy", &["FULL", "NONE"])
-                .map(|s| if s == "FULL" { JitterStrategy::Full } else { JitterStrategy::None }),
+                .and_then(|s| JitterStrategy::from_str_opt(&s)),
         };
         r.finish(cx, "a retrier");
         out.push(retrier);
@@ -406,12 +413,24 @@ pub(crate) fn catch(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> Option
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         let item_ptr = format!("{ptr}/{i}");
-        let Some(mut c) = Obj::new(cx, item, item_ptr, "a catcher") else { continue };
+        let Some(mut c) = Obj::new(cx, item, item_ptr, "a catcher") else {
+            // A placeholder keeps the later catchers' indexes (its empty `Next` names nothing).
+            let next = super::missing_name();
+            out.push(Catcher {
+                comment: None,
+                error_equals: Vec::new(),
+                next,
+                result_path: None,
+                output: None,
+                assign: None,
+            });
+            continue;
+        };
         reject_other_language(cx, &mut c, ql);
         let catcher = Catcher {
             comment: c.string(cx, "Comment"),
             error_equals: error_equals(cx, &mut c),
-            next: c.required_string(cx, "Next").unwrap_or_default(),
+            next: c.required_string(cx, "Next").unwrap_or_else(super::missing_name),
             result_path: result_path(cx, &mut c),
             output: jsonata_template(cx, &mut c, "Output"),
             assign: assign(cx, &mut c, ql),

@@ -105,13 +105,13 @@ fn processor(cx: &mut Cx, obj: &mut Obj<'_>) -> (ItemProcessor, ProcessorKey) {
                 obj.ptr().to_string(),
                 "a Map state needs `ItemProcessor`: the states to run for each item",
             );
-            return (ItemProcessor::default(), ProcessorKey::ItemProcessor);
+            return (ItemProcessor { config: None, graph: super::unreadable_graph() }, ProcessorKey::ItemProcessor);
         }
     };
     let ptr = obj.ptr_of(key.as_str());
     let value = obj.get(if key == ProcessorKey::Iterator { "Iterator" } else { "ItemProcessor" });
     let Some(mut p) = value.and_then(|v| Obj::new(cx, v, &ptr, &format!("`{}`", key.as_str()))) else {
-        return (ItemProcessor::default(), key);
+        return (ItemProcessor { config: None, graph: super::unreadable_graph() }, key);
     };
     let config = if key == ProcessorKey::ItemProcessor { processor_config(cx, &mut p) } else { None };
     let comment = p.string(cx, "Comment");
@@ -123,12 +123,9 @@ fn processor(cx: &mut Cx, obj: &mut Obj<'_>) -> (ItemProcessor, ProcessorKey) {
 fn processor_config(cx: &mut Cx, p: &mut Obj<'_>) -> Option<ProcessorConfig> {
     let ptr = p.ptr_of("ProcessorConfig");
     let mut c = Obj::new(cx, p.get("ProcessorConfig")?, &ptr, "`ProcessorConfig`")?;
-    let mode = c
-        .one_of(cx, "Mode", &["INLINE", "DISTRIBUTED"])
-        .map(|m| if m == "DISTRIBUTED" { ProcessorMode::Distributed } else { ProcessorMode::Inline });
-    let execution_type = c
-        .one_of(cx, "ExecutionType", &["STANDARD", "EXPRESS"])
-        .map(|t| if t == "EXPRESS" { ExecutionType::Express } else { ExecutionType::Standard });
+    let mode = c.one_of(cx, "Mode", &["INLINE", "DISTRIBUTED"]).and_then(|m| ProcessorMode::from_str_opt(&m));
+    let execution_type =
+        c.one_of(cx, "ExecutionType", &["STANDARD", "EXPRESS"]).and_then(|t| ExecutionType::from_str_opt(&t));
     match (mode, execution_type) {
         (Some(ProcessorMode::Distributed), None) if !c.has("ExecutionType") => {
             cx.report(Code::MissingField, ptr.clone(), "a distributed Map needs `ExecutionType`: STANDARD or EXPRESS");
@@ -154,7 +151,7 @@ fn selector(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> (Option<Payloa
             obj.ptr_of("Parameters"),
             "`Parameters` is the old name of `ItemSelector` in a Map state; keep only `ItemSelector`",
         );
-        obj.skip("Parameters");
+        obj.block("Parameters");
     }
     if obj.has("Parameters") {
         return (template(cx, obj, "Parameters").map(Payload::Template), SelectorKey::Parameters);
@@ -310,9 +307,10 @@ fn check_mode(cx: &mut Cx, obj: &Obj<'_>, map: &Map) {
     ];
     for (key, is_set) in present {
         if is_set {
-            let key = match (key, obj.has(&format!("{key}Path"))) {
-                ("ToleratedFailureCount", true) => "ToleratedFailureCountPath",
-                ("ToleratedFailurePercentage", true) => "ToleratedFailurePercentagePath",
+            // Point at the field that was read: the plain one wins over its `Path` form.
+            let key = match (key, obj.has(key)) {
+                ("ToleratedFailureCount", false) => "ToleratedFailureCountPath",
+                ("ToleratedFailurePercentage", false) => "ToleratedFailurePercentagePath",
                 _ => key,
             };
             cx.report(Code::MapModeMismatch, obj.ptr_of(key), format!("`{key}` only applies to a distributed Map: set \"ProcessorConfig\": {{\"Mode\": \"DISTRIBUTED\", \"ExecutionType\": …}} in `ItemProcessor`"));

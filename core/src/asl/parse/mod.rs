@@ -34,6 +34,14 @@ pub fn parse_str(text: &str) -> Result<Definition, Problems> {
 
 /// Parses an ASL JSON value. Every problem found is in the error.
 pub fn parse_value(value: &Value) -> Result<Definition, Problems> {
+    let depth = crate::validate::json_depth(value);
+    if depth > crate::validate::MAX_JSON_DEPTH {
+        let message = format!(
+            "the definition nests {depth} levels deep; at most {} can be read",
+            crate::validate::MAX_JSON_DEPTH
+        );
+        return Err(Problems::from(Problem::new(Code::QuotaExceeded, "", message)));
+    }
     let lenient = parse_lenient(&Node::from_value(value));
     if lenient.problems.is_empty() { Ok(lenient.definition) } else { Err(Problems(lenient.problems)) }
 }
@@ -76,6 +84,21 @@ impl Cx {
     }
 }
 
+/// Stands, in the lenient parse, for a state name that was not given (a
+/// missing `Next` or `StartAt`, already reported): the graph checks skip it.
+/// No definition can name a state this way in earnest.
+pub(crate) const MISSING_NAME: &str = "\u{0}missing";
+
+/// [`MISSING_NAME`], owned.
+pub(crate) fn missing_name() -> String {
+    MISSING_NAME.to_string()
+}
+
+/// The stand-in for a scope that could not be read (already reported).
+pub(crate) fn unreadable_graph() -> Graph {
+    Graph { start_at: missing_name(), ..Graph::default() }
+}
+
 /// Appends a reference token to a pointer.
 pub(crate) fn join(ptr: &str, token: &str) -> String {
     let token = crate::error::escape_token(token);
@@ -90,7 +113,7 @@ fn definition(cx: &mut Cx, value: &Node<'_>) -> Definition {
     let mut def = Definition {
         comment: None,
         query_language: None,
-        graph: Graph::default(),
+        graph: unreadable_graph(),
         timeout_seconds: None,
         version: None,
     };
@@ -120,9 +143,7 @@ fn definition(cx: &mut Cx, value: &Node<'_>) -> Definition {
 
 /// Reads `StartAt` and `States` of a scope from `obj` (callers read `Comment`).
 pub(crate) fn graph_body(cx: &mut Cx, obj: &mut Obj<'_>) -> Graph {
-    let mut graph = Graph::default();
-    let start_at = obj.required_string(cx, "StartAt");
-    graph.start_at = start_at.unwrap_or_default();
+    let mut graph = Graph { start_at: obj.required_string(cx, "StartAt").unwrap_or_else(missing_name), ..Graph::default() };
     let states_ptr = obj.ptr_of("States");
     match obj.required(cx, "States") {
         Some(Node::Object(map)) => {
@@ -143,11 +164,15 @@ pub(crate) fn graph_body(cx: &mut Cx, obj: &mut Obj<'_>) -> Graph {
                 }
             }
         }
-        Some(other) => cx.report(
-            Code::InvalidType,
-            states_ptr,
-            format!("`States` must be an object of states, not {}", fields::kind(other)),
-        ),
+        Some(other) => {
+            cx.report(
+                Code::InvalidType,
+                states_ptr,
+                format!("`States` must be an object of states, not {}", fields::kind(other)),
+            );
+            // The scope cannot be read: graph checks skip it.
+            cx.ghosts.insert((obj.ptr().to_string(), String::new()));
+        }
         None => {}
     }
     graph

@@ -50,7 +50,7 @@ impl<'a> Obj<'a> {
                 Some(Obj { members, ptr: ptr.into(), taken: Marks::default(), blocked: Marks::default() })
             }
             other => {
-                cx.report(Code::InvalidType, ptr, format!("{what} must be a JSON object, not {}", kind(other)));
+                cx.report(Code::InvalidType, ptr, format!("{what} must be a JSON object, not {}", describe(other)));
                 None
             }
         }
@@ -75,7 +75,9 @@ impl<'a> Obj<'a> {
         // Most lookups miss (a state has a few of the fields its type allows):
         // compare lengths and first bytes before the strings.
         let (len, first) = (key.len(), key.as_bytes().first());
-        self.members.iter().position(|(k, _)| k.len() == len && k.as_bytes().first() == first && k == key)
+        // The last occurrence counts, as in `serde_json::Value` (a repeated key
+        // is reported when the text is read).
+        self.members.iter().rposition(|(k, _)| k.len() == len && k.as_bytes().first() == first && k == key)
     }
 
     /// The field's value, marking it as known.
@@ -131,6 +133,14 @@ impl<'a> Obj<'a> {
             return None;
         }
         self.string(cx, key)
+    }
+
+    /// Marks a field as known and read as absent, without a report (one was made already).
+    pub fn block(&mut self, key: &str) {
+        if let Some(i) = self.index_of(key) {
+            self.taken.insert(i);
+            self.blocked.insert(i);
+        }
     }
 
     /// A boolean field.
@@ -213,11 +223,25 @@ impl<'a> Obj<'a> {
     /// Reports every field that no accessor asked for.
     pub fn finish(self, cx: &mut Cx, what: &str) {
         for (i, (key, _)) in self.members.iter().enumerate() {
-            if !self.taken.contains(i) {
+            let repeated_later = self.members[i + 1..].iter().any(|(k, _)| k == key);
+            if !self.taken.contains(i) && !repeated_later {
                 cx.report(Code::UnknownField, join(&self.ptr, key), format!("`{key}` is not a field of {what}"));
             }
         }
     }
+}
+
+/// "a string (\"oops\")": the kind of a value and, for scalars, the value, shortened.
+pub(crate) fn describe(value: &Node<'_>) -> String {
+    let shown = match value {
+        Node::String(s) => format!("{s:?}"),
+        Node::Number(n) => n.to_string(),
+        Node::Bool(b) => b.to_string(),
+        _ => return kind(value).to_string(),
+    };
+    let shown: String =
+        if shown.chars().count() > 40 { shown.chars().take(37).chain("...".chars()).collect() } else { shown };
+    format!("{} ({shown})", kind(value))
 }
 
 /// Checks a whole number within `min..=max`.

@@ -13,12 +13,11 @@ use crate::error::Code;
 /// State names are 1 to 80 characters.
 pub(crate) fn check_name(cx: &mut Cx, name: &str, ptr: &str) {
     let len = name.chars().count();
-    if len == 0 || len > 80 {
-        cx.report(
-            Code::InvalidStateName,
-            ptr,
-            format!("state names must be 1 to 80 characters long; this one has {len}"),
-        );
+    if len == 0 {
+        cx.report(Code::InvalidStateName, ptr, "a state needs a name of 1 to 80 characters; this one is empty");
+    } else if len > 80 {
+        let start: String = name.chars().take(30).collect();
+        cx.report(Code::InvalidStateName, ptr, format!("state names are at most 80 characters; `{start}…` has {len}"));
     }
 }
 
@@ -137,9 +136,10 @@ pub(crate) fn transition(cx: &mut Cx, obj: &mut Obj<'_>) -> Transition {
     let next = obj.string(cx, "Next");
     let end = obj.bool(cx, "End");
     match (next, end) {
-        (Some(_), Some(_)) => {
+        (Some(next), Some(_)) => {
             cx.report(Code::NextAndEnd, obj.ptr_of("End"), "a state has either `Next` or `\"End\": true`, not both");
-            Transition::End
+            // Keep the transition so that its target is not also reported unreachable.
+            Transition::Next(next)
         }
         (Some(next), None) => Transition::Next(next),
         (None, Some(true)) => Transition::End,
@@ -313,14 +313,20 @@ fn wait_for(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> WaitFor {
             "a Wait state needs one of `Seconds`, `SecondsPath`, `Timestamp` or `TimestampPath`",
         ),
         1 => {}
-        _ => cx.report(
-            Code::FieldConflict,
-            obj.ptr_of(present[1]),
-            format!(
-                "a Wait state takes one of `Seconds`, `SecondsPath`, `Timestamp` or `TimestampPath`; it has {}",
-                present.join(" and ")
-            ),
-        ),
+        _ => {
+            cx.report(
+                Code::FieldConflict,
+                obj.ptr_of(present[1]),
+                format!(
+                    "a Wait state takes one of `Seconds`, `SecondsPath`, `Timestamp` or `TimestampPath`; it has {}",
+                    present.join(" and ")
+                ),
+            );
+            // Reported once: read the first, as if the others were not there.
+            for extra in &present[1..] {
+                obj.block(extra);
+            }
+        }
     }
     if obj.has("Timestamp") || obj.has("TimestampPath") {
         let timestamp = fields::dynamic(cx, obj, "Timestamp", "TimestampPath", ql, |cx, value, ptr| match value {
@@ -336,8 +342,6 @@ fn wait_for(cx: &mut Cx, obj: &mut Obj<'_>, ql: QueryLanguage) -> WaitFor {
                 None
             }
         });
-        obj.skip("Seconds");
-        obj.skip("SecondsPath");
         return WaitFor::Timestamp(timestamp.unwrap_or(Dynamic::Value(Timestamp(String::new()))));
     }
     let seconds = fields::dynamic_uint(cx, obj, "Seconds", "SecondsPath", ql, 0, fields::MAX_SECONDS);
@@ -395,15 +399,19 @@ fn branches(cx: &mut Cx, obj: &mut Obj<'_>) -> Vec<Graph> {
     if items.is_empty() {
         cx.report(Code::EmptyList, ptr.clone(), "`Branches` needs at least one branch");
     }
+    // An unreadable branch stays as an empty placeholder, so that the
+    // pointers of the branches after it keep their index.
     items
         .iter()
         .enumerate()
-        .filter_map(|(i, item)| {
-            let mut b = Obj::new(cx, item, format!("{ptr}/{i}"), "a branch")?;
+        .map(|(i, item)| {
+            let Some(mut b) = Obj::new(cx, item, format!("{ptr}/{i}"), "a branch") else {
+                return super::unreadable_graph();
+            };
             let comment = b.string(cx, "Comment");
             let graph = Graph { comment, ..graph_body(cx, &mut b) };
             b.finish(cx, "a Parallel branch");
-            Some(graph)
+            graph
         })
         .collect()
 }

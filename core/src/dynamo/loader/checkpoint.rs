@@ -66,13 +66,7 @@ impl Checkpoint {
         let list = |key: &str| -> BTreeSet<u64> {
             v[key].as_array().map(|a| a.iter().filter_map(Value::as_u64).collect()).unwrap_or_default()
         };
-        Ok(Checkpoint {
-            id,
-            path: Some(path),
-            done_below,
-            done_above: list("done"),
-            rejected: list("rejected"),
-        })
+        Ok(Checkpoint { id, path: Some(path), done_below, done_above: list("done"), rejected: list("rejected") })
     }
 
     /// Whether item `seq` is done.

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Builds the Node package (bindings-node) and tests it:
+#   1. npm install (the committed lock file) and `napi build --platform --release`;
+#   2. the generated index.d.ts / index.js must not change in the build;
+#   3. tsc --strict: the TypeScript mirror of every shared test vector, and
+#      the typings test (__test__/types);
+#   4. node --test __test__/;
+#   5. packaging: `npm pack`, install the tarball in a fresh project, compile
+#      TypeScript against the shipped index.d.ts, run it, run `npx stepforge`.
+# Self-contained and idempotent; needs Rust and Node 20 with npm.
+#
+# Before committing regenerated typings, STEPFORGE_UNCOMMITTED_TYPINGS=1 skips
+# the comparison with git (the build must still leave them unchanged).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PKG="$ROOT/bindings-node"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stepforge/target}"
+mkdir -p "$CARGO_TARGET_DIR"
+log() { printf '\n==> %s\n' "$*"; }
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+
+# `npm install` rather than `npm ci`: npm rejects in `npm ci` the lock file it
+# wrote itself, over @napi-rs/cli's optional per-platform packages. The
+# committed lock still pins every version that gets installed.
+log "Node: npm install (bindings-node)"
+(cd "$PKG" && npm install --no-audit --no-fund --loglevel=error)
+
+log "Node: napi build --platform --release"
+cp "$PKG/index.d.ts" "$WORK/index.d.ts.before" 2>/dev/null || : >"$WORK/index.d.ts.before"
+cp "$PKG/index.js" "$WORK/index.js.before" 2>/dev/null || : >"$WORK/index.js.before"
+(cd "$PKG" && npx --no -- napi build --platform --release)
+
+log "Node: the generated index.d.ts and index.js are up to date"
+for file in index.d.ts index.js; do
+  if ! cmp -s "$WORK/$file.before" "$PKG/$file"; then
+    diff -u "$WORK/$file.before" "$PKG/$file" | head -40 || true
+    echo "bindings-node/$file changed in the build: commit the regenerated file" >&2
+    exit 1
+  fi
+done
+if [ "${STEPFORGE_UNCOMMITTED_TYPINGS:-}" = 1 ]; then
+  echo "STEPFORGE_UNCOMMITTED_TYPINGS=1: not comparing with git"
+elif git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  git -C "$ROOT" ls-files --error-unmatch bindings-node/index.d.ts bindings-node/index.js >/dev/null
+  git -C "$ROOT" diff --exit-code -- bindings-node/index.d.ts bindings-node/index.js
+else
+  echo "not a git checkout: skipping the comparison with git"
+fi
+
+log "Node: tsc --strict (vector programs, typings test)"
+rm -rf "$PKG/build"
+(cd "$PKG" && npx --no -- tsc -p tsconfig.vectors.json && npx --no -- tsc -p __test__/types/tsconfig.json)
+
+log "Node: node --test"
+(cd "$PKG" && node --test __test__/)
+
+log "Node: packaging (npm pack, fresh project, tsc against the shipped index.d.ts)"
+TARBALL="$WORK/$(cd "$PKG" && npm pack --silent --pack-destination "$WORK" | tail -n 1)"
+CONTENTS="$(tar -tzf "$TARBALL" | sort)"
+for file in package/package.json package/index.js package/index.d.ts package/bin/stepforge.js package/stepforge.linux-x64-gnu.node; do
+  grep -qx "$file" <<<"$CONTENTS" || { echo "$file is missing from the package" >&2; exit 1; }
+done
+if grep -Eq '^package/(src|__test__|build|node_modules)/' <<<"$CONTENTS"; then
+  echo "the package ships files it should not:" >&2
+  grep -E '^package/(src|__test__|build|node_modules)/' <<<"$CONTENTS" >&2
+  exit 1
+fi
+
+APP="$WORK/app"
+mkdir "$APP"
+TYPESCRIPT="$(node -p "require('$PKG/package.json').devDependencies.typescript")"
+TYPES_NODE="$(node -p "require('$PKG/package.json').devDependencies['@types/node']")"
+cat >"$APP/package.json" <<'EOF'
+{ "name": "stepforge-package-check", "version": "1.0.0", "private": true }
+EOF
+(cd "$APP" && npm install --no-audit --no-fund --loglevel=error "$TARBALL" "typescript@$TYPESCRIPT" "@types/node@$TYPES_NODE")
+cat >"$APP/tsconfig.json" <<'EOF'
+{
+  "compilerOptions": {
+    "strict": true,
+    "target": "ES2022",
+    "module": "nodenext",
+    "moduleResolution": "nodenext",
+    "types": ["node"],
+    "outDir": "out"
+  },
+  "files": ["main.ts"]
+}
+EOF
+cat >"$APP/main.ts" <<'EOF'
+// A user of the published package: build, validate and render a definition.
+import {
+  Choice,
+  Condition,
+  JsonPath,
+  Pass,
+  StateMachine,
+  Succeed,
+  Task,
+  ValidationError,
+  formatDefinition,
+  validate,
+} from 'stepforge'
+
+const hello = new Pass('Hello', { result: { greeting: 'hi' }, resultPath: '$.hello' })
+const work = new Task('Work', {
+  resource: 'arn:aws:lambda:us-east-1:123456789012:function:work',
+  parameters: { id: JsonPath.stringAt('$.id') },
+}).addRetry({ maxAttempts: 2 })
+const route = new Choice('Route').when(Condition.isPresent('$.id'), new Succeed('Done')).otherwise(new Succeed('No Id'))
+const machine = new StateMachine(hello.next(work).next(route), { timeoutSeconds: 60 })
+const text: string = machine.toJson()
+if (validate(text).length !== 0 || formatDefinition(JSON.parse(text)) !== text) {
+  throw new Error('the rendered definition is not valid and canonical')
+}
+try {
+  new StateMachine(new Pass('Twice').next(new Pass('Twice'))).toJson()
+  throw new Error('a duplicate state name was not reported')
+} catch (e) {
+  if (!(e instanceof ValidationError) || e.code !== 'DUPLICATE_STATE_NAME') throw e
+}
+console.log(text)
+EOF
+(cd "$APP" && npx --no -- tsc -p . && node out/main.js >"$WORK/out.json")
+grep -q '"id.\$": "\$.id"' "$WORK/out.json"
+grep -q '"TimeoutSeconds": 60' "$WORK/out.json"
+(cd "$APP" && node --input-type=module -e "import { Pass, StateMachine } from 'stepforge'; console.log(new StateMachine(new Pass('P')).toObject().StartAt)") | grep -qx P
+VERSION="$(node -p "require('$PKG/package.json').version")"
+(cd "$APP" && npx --no -- stepforge --version) | grep -qx "stepforge $VERSION"
+(cd "$APP" && npx --no -- stepforge validate "$WORK/out.json")
+echo "package check passed: $(basename "$TARBALL")"
+
+log "Node: all tests passed"
