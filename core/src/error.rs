@@ -270,3 +270,16 @@ pub fn escape_token(token: &str) -> std::borrow::Cow<'_, str> {
         token.into()
     }
 }
+
+/// "a string", "an object", …: a JSON value's kind, for messages.
+pub(crate) fn kind_of(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

@@ -10,6 +10,7 @@
 //! The parser works over bytes by hand and keeps the original text, so a definition
 //! renders back exactly as it was written.
 
+use crate::error::kind_of;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -435,17 +436,6 @@ fn resolve_index(index: i64, len: usize) -> Option<usize> {
         usize::try_from(index).ok().filter(|&i| i < len)
     } else {
         len.checked_sub(usize::try_from(index.unsigned_abs()).ok()?)
-    }
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

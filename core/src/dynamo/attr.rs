@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::number;
+use crate::error::kind_of as kind;
 
 /// How deep DynamoDB lets documents (lists and maps) nest.
 pub const MAX_DEPTH: usize = 32;
@@ -275,17 +276,6 @@ pub fn looks_like_dynamodb_json(value: &Value) -> bool {
             _ => false,
         }),
         _ => false,
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

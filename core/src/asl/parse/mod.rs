@@ -143,7 +143,8 @@ fn definition(cx: &mut Cx, value: &Node<'_>) -> Definition {
 
 /// Reads `StartAt` and `States` of a scope from `obj` (callers read `Comment`).
 pub(crate) fn graph_body(cx: &mut Cx, obj: &mut Obj<'_>) -> Graph {
-    let mut graph = Graph { start_at: obj.required_string(cx, "StartAt").unwrap_or_else(missing_name), ..Graph::default() };
+    let mut graph =
+        Graph { start_at: obj.required_string(cx, "StartAt").unwrap_or_else(missing_name), ..Graph::default() };
     let states_ptr = obj.ptr_of("States");
     match obj.required(cx, "States") {
         Some(Node::Object(map)) => {
