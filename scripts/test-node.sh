@@ -45,7 +45,10 @@ if [ "${STEPFORGE_UNCOMMITTED_TYPINGS:-}" = 1 ]; then
   echo "STEPFORGE_UNCOMMITTED_TYPINGS=1: not comparing with git"
 elif git -C "$ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   git -C "$ROOT" ls-files --error-unmatch bindings-node/index.d.ts bindings-node/index.js >/dev/null
-  git -C "$ROOT" diff --exit-code -- bindings-node/index.d.ts bindings-node/index.js
+  if ! git -C "$ROOT" diff --exit-code --stat -- bindings-node/index.d.ts bindings-node/index.js; then
+    echo "the generated bindings-node/index.d.ts or index.js differ from git: commit them" >&2
+    exit 1
+  fi
 else
   echo "not a git checkout: skipping the comparison with git"
 fi

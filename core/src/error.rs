@@ -216,9 +216,14 @@ impl Problem {
 }
 
 impl fmt::Display for Problem {
-    /// `CODE POINTER: message`, the CLI's line format.
+    /// `CODE POINTER: message`, the CLI's line format (`CODE: message` for
+    /// a problem with the whole document, whose pointer is empty).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.code, self.pointer, self.message)
+        if self.pointer.is_empty() {
+            write!(f, "{}: {}", self.code, self.message)
+        } else {
+            write!(f, "{} {}: {}", self.code, self.pointer, self.message)
+        }
     }
 }
 

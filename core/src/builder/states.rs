@@ -6,10 +6,10 @@ use serde_json::{Map as JsonMap, Value};
 
 use super::chain::{Chain, Chainable, EndRef, chain_error, open_ends};
 use super::condition::Condition;
-use super::json::number;
+use super::json::{PayloadValue, number};
 use super::node::{CatchEdge, ChoiceEdge, Kind, StateRef};
 use crate::asl::{JitterStrategy, ProcessorConfig, QueryLanguage};
-use crate::error::Problems;
+use crate::error::{Problem, Problems};
 
 impl From<QueryLanguage> for Value {
     fn from(ql: QueryLanguage) -> Value {
@@ -169,17 +169,59 @@ pub fn options_of(kind: Kind) -> &'static [(&'static str, &'static str)] {
     }
 }
 
-/// Sets an option by name (`result_path` or `resultPath`), for the bindings.
-pub fn set_option(state: &StateRef, name: &str, value: Value) -> Result<(), Problems> {
+/// Sets an option from a payload (what the bindings convert host values
+/// to), by name (`result_path` or `resultPath`). Problems in the payload
+/// point into the state's field, e.g. `/States/Prepare/Parameters/list/0`.
+pub fn set_option_payload(state: &StateRef, name: &str, value: PayloadValue) -> Result<(), Problems> {
+    let key = option_key(state, name)?;
+    let value = value.into_value().map_err(|problems| {
+        let prefix = format!("/States/{}/{key}", crate::error::escape_token(&state.name()));
+        Problems(problems.0.into_iter().map(|p| Problem { pointer: format!("{prefix}{}", p.pointer), ..p }).collect())
+    })?;
+    state.set_field(key, value);
+    Ok(())
+}
+
+/// The option names of a state type as a binding spells them: snake_case,
+/// or camelCase when `camel`.
+pub fn option_names(kind: Kind, camel: bool) -> Vec<String> {
+    options_of(kind).iter().map(|(name, _)| if camel { to_camel_case(name) } else { name.to_string() }).collect()
+}
+
+fn to_camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The ASL field an option name (snake_case or camelCase) sets.
+fn option_key(state: &StateRef, name: &str) -> Result<&'static str, Problems> {
     let kind = state.kind();
     let snake = to_snake_case(name);
-    let Some((_, key)) = options_of(kind).iter().find(|(n, _)| *n == snake) else {
-        let names: Vec<&str> = options_of(kind).iter().map(|(n, _)| *n).collect();
-        let message =
-            format!("`{name}` is not an option of a {} state; its options are {}", kind.as_str(), names.join(", "));
-        return Err(chain_error(&state.name(), message));
-    };
-    state.set_field(key, value);
+    match options_of(kind).iter().find(|(n, _)| *n == snake) {
+        Some((_, key)) => Ok(key),
+        None => {
+            let names = option_names(kind, name.contains(|c: char| c.is_ascii_uppercase()));
+            let message =
+                format!("`{name}` is not an option of a {} state; its options are {}", kind.as_str(), names.join(", "));
+            Err(chain_error(&state.name(), message))
+        }
+    }
+}
+
+/// Sets an option by name (`result_path` or `resultPath`), for the bindings.
+pub fn set_option(state: &StateRef, name: &str, value: Value) -> Result<(), Problems> {
+    state.set_field(option_key(state, name)?, value);
     Ok(())
 }
 

@@ -5,8 +5,6 @@ use std::io::{Read, Write};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use crate::error::Problem;
-
 #[cfg(feature = "loader")]
 pub mod load_ddb;
 
@@ -74,10 +72,6 @@ fn read(file: &str) -> std::io::Result<String> {
     }
 }
 
-fn line(p: &Problem) -> String {
-    if p.pointer.is_empty() { format!("{}: {}", p.code, p.message) } else { p.to_string() }
-}
-
 fn validate(files: &[String], format: Format, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
     let many = files.len() > 1;
     let mut json = Vec::new();
@@ -89,8 +83,8 @@ fn validate(files: &[String], format: Format, out: &mut dyn Write, err: &mut dyn
         }
         for p in &problems {
             match format {
-                Format::Text if many => writeln!(out, "{file}: {}", line(p))?,
-                Format::Text => writeln!(out, "{}", line(p))?,
+                Format::Text if many => writeln!(out, "{file}: {}", p)?,
+                Format::Text => writeln!(out, "{}", p)?,
                 Format::Json => {
                     let mut v = p.to_json();
                     if many {
@@ -118,7 +112,7 @@ fn fmt(file: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<
         }
         Err(problems) => {
             for p in problems.iter() {
-                writeln!(err, "{}", line(p))?;
+                writeln!(err, "{}", p)?;
             }
             Ok(1)
         }

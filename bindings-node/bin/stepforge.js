@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// `npx stepforge …`: the stepforge command line (validate, fmt), run by the
+// native addon. The exit code is set rather than forced so output flushes.
+'use strict'
+
+const { runCli } = require('..')
+
+process.exitCode = runCli(process.argv.slice(2))

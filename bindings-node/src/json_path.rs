@@ -1,0 +1,198 @@
+//! `JsonPath`: paths, the context object and intrinsic function calls, as
+//! `JsonPathExpr` values (the namespace mirrors the CDK's `JsonPath` class).
+//! The text of every call is written by `stepforge::builder::JsonPath`.
+
+use napi::Env;
+use napi::bindgen_prelude::Unknown;
+use napi_derive::napi;
+use serde_json::Value;
+use stepforge::builder::{self, Arg, PayloadValue};
+
+use crate::chain::elements;
+use crate::errors::{Result, guard, type_error};
+use crate::value::{At, JsonPathExpr, camel_case, scalar, to_payload};
+
+/// An intrinsic argument: a `JsonPathExpr` or a string starting with `$` is
+/// an expression, any other scalar a literal.
+fn arg(env: &Env, value: Unknown, at: &At) -> Result<Arg> {
+    match to_payload(env, value, at)? {
+        PayloadValue::Expr(e) => Ok(Arg::Expr(e)),
+        PayloadValue::Json(Value::String(s)) => Ok(Arg::from(s.as_str())),
+        PayloadValue::Json(v @ (Value::Null | Value::Bool(_) | Value::Number(_))) => Ok(Arg::Literal(v)),
+        _ => Err(type_error(format!(
+            "`{at}` must be a JsonPathExpr, a string, a number, a boolean or null: intrinsic functions take no objects or arrays"
+        ))),
+    }
+}
+
+fn args(env: &Env, values: Unknown, what: &str) -> Result<Vec<Arg>> {
+    elements(values, &At::new(what))?
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| arg(env, v, &At::new(format!("{what} argument {}", i + 1))))
+        .collect()
+}
+
+fn call(name: &str, args: &[Arg]) -> Result<JsonPathExpr> {
+    Ok(builder::JsonPath::call(name, args).map_err(type_error)?.into())
+}
+
+macro_rules! paths {
+    ($($(#[doc = $doc:tt])* $name:ident;)*) => {$(
+        $(#[doc = $doc])*
+        #[napi(namespace = "JsonPath")]
+        pub fn $name(env: Env, #[napi(ts_arg_type = "string")] path: Unknown) -> napi::Result<JsonPathExpr> {
+            guard(&env, || {
+                let path: String = scalar(path, &param_at(stringify!($name), "path"))?;
+                Ok(builder::JsonPath::at(&path).into())
+            })
+        }
+    )*};
+}
+
+paths! {
+    #[doc = "A string taken from `path` (`$.name`, `$$.Execution.Id`)."]
+    string_at;
+    #[doc = "A number taken from `path`."]
+    number_at;
+    #[doc = "A list taken from `path`."]
+    list_at;
+    #[doc = "An object taken from `path`."]
+    object_at;
+    #[doc = "Any value taken from `path`."]
+    json_path_at;
+}
+
+macro_rules! constants {
+    ($($(#[doc = $doc:tt])* $name:ident;)*) => {$(
+        $(#[doc = $doc])*
+        #[napi(namespace = "JsonPath")]
+        pub const $name: JsonPathExpr = JsonPathExpr::constant(builder::JsonPath::$name);
+    )*};
+}
+
+constants! {
+    #[doc = "The whole state input, `$`."]
+    ENTIRE_PAYLOAD;
+    #[doc = "The task token, `$$.Task.Token`."]
+    TASK_TOKEN;
+    #[doc = "The execution ARN, `$$.Execution.Id`."]
+    EXECUTION_ID;
+    #[doc = "The execution name, `$$.Execution.Name`."]
+    EXECUTION_NAME;
+    #[doc = "The execution input, `$$.Execution.Input`."]
+    EXECUTION_INPUT;
+    #[doc = "The execution start time, `$$.Execution.StartTime`."]
+    EXECUTION_START_TIME;
+    #[doc = "The state's name, `$$.State.Name`."]
+    STATE_NAME;
+    #[doc = "When the state was entered, `$$.State.EnteredTime`."]
+    STATE_ENTERED_TIME;
+    #[doc = "The retry count, `$$.State.RetryCount`."]
+    STATE_RETRY_COUNT;
+    #[doc = "The Map item's index, `$$.Map.Item.Index`."]
+    MAP_ITEM_INDEX;
+    #[doc = "The Map item's value, `$$.Map.Item.Value`."]
+    MAP_ITEM_VALUE;
+}
+
+/// `States.Format(template, ...args)`: `template` keeps its `{}` placeholders.
+#[napi(namespace = "JsonPath", ts_args_type = "template: string, ...args: JsonPathArg[]")]
+pub fn format(env: Env, template: Unknown, values: Unknown) -> napi::Result<JsonPathExpr> {
+    guard(&env, || {
+        let template: String = scalar(template, &At::new("JsonPath.format template"))?;
+        let args = args(&env, values, "JsonPath.format")?;
+        Ok(builder::JsonPath::format(&template, &args).map_err(type_error)?.into())
+    })
+}
+
+/// `States.Array(...args)`.
+#[napi(namespace = "JsonPath", ts_args_type = "...args: JsonPathArg[]")]
+pub fn array(env: Env, values: Unknown) -> napi::Result<JsonPathExpr> {
+    guard(&env, || call("Array", &args(&env, values, "JsonPath.array")?))
+}
+
+/// Where an argument of a helper is, for errors: `JsonPath.arrayPartition chunkSize`.
+fn param_at(helper: &str, param: &str) -> At {
+    At::new(format!("JsonPath.{} {}", camel_case(helper), camel_case(param)))
+}
+
+/// Declares the fixed-arity intrinsic helpers: `helper(arguments) => States.Name`.
+macro_rules! intrinsics {
+    ($($(#[doc = $doc:tt])* $helper:ident($($param:ident),*) => $intrinsic:literal;)*) => {$(
+        $(#[doc = $doc])*
+        #[napi(namespace = "JsonPath")]
+        pub fn $helper(env: Env $(, #[napi(ts_arg_type = "JsonPathArg")] $param: Unknown)*) -> napi::Result<JsonPathExpr> {
+            guard(&env, || {
+                let args = vec![$(arg(&env, $param, &param_at(stringify!($helper), stringify!($param)))?),*];
+                call($intrinsic, &args)
+            })
+        }
+    )*};
+}
+
+intrinsics! {
+    #[doc = "`States.ArrayPartition`: `array` in chunks of `chunkSize`."]
+    array_partition(array, chunk_size) => "ArrayPartition";
+    #[doc = "`States.ArrayContains`: whether `array` holds `value`."]
+    array_contains(array, value) => "ArrayContains";
+    #[doc = "`States.ArrayRange`: the numbers from `start` to `end` by `step`."]
+    array_range(start, end, step) => "ArrayRange";
+    #[doc = "`States.ArrayGetItem`: the element of `array` at `index`."]
+    array_get_item(array, index) => "ArrayGetItem";
+    #[doc = "`States.ArrayLength`."]
+    array_length(array) => "ArrayLength";
+    #[doc = "`States.ArrayUnique`: `array` without duplicates."]
+    array_unique(array) => "ArrayUnique";
+    #[doc = "`States.Base64Encode`."]
+    base64_encode(data) => "Base64Encode";
+    #[doc = "`States.Base64Decode`."]
+    base64_decode(data) => "Base64Decode";
+    #[doc = "`States.Hash`: `algorithm` is MD5, SHA-1, SHA-256, SHA-384 or SHA-512."]
+    hash(data, algorithm) => "Hash";
+    #[doc = "`States.MathAdd`."]
+    math_add(a, b) => "MathAdd";
+    #[doc = "`States.StringSplit`: `value` split at each of the characters of `separator`."]
+    string_split(value, separator) => "StringSplit";
+    #[doc = "`States.UUID`: a random version 4 UUID."]
+    uuid() => "UUID";
+    #[doc = "`States.StringToJson`: parses a JSON string."]
+    string_to_json(value) => "StringToJson";
+    #[doc = "`States.JsonToString`: writes a value as a JSON string."]
+    json_to_string(value) => "JsonToString";
+}
+
+/// `States.JsonMerge(value1, value2, false)`: a shallow merge (the only kind
+/// Step Functions supports).
+#[napi(namespace = "JsonPath")]
+pub fn json_merge(
+    env: Env,
+    #[napi(ts_arg_type = "JsonPathArg")] value1: Unknown,
+    #[napi(ts_arg_type = "JsonPathArg")] value2: Unknown,
+) -> napi::Result<JsonPathExpr> {
+    guard(&env, || {
+        let a = arg(&env, value1, &At::new("JsonPath.jsonMerge value1"))?;
+        let b = arg(&env, value2, &At::new("JsonPath.jsonMerge value2"))?;
+        call("JsonMerge", &[a, b, Arg::Literal(Value::Bool(false))])
+    })
+}
+
+/// `States.MathRandom`: a random integer from `start` (inclusive) to `end` (exclusive).
+#[napi(namespace = "JsonPath")]
+pub fn math_random(
+    env: Env,
+    #[napi(ts_arg_type = "JsonPathArg")] start: Unknown,
+    #[napi(ts_arg_type = "JsonPathArg")] end: Unknown,
+    #[napi(ts_arg_type = "JsonPathArg")] seed: Option<Unknown>,
+) -> napi::Result<JsonPathExpr> {
+    guard(&env, || {
+        let mut args = vec![
+            arg(&env, start, &At::new("JsonPath.mathRandom start"))?,
+            arg(&env, end, &At::new("JsonPath.mathRandom end"))?,
+        ];
+        if let Some(seed) = seed {
+            args.push(arg(&env, seed, &At::new("JsonPath.mathRandom seed"))?);
+        }
+        call("MathRandom", &args)
+    })
+}
