@@ -37,6 +37,49 @@ fn summary(out: &std::process::Output) -> Value {
     })
 }
 
+/// One test's table (string key `id` unless given), scratch directory and server.
+struct Case {
+    endpoint: String,
+    client: aws_sdk_dynamodb::Client,
+    table: String,
+    dir: std::path::PathBuf,
+}
+
+impl Case {
+    async fn new(name: &str) -> Case {
+        Case::with_key(name, "id", None).await
+    }
+
+    async fn with_key(name: &str, key: &str, sort: Option<(&str, ScalarAttributeType)>) -> Case {
+        let endpoint = endpoint();
+        let client = client(&endpoint).await;
+        let table = table(name);
+        create_table(&client, &table, key, sort).await;
+        Case { endpoint, client, table, dir: scratch(name) }
+    }
+
+    /// Writes items as JSON Lines into the scratch directory.
+    fn lines(&self, file: &str, items: &[Value]) -> std::path::PathBuf {
+        let path = self.dir.join(file);
+        write_jsonl(&path, items);
+        path
+    }
+
+    /// Runs `load-ddb FILE --table T --endpoint-url E --summary json EXTRA…`
+    /// (against `endpoint`, or the server when `None`).
+    fn load(&self, file: &Path, endpoint: Option<&str>, extra: &[&str]) -> std::process::Output {
+        let endpoint = endpoint.unwrap_or(&self.endpoint);
+        let mut args =
+            vec![file.to_str().unwrap(), "--table", &self.table, "--endpoint-url", endpoint, "--summary", "json"];
+        args.extend_from_slice(extra);
+        load_ddb(&args)
+    }
+
+    async fn stored(&self) -> Vec<Value> {
+        scan_plain(&self.client, &self.table).await
+    }
+}
+
 /// Items with every plain JSON type, numbers already in DynamoDB's normal form.
 fn varied_items(n: usize) -> Vec<Value> {
     (0..n)
@@ -59,34 +102,25 @@ fn varied_items(n: usize) -> Vec<Value> {
 
 #[tokio::test]
 async fn seed_004_list_files_load_as_one_item() {
-    let endpoint = endpoint();
-    let client = client(&endpoint).await;
-    let name = table("MapStateList");
-    create_table(&client, &name, "mapstatelist", None).await;
+    let case = Case::with_key("MapStateList", "mapstatelist", None).await;
     let dir = root().join("examples/seed004-map-over-dynamodb");
+    let config = dir.join("config.json");
     for list in ["simplelist.json", "listofdicts.json"] {
-        let out = load_ddb(&[
-            "--config",
-            dir.join("config.json").to_str().unwrap(),
-            "--json",
-            dir.join(list).to_str().unwrap(),
-            "--table",
-            &name,
-            "--endpoint-url",
-            &endpoint,
-            "--summary",
-            "json",
-        ]);
+        let list_path = dir.join(list);
+        let (config, list_path) = (config.to_str().unwrap(), list_path.to_str().unwrap());
+        let args = ["--config", config, "--json", list_path, "--table", &case.table, "--endpoint-url", &case.endpoint];
+        let out = load_ddb(&[&args[..], &["--summary", "json"]].concat());
         assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(summary(&out)["written"], 1);
         let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(list)).unwrap()).unwrap();
-        let items = scan_plain(&client, &name).await;
-        assert_same_items(&items, &sorted(vec![json!({"mapstatelist": "mapitems", "values": expected})]));
+        let want = sorted(vec![json!({"mapstatelist": "mapitems", "values": expected})]);
+        assert_same_items(&case.stored().await, &want);
     }
     // The objects of listofdicts.json arrive as DynamoDB maps inside the list, as the sample says.
-    let got = client
+    let got = case
+        .client
         .get_item()
-        .table_name(&name)
+        .table_name(&case.table)
         .key("mapstatelist", aws_sdk_dynamodb::types::AttributeValue::S("mapitems".into()))
         .send()
         .await
@@ -97,29 +131,22 @@ async fn seed_004_list_files_load_as_one_item() {
 
 #[tokio::test]
 async fn a_json_array_round_trips_exactly() {
-    let endpoint = endpoint();
-    let client = client(&endpoint).await;
-    let name = table("array");
-    create_table(&client, &name, "id", None).await;
-    let dir = scratch("array");
+    let case = Case::new("array").await;
     let items = varied_items(600);
-    let file = dir.join("items.json");
+    let file = case.dir.join("items.json");
     std::fs::write(&file, serde_json::to_string_pretty(&items).unwrap()).unwrap();
-    let out = load_ddb(&[file.to_str().unwrap(), "--table", &name, "--endpoint-url", &endpoint, "--summary", "json"]);
+    let out = case.load(&file, None, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let s = summary(&out);
     assert_eq!((s["read"].as_u64(), s["written"].as_u64(), s["rejected"].as_u64()), (Some(600), Some(600), Some(0)));
-    assert_same_items(&scan_plain(&client, &name).await, &sorted(items));
-    assert!(!dir.join("items.json.load-ddb-checkpoint").exists(), "a finished load leaves no checkpoint");
+    assert_same_items(&case.stored().await, &sorted(items));
+    assert!(!case.dir.join("items.json.load-ddb-checkpoint").exists(), "a finished load leaves no checkpoint");
 }
 
 #[tokio::test]
 async fn dynamodb_json_input_keeps_sets_and_binary() {
-    let endpoint = endpoint();
-    let client = client(&endpoint).await;
-    let name = table("typed");
-    create_table(&client, &name, "pk", Some(("sk", ScalarAttributeType::N))).await;
-    let dir = scratch("typed");
+    use aws_sdk_dynamodb::types::AttributeValue as Av;
+    let case = Case::with_key("typed", "pk", Some(("sk", ScalarAttributeType::N))).await;
     let items: Vec<Value> = (0..50)
         .map(|i| {
             json!({
@@ -134,15 +161,14 @@ async fn dynamodb_json_input_keeps_sets_and_binary() {
             })
         })
         .collect();
-    let file = dir.join("typed.jsonl");
-    write_jsonl(&file, &items);
-    let out = load_ddb(&[file.to_str().unwrap(), "--table", &name, "--endpoint-url", &endpoint, "--summary", "json"]);
+    let out = case.load(&case.lines("typed.jsonl", &items), None, &[]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    let stored = client
+    let stored = case
+        .client
         .get_item()
-        .table_name(&name)
-        .key("pk", aws_sdk_dynamodb::types::AttributeValue::S("p3".into()))
-        .key("sk", aws_sdk_dynamodb::types::AttributeValue::N("8".into()))
+        .table_name(&case.table)
+        .key("pk", Av::S("p3".into()))
+        .key("sk", Av::N("8".into()))
         .send()
         .await
         .unwrap();
@@ -152,49 +178,29 @@ async fn dynamodb_json_input_keeps_sets_and_binary() {
     assert_eq!(item["bin"].as_b().unwrap().as_ref(), b"hello");
     assert_eq!(item["bs"].as_bs().unwrap().len(), 2);
     assert_eq!(item["m"].as_m().unwrap()["l"].as_l().unwrap()[1].as_n().unwrap(), "1000");
-    assert_eq!(scan_plain(&client, &name).await.len(), 50);
+    assert_eq!(case.stored().await.len(), 50);
 }
 
 #[tokio::test]
 async fn a_hundred_thousand_json_lines() {
-    let endpoint = endpoint();
-    let client = client(&endpoint).await;
-    let name = table("lines");
-    create_table(&client, &name, "id", None).await;
-    let dir = scratch("lines");
+    let case = Case::new("lines").await;
     let items: Vec<Value> =
         (0..100_000).map(|i| json!({"id": format!("k{i:07}"), "n": i, "s": format!("value {i}")})).collect();
-    let file = dir.join("items.jsonl");
-    write_jsonl(&file, &items);
-    let out = load_ddb(&[
-        file.to_str().unwrap(),
-        "--table",
-        &name,
-        "--endpoint-url",
-        &endpoint,
-        "--concurrency",
-        "16",
-        "--summary",
-        "json",
-    ]);
+    let out = case.load(&case.lines("items.jsonl", &items), None, &["--concurrency", "16"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(summary(&out)["written"], 100_000);
-    assert_same_items(&scan_plain(&client, &name).await, &sorted(items));
+    assert_same_items(&case.stored().await, &sorted(items));
 }
 
 #[tokio::test]
 async fn bad_items_go_to_the_reject_file_with_their_reason() {
-    let endpoint = endpoint();
-    let client = client(&endpoint).await;
-    let name = table("bad");
-    create_table(&client, &name, "id", None).await;
-    let dir = scratch("bad");
+    let case = Case::new("bad").await;
     let mut deep = json!("bottom");
     for _ in 0..33 {
         deep = json!({"d": deep});
     }
     let big = "x".repeat(410 * 1024);
-    // (line, item or raw text, expected reason fragment or None when it is good)
+    // (line, expected reason fragment, or None when the item is good)
     let lines: Vec<(String, Option<&str>)> = vec![
         (json!({"id": "good-1", "v": 1}).to_string(), None),
         (json!({"noid": 1}).to_string(), Some("no `id`")),
@@ -212,27 +218,16 @@ async fn bad_items_go_to_the_reject_file_with_their_reason() {
         (json!({"id": "dup", "v": 3}).to_string(), None),
         (json!({"id": "good-2", "v": [1, 2]}).to_string(), None),
     ];
-    let file = dir.join("mixed.jsonl");
+    let file = case.dir.join("mixed.jsonl");
     std::fs::write(&file, lines.iter().map(|(l, _)| format!("{l}\n")).collect::<String>()).unwrap();
-    let rejects = dir.join("rejects.jsonl");
-    let out = load_ddb(&[
-        file.to_str().unwrap(),
-        "--table",
-        &name,
-        "--endpoint-url",
-        &endpoint,
-        "--reject-file",
-        rejects.to_str().unwrap(),
-        "--summary",
-        "json",
-    ]);
+    let rejects = case.dir.join("rejects.jsonl");
+    let out = case.load(&file, None, &["--reject-file", rejects.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "exit 1 when some items were not written");
     let s = summary(&out);
     let bad: Vec<(usize, &str)> = lines.iter().enumerate().filter_map(|(i, (_, r))| r.map(|r| (i, r))).collect();
     assert_eq!(s["rejected"].as_u64(), Some(bad.len() as u64));
     assert_eq!(s["written"].as_u64(), Some((lines.len() - bad.len()) as u64));
-    let entries: Vec<Value> =
-        std::fs::read_to_string(&rejects).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let entries = read_lines(&rejects);
     assert_eq!(entries.len(), bad.len(), "{entries:#?}");
     for (entry, (seq, reason)) in entries.iter().zip(&bad) {
         assert_eq!(entry["seq"].as_u64(), Some(*seq as u64));
@@ -242,65 +237,47 @@ async fn bad_items_go_to_the_reject_file_with_their_reason() {
         assert!(entry.get("item").is_some() || entry.get("raw").is_some());
     }
     // The table holds exactly the good items, and the last of the duplicates.
-    let stored = scan_plain(&client, &name).await;
     let want =
         vec![json!({"id": "dup", "v": 3}), json!({"id": "good-1", "v": 1}), json!({"id": "good-2", "v": [1, 2]})];
-    assert_same_items(&stored, &sorted(want));
+    assert_same_items(&case.stored().await, &sorted(want));
+}
+
+/// The JSON lines of a file.
+fn read_lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 #[tokio::test]
 async fn injected_faults_lose_nothing() {
-    let endpoint = endpoint();
-    let client = client(&endpoint).await;
-    let name = table("faults");
-    create_table(&client, &name, "id", None).await;
-    let dir = scratch("faults");
+    let case = Case::new("faults").await;
     let plan = json!({"throttle": 0.12, "unprocessed": 0.15, "http500": 0.08, "http500_after": 0.04,
                       "drop": 0.08, "drop_after": 0.04, "seed": 7});
-    let proxy = FaultProxy::start(&endpoint, &plan, &dir);
+    let proxy = FaultProxy::start(&case.endpoint, &plan, &case.dir);
     let items = varied_items(2500);
-    let file = dir.join("items.jsonl");
-    write_jsonl(&file, &items);
-    let rejects = dir.join("rejects.jsonl");
-    let out = load_ddb(&[
-        file.to_str().unwrap(),
-        "--table",
-        &name,
-        "--endpoint-url",
-        &proxy.endpoint,
-        "--concurrency",
-        "4",
-        "--reject-file",
-        rejects.to_str().unwrap(),
-        "--summary",
-        "json",
-    ]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let rejects = case.dir.join("rejects.jsonl");
+    let extra = ["--concurrency", "4", "--reject-file", rejects.to_str().unwrap()];
+    let out = case.load(&case.lines("items.jsonl", &items), Some(&proxy.endpoint), &extra);
+    let output = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "{output}");
     let s = summary(&out);
     assert_eq!(s["written"], 2500);
     assert!(s["retried"]["unprocessed_items"].as_u64().unwrap() > 0, "{s}");
     assert!(s["retried"]["throttled_requests"].as_u64().unwrap() > 0, "{s}");
     assert!(s["retried"]["failed_requests"].as_u64().unwrap() > 0, "{s}");
     assert!(!rejects.exists(), "nothing was rejected");
-    assert_same_items(&scan_plain(&client, &name).await, &sorted(items));
+    assert_same_items(&case.stored().await, &sorted(items));
     // The loader sends an item again only when a request's fate was unknown:
     // a 500 or a dropped connection after the server had written it.
     let counts = proxy.forwarded();
     assert_eq!(counts.len(), 2500, "every item reached the server");
-    let faults: Value = reqwest_like_get(&format!("{}/__faults", proxy.endpoint));
+    let faults: Value = http_get(&format!("{}/__faults", proxy.endpoint));
     let ambiguous = faults["http500_after"].as_u64().unwrap() + faults["drop_after"].as_u64().unwrap();
     let resent = counts.values().filter(|&&c| c > 1).count() as u64;
     assert!(resent <= ambiguous * 25, "{resent} items resent, but only {ambiguous} ambiguous requests");
 }
 
 /// A GET with the standard library (the proxy's fault counters).
-fn reqwest_like_get(url: &str) -> Value {
+fn http_get(url: &str) -> Value {
     use std::io::{Read, Write};
     let rest = url.trim_start_matches("http://");
     let (host, path) = rest.split_once('/').unwrap();
@@ -313,73 +290,38 @@ fn reqwest_like_get(url: &str) -> Value {
 
 #[tokio::test]
 async fn persistent_errors_end_in_the_reject_file() {
-    let endpoint = endpoint();
-    let client = client(&endpoint).await;
-    let name = table("always500");
-    create_table(&client, &name, "id", None).await;
-    let dir = scratch("always500");
-    let proxy = FaultProxy::start(&endpoint, &json!({"http500": 1.0}), &dir);
-    let items = varied_items(30);
-    let file = dir.join("items.jsonl");
-    write_jsonl(&file, &items);
-    let rejects = dir.join("rejects.jsonl");
-    let out = load_ddb(&[
-        file.to_str().unwrap(),
-        "--table",
-        &name,
-        "--endpoint-url",
-        &proxy.endpoint,
-        "--reject-file",
-        rejects.to_str().unwrap(),
-        "--summary",
-        "json",
-    ]);
+    let case = Case::new("always500").await;
+    let proxy = FaultProxy::start(&case.endpoint, &json!({"http500": 1.0}), &case.dir);
+    let rejects = case.dir.join("rejects.jsonl");
+    let file = case.lines("items.jsonl", &varied_items(30));
+    let out = case.load(&file, Some(&proxy.endpoint), &["--reject-file", rejects.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(summary(&out)["rejected"], 30);
-    let entries: Vec<Value> =
-        std::fs::read_to_string(&rejects).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let entries = read_lines(&rejects);
     let seqs: HashSet<u64> = entries.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
     assert_eq!(seqs, (0..30).collect(), "each item exactly once");
     assert!(entries.iter().all(|e| e["reason"].as_str().unwrap().contains("InternalServerError")));
-    assert!(scan_plain(&client, &name).await.is_empty());
+    assert!(case.stored().await.is_empty());
 }
 
 #[tokio::test]
 async fn killed_mid_run_then_resumed_loses_nothing() {
-    let endpoint = endpoint();
-    let client = client(&endpoint).await;
-    let name = table("killed");
-    create_table(&client, &name, "id", None).await;
-    let dir = scratch("killed");
-    let proxy = FaultProxy::start(&endpoint, &json!({}), &dir);
+    let case = Case::new("killed").await;
+    let proxy = FaultProxy::start(&case.endpoint, &json!({}), &case.dir);
     let items = varied_items(6000);
-    let file = dir.join("items.jsonl");
-    write_jsonl(&file, &items);
-    let args = |extra: &[&str]| {
-        let mut a: Vec<String> = vec![
-            file.to_str().unwrap().into(),
-            "--table".into(),
-            name.clone(),
-            "--endpoint-url".into(),
-            proxy.endpoint.clone(),
-            "--concurrency".into(),
-            "2".into(),
-            "--summary".into(),
-            "json".into(),
-        ];
-        a.extend(extra.iter().map(|s| s.to_string()));
-        a
-    };
+    let file = case.lines("items.jsonl", &items);
     set_local_aws_env();
+    let args = [file.to_str().unwrap(), "--table", &case.table, "--endpoint-url", &proxy.endpoint];
     let mut child = Command::new(env!("CARGO_BIN_EXE_load-ddb"))
-        .args(args(&["--rate", "1500"]))
+        .args(args)
+        .args(["--concurrency", "2", "--rate", "1500"])
         .env("CI", "true")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     // Let it write part of the input, then kill it without warning.
-    let checkpoint = dir.join("items.jsonl.load-ddb-checkpoint");
+    let checkpoint = case.dir.join("items.jsonl.load-ddb-checkpoint");
     let deadline = Instant::now() + Duration::from_secs(20);
     while !checkpoint.exists() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
@@ -387,20 +329,20 @@ async fn killed_mid_run_then_resumed_loses_nothing() {
     std::thread::sleep(Duration::from_millis(700));
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    let before = scan_plain(&client, &name).await.len();
+    let before = case.stored().await.len();
     assert!(before > 0 && before < 6000, "killed part way: {before} items in the table");
     assert!(checkpoint.exists(), "the checkpoint survives the kill");
 
-    let refused = load_ddb(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
+    let refused = case.load(&file, Some(&proxy.endpoint), &[]);
     assert_eq!(refused.status.code(), Some(2), "an unfinished checkpoint needs --resume");
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--resume"));
 
-    let out = load_ddb(&args(&["--resume"]).iter().map(String::as_str).collect::<Vec<_>>());
+    let out = case.load(&file, Some(&proxy.endpoint), &["--resume", "--concurrency", "2"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let s = summary(&out);
     assert!(s["skipped"].as_u64().unwrap() > 0, "{s}");
     assert_eq!(s["skipped"].as_u64().unwrap() + s["written"].as_u64().unwrap(), 6000, "{s}");
-    assert_same_items(&scan_plain(&client, &name).await, &sorted(items));
+    assert_same_items(&case.stored().await, &sorted(items));
     assert!(!checkpoint.exists());
     // Only the batches in flight at the kill can have been sent twice: at
     // most two requests of 25 items.
@@ -410,27 +352,13 @@ async fn killed_mid_run_then_resumed_loses_nothing() {
 
 #[tokio::test]
 async fn ctrl_c_stops_cleanly_and_the_load_resumes() {
-    let endpoint = endpoint();
-    let client = client(&endpoint).await;
-    let name = table("sigint");
-    create_table(&client, &name, "id", None).await;
-    let dir = scratch("sigint");
+    let case = Case::new("sigint").await;
     let items = varied_items(4000);
-    let file = dir.join("items.jsonl");
-    write_jsonl(&file, &items);
+    let file = case.lines("items.jsonl", &items);
     set_local_aws_env();
     let child = Command::new(env!("CARGO_BIN_EXE_load-ddb"))
-        .args([
-            file.to_str().unwrap(),
-            "--table",
-            &name,
-            "--endpoint-url",
-            &endpoint,
-            "--rate",
-            "1000",
-            "--summary",
-            "json",
-        ])
+        .args([file.to_str().unwrap(), "--table", &case.table, "--endpoint-url", &case.endpoint])
+        .args(["--rate", "1000", "--summary", "json"])
         .env("CI", "true")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -447,71 +375,34 @@ async fn ctrl_c_stops_cleanly_and_the_load_resumes() {
     assert_eq!(s["interrupted"], true);
     let written = s["written"].as_u64().unwrap();
     assert!(written > 0 && written < 4000, "{s}");
-    assert_eq!(scan_plain(&client, &name).await.len() as u64, written, "the summary counts what is in the table");
-    let out = load_ddb(&[
-        file.to_str().unwrap(),
-        "--table",
-        &name,
-        "--endpoint-url",
-        &endpoint,
-        "--resume",
-        "--summary",
-        "json",
-    ]);
+    assert_eq!(case.stored().await.len() as u64, written, "the summary counts what is in the table");
+    let out = case.load(&file, None, &["--resume"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(summary(&out)["skipped"].as_u64(), Some(written));
-    assert_same_items(&scan_plain(&client, &name).await, &sorted(items));
+    assert_same_items(&case.stored().await, &sorted(items));
 }
 
 #[tokio::test]
 async fn dry_run_checks_and_writes_nothing() {
-    let endpoint = endpoint();
-    let client = client(&endpoint).await;
-    let name = table("dry");
-    create_table(&client, &name, "id", None).await;
-    let dir = scratch("dry");
+    let case = Case::new("dry").await;
     let mut items = varied_items(100);
     items.push(json!({"nokey": true}));
-    let file = dir.join("items.json");
+    let file = case.dir.join("items.json");
     std::fs::write(&file, serde_json::to_string(&items).unwrap()).unwrap();
-    let out = load_ddb(&[
-        file.to_str().unwrap(),
-        "--table",
-        &name,
-        "--endpoint-url",
-        &endpoint,
-        "--dry-run",
-        "--summary",
-        "json",
-    ]);
+    let out = case.load(&file, None, &["--dry-run"]);
     assert_eq!(out.status.code(), Some(1), "one item would be rejected");
     let s = summary(&out);
     assert_eq!((s["read"].as_u64(), s["rejected"].as_u64(), s["written"].as_u64()), (Some(101), Some(1), Some(0)));
     assert_eq!(s["requests"], 0);
-    assert!(scan_plain(&client, &name).await.is_empty());
+    assert!(case.stored().await.is_empty());
 }
 
 #[tokio::test]
 async fn the_rate_cap_holds() {
-    let endpoint = endpoint();
-    let client = client(&endpoint).await;
-    let name = table("rate");
-    create_table(&client, &name, "id", None).await;
-    let dir = scratch("rate");
-    let file = dir.join("items.jsonl");
-    write_jsonl(&file, &varied_items(450));
+    let case = Case::new("rate").await;
+    let file = case.lines("items.jsonl", &varied_items(450));
     let started = Instant::now();
-    let out = load_ddb(&[
-        file.to_str().unwrap(),
-        "--table",
-        &name,
-        "--endpoint-url",
-        &endpoint,
-        "--rate",
-        "150",
-        "--summary",
-        "json",
-    ]);
+    let out = case.load(&file, None, &["--rate", "150"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     // 150 items may go in the first instant; the other 300 need 2 s at 150/s.
     // (A lower bound only: a slow machine cannot make this fail.)
