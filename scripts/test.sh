@@ -14,4 +14,7 @@ log "Rust: cargo test -p stepforge"
 bash "$ROOT/scripts/test-python.sh"
 bash "$ROOT/scripts/test-node.sh"
 
+log "README: the quick starts"
+"$VENV/bin/python" "$ROOT/scripts/check_readme.py"
+
 log "all tests passed"

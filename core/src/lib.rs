@@ -18,3 +18,8 @@ pub use error::{Code, Problem, Problems};
 
 /// The crate version, as the bindings report it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The README's Rust example, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
