@@ -14,7 +14,7 @@ use crate::dynamo::loader::{self, InputFormat, LoadOptions, Rate, Source, seed};
     name = "load-ddb",
     version,
     about = "Load items into a DynamoDB table: fast, resumable, and without losing an item",
-    after_help = "Examples:\n  load-ddb --table Orders orders.jsonl\n  load-ddb --table Orders --endpoint-url http://127.0.0.1:8000 --reject-file bad.jsonl orders.json\n  load-ddb --config ../config.json --json simplelist.json --profile dev   (seed 004's form)"
+    after_help = "Examples:\n  load-ddb --table Orders orders.jsonl\n  load-ddb --table Orders --endpoint-url http://127.0.0.1:8000 --reject-file bad.jsonl orders.json\n  load-ddb --config ../config.json --json simplelist.json --profile dev   (the sample's load-ddb.py form)"
 )]
 struct Args {
     /// Items: a JSON array or JSON Lines file, `-` for standard input.
@@ -22,7 +22,7 @@ struct Args {
     /// The table.
     #[arg(long)]
     table: Option<String>,
-    /// Seed 004's config.json (ddb.tableName, ddb.partitionKeyName, ddb.partitionKeyValueField).
+    /// A config.json as in the AWS sample's load-ddb.py (ddb.tableName, ddb.partitionKeyName, ddb.partitionKeyValueField).
     #[arg(long, requires = "json")]
     config: Option<PathBuf>,
     /// With --config: the JSON list to store as one item.
