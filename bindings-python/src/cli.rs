@@ -1,4 +1,4 @@
-//! `python -m stepforge` and the `stepforge` script: the core's command line,
+//! `python -m stepforge` and the `stepforge` and `load-ddb` scripts: the core's command lines,
 //! run with the GIL released and writing through `sys.stdout`/`sys.stderr`, so
 //! that its output interleaves with Python's own and follows redirections such
 //! as pytest's capture.
@@ -81,4 +81,12 @@ fn run(
 #[pyfunction]
 pub(crate) fn run_cli(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
     run(py, argv, stepforge::cli::run)
+}
+
+/// Runs the `load-ddb` command line with `argv` (the program name first) and
+/// returns its exit code: 0 every item written, 1 some were not, 2 usage
+/// error or a load that could not run.
+#[pyfunction]
+pub(crate) fn run_load_ddb(py: Python<'_>, argv: Vec<String>) -> PyResult<i32> {
+    run(py, argv, stepforge::cli::load_ddb::run)
 }

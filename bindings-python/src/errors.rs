@@ -8,6 +8,10 @@
 //! - `InternalError` when the core reports `INTERNAL` or panics;
 //! - `ValidationError` for everything else.
 //!
+//! The DynamoDB part has two more: `MarshalError` (a value that cannot be an
+//! attribute value, with the JSON pointer to it) and `LoadError` (a load that
+//! could not go on, with the summary of what was done).
+//!
 //! The classes are written in Python (`stepforge/_errors.py`): `ValidationError`
 //! derives from both `StepforgeError` and `ValueError`, which a class made in
 //! Rust cannot do. They are imported on first use.
@@ -21,6 +25,8 @@ use stepforge::{Code, Problem, Problems};
 pyo3::import_exception!(stepforge._errors, ValidationError);
 pyo3::import_exception!(stepforge._errors, ChainError);
 pyo3::import_exception!(stepforge._errors, InternalError);
+pyo3::import_exception!(stepforge._errors, MarshalError);
+pyo3::import_exception!(stepforge._errors, LoadError);
 
 /// One problem in a definition: what kind (`code`), where (`pointer`, an
 /// RFC 6901 JSON pointer into the definition; `""` is the whole document) and
@@ -98,6 +104,11 @@ pub(crate) fn problems_error(problems: Problems) -> PyErr {
     let all_chain = problems.iter().all(|p| p.code == Code::InvalidChain);
     let list: Vec<PyProblem> = problems.0.into_iter().map(PyProblem::from).collect();
     if all_chain { ChainError::new_err((message, list)) } else { ValidationError::new_err((message, list)) }
+}
+
+/// `MarshalError(pointer, message)` for the core's marshalling error.
+pub(crate) fn marshal_error(e: stepforge::dynamo::MarshalError) -> PyErr {
+    MarshalError::new_err((e.pointer, e.message))
 }
 
 /// Runs a call into the core. A panic (a bug in stepforge) becomes

@@ -3,18 +3,27 @@
 //! One file per concept; every piece of logic is in the core crate. The
 //! Python package `stepforge` re-exports this module and adds the pure-Python
 //! parts (exceptions, constants, `StateMachineFragment`).
+//!
+//! The DynamoDB part: `dynamo` (marshall/unmarshall) and `load_ddb` (the
+//! batch loader); `cli` runs both command lines.
 
 mod chain;
 mod cli;
 mod condition;
 mod convert;
+mod dynamo;
 mod errors;
 mod json_path;
+mod load_ddb;
 mod machine;
 mod states;
 mod validate;
 
 use pyo3::prelude::*;
+
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -37,7 +46,13 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<machine::PyStateMachine>()?;
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
     m.add_function(wrap_pyfunction!(validate::format_definition, m)?)?;
+    m.add_function(wrap_pyfunction!(dynamo::marshall, m)?)?;
+    m.add_function(wrap_pyfunction!(dynamo::marshall_value, m)?)?;
+    m.add_function(wrap_pyfunction!(dynamo::unmarshall, m)?)?;
+    m.add_function(wrap_pyfunction!(dynamo::unmarshall_value, m)?)?;
+    m.add_function(wrap_pyfunction!(load_ddb::load_ddb, m)?)?;
     m.add_function(wrap_pyfunction!(cli::run_cli, m)?)?;
+    m.add_function(wrap_pyfunction!(cli::run_load_ddb, m)?)?;
     m.add_function(wrap_pyfunction!(condition::_condition_names, m)?)?;
     m.add_function(wrap_pyfunction!(errors::_panic_for_testing, m)?)?;
     Ok(())

@@ -162,7 +162,7 @@ def test_json_path_in_a_bare_list_is_a_validation_error():
     with pytest.raises(ValidationError) as info:
         Pass("P", parameters=[JsonPath.string_at("$.a")])
     assert codes(info.value.problems) == ["INVALID_DYNAMIC_VALUE"]
-    assert info.value.problems[0].pointer == "/States/P/Parameters"
+    assert info.value.problems[0].pointer == "/States/P/Parameters/0"  # the element itself
 
 
 def test_invalid_path_is_reported_at_render():

@@ -432,3 +432,39 @@ fn usage_errors_say_what_to_do() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a rate"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancel_flag_stops_a_library_load_cleanly() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use stepforge::dynamo::loader::{LoadOptions, Source, load};
+    let case = Case::new("cancel").await;
+    let mut options = LoadOptions::new(&case.table);
+    options.endpoint_url = Some(case.endpoint.clone());
+    options.rate = Some("200".parse().unwrap());
+    options.checkpoint = Some(case.dir.join("checkpoint.json"));
+    let flag = Arc::new(AtomicBool::new(false));
+    options.cancel = Some(flag.clone());
+    // Items from an iterator: produced as the loader asks for them.
+    let items = varied_items(2000);
+    let source = Source::Iter(Box::new(items.clone().into_iter()));
+    let cancel_later = {
+        let flag = flag.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(1500)).await;
+            flag.store(true, Ordering::Relaxed);
+        })
+    };
+    let summary = load(source, &options).await.unwrap();
+    cancel_later.await.unwrap();
+    assert!(summary.interrupted, "{summary:?}");
+    assert!(summary.written > 0 && summary.written < 2000, "{summary:?}");
+    assert_eq!(case.stored().await.len() as u64, summary.written);
+    // The same items again, resumed from the checkpoint: the rest goes in.
+    options.cancel = None;
+    options.rate = None;
+    options.resume = true;
+    let rest = load(Source::Iter(Box::new(items.clone().into_iter())), &options).await.unwrap();
+    assert_eq!(rest.skipped, summary.written);
+    assert_same_items(&case.stored().await, &sorted(items));
+}

@@ -1,4 +1,5 @@
-"""stepforge: build, validate and format AWS Step Functions state machines.
+"""stepforge: build, validate and format AWS Step Functions state machines,
+and load DynamoDB tables.
 
 Build with the CDK's chaining model::
 
@@ -8,7 +9,9 @@ Build with the CDK's chaining model::
     machine = StateMachine(hello.next(Succeed("Done")), timeout_seconds=60)
     print(machine.to_json())
 
-or check a definition you already have with :func:`validate`. Every piece of
+or check a definition you already have with :func:`validate`. For DynamoDB,
+:func:`marshall`/:func:`unmarshall` convert items to and from DynamoDB JSON,
+and :func:`load_ddb` bulk-loads a table (also the ``load-ddb`` command). Every piece of
 logic lives in the Rust core (``stepforge._native``); this package adds the
 exceptions, a few constants and :class:`StateMachineFragment`.
 """
@@ -17,7 +20,8 @@ from __future__ import annotations
 
 from typing import Final, Optional, Sequence, Union
 
-from ._errors import ChainError, InternalError, StepforgeError, ValidationError
+from ._errors import ChainError, InternalError, LoadError, MarshalError, StepforgeError, ValidationError
+from ._types import LoadSummary, RetryCounts
 from ._native import (
     Chain,
     Choice,
@@ -37,6 +41,11 @@ from ._native import (
     Wait,
     __version__,
     format_definition,
+    load_ddb,
+    marshall,
+    marshall_value,
+    unmarshall,
+    unmarshall_value,
     validate,
 )
 
@@ -51,11 +60,15 @@ __all__ = [
     "InternalError",
     "JsonPath",
     "JsonPathExpr",
+    "LoadError",
+    "LoadSummary",
     "Map",
+    "MarshalError",
     "Parallel",
     "Pass",
     "Problem",
     "QueryLanguage",
+    "RetryCounts",
     "State",
     "StateMachine",
     "StateMachineFragment",
@@ -66,6 +79,11 @@ __all__ = [
     "Wait",
     "__version__",
     "format_definition",
+    "load_ddb",
+    "marshall",
+    "marshall_value",
+    "unmarshall",
+    "unmarshall_value",
     "validate",
 ]
 

@@ -1,8 +1,11 @@
 """Type stubs of ``stepforge._native``, the Rust extension. Import from ``stepforge``."""
 
-from typing import Any, ClassVar, Dict, List, Literal, Mapping, Optional, Protocol, Sequence, Union, final
+import os
+from typing import Any, ClassVar, Dict, Iterable, List, Literal, Mapping, Optional, Protocol, Sequence, Union, final
 
 from typing_extensions import Self, TypeAlias
+
+from ._types import LoadSummary
 
 __version__: str
 
@@ -26,7 +29,13 @@ __all__ = [
     "StateMachine",
     "validate",
     "format_definition",
+    "marshall",
+    "marshall_value",
+    "unmarshall",
+    "unmarshall_value",
+    "load_ddb",
     "run_cli",
+    "run_load_ddb",
     "_condition_names",
     "_panic_for_testing",
 ]
@@ -76,6 +85,55 @@ def format_definition(definition: Union[str, Mapping[str, _JsonValue]]) -> str:
 
 def run_cli(argv: Sequence[str]) -> int:
     """Runs the ``stepforge`` command line (``argv[0]`` is the program name); returns the exit code."""
+
+def run_load_ddb(argv: Sequence[str]) -> int:
+    """Runs the ``load-ddb`` command line (``argv[0]`` is the program name); returns the exit code."""
+
+_Numbers: TypeAlias = Literal["decimal", "int_or_float"]
+"""How ``unmarshall`` returns numbers: ``decimal.Decimal``, or int when integral and float otherwise."""
+
+def marshall(item: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
+    """The DynamoDB JSON of an item (a dict with str keys): ``{"id": {"S": "a"}, "n": {"N": "1"}}``.
+
+    str → S; int, float, Decimal → N (exact; normal form); bool → BOOL; None → NULL; bytes,
+    bytearray, memoryview → B (base64 text); dict → M; list, tuple → L; set, frozenset → SS,
+    NS or BS (as lists). Raises ``MarshalError`` (with the JSON pointer of the value) for what
+    DynamoDB cannot store."""
+
+def marshall_value(value: Any) -> Dict[str, Any]:
+    """The DynamoDB JSON of one attribute value, by the rules of ``marshall``: ``{"S": "x"}``."""
+
+def unmarshall(item: Dict[str, Any], *, numbers: _Numbers = "decimal") -> Dict[str, Any]:
+    """An item in DynamoDB JSON back to Python values (N → Decimal, B → bytes, sets → set).
+
+    ``B`` may be base64 text (the AWS CLI's form) or bytes (boto3's client). Raises
+    ``MarshalError`` for what is not DynamoDB JSON."""
+
+def unmarshall_value(value: Dict[str, Any], *, numbers: _Numbers = "decimal") -> Any:
+    """One attribute value in DynamoDB JSON (``{"N": "1.5"}``) back to a Python value."""
+
+def load_ddb(
+    table: str,
+    source: Union[str, "os.PathLike[str]", Iterable[Dict[str, Any]]],
+    *,
+    region: Optional[str] = None,
+    endpoint_url: Optional[str] = None,
+    profile: Optional[str] = None,
+    concurrency: int = 8,
+    rate: Union[int, float, str, None] = None,
+    dry_run: bool = False,
+    reject_file: Union[str, "os.PathLike[str]", None] = None,
+    resume: bool = False,
+    checkpoint: Union[str, "os.PathLike[str]", None] = None,
+    input_format: Literal["auto", "plain", "dynamodb"] = "auto",
+    progress: bool = False,
+) -> LoadSummary:
+    """Loads items into a DynamoDB table, as the ``load-ddb`` command does; returns the summary.
+
+    ``source`` is a JSON array or JSON Lines file, or items in memory (dicts, by the rules of
+    ``marshall``; DynamoDB JSON with ``input_format="dynamodb"``). Items DynamoDB refuses are
+    counted as rejected (``succeeded`` is False); a load that cannot go on raises ``LoadError``.
+    The GIL is released while it runs."""
 
 def _condition_names() -> List[str]:
     """The helper names of the core's condition tables (for tests)."""

@@ -1,5 +1,6 @@
 """Checks an installed stepforge wheel in a fresh virtual environment:
-import, build, validate, render, and both command-line entry points.
+import, build, validate, render, marshall, and the command-line entry points
+(`python -m stepforge`, `stepforge`, `load-ddb`).
 
 Run with the environment's Python: `python smoke.py`. Exits non-zero on failure."""
 
@@ -12,6 +13,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from decimal import Decimal
+from typing import Any
 
 import stepforge
 from stepforge import Choice, Condition, Pass, StateMachine, Succeed, Task, ValidationError
@@ -55,6 +58,17 @@ def main() -> None:
         path.write_text('{"StartAt": "A", "States": {}}', encoding="utf-8")
         result = subprocess.run([script, "validate", str(path)], capture_output=True, text=True)
         check(result.returncode == 1 and "MISSING_TRANSITION_TARGET" in result.stdout, "stepforge validate reports problems")
+
+    big = 12345678901234567890123456789012345678
+    item: dict[str, Any] = {"id": "a", "n": big, "d": Decimal("0.1"), "b": b"\x00", "s": {"x"}}
+    typed = stepforge.marshall(item)
+    check(typed["n"] == {"N": str(big)} and typed["b"] == {"B": "AA=="}, "marshall")
+    check(stepforge.unmarshall(typed) == {**item, "n": Decimal(big)}, "unmarshall(marshall(item)), exactly")
+    load_ddb = shutil.which("load-ddb", path=os.path.dirname(sys.executable))
+    check(load_ddb is not None, "the load-ddb console script is installed")
+    assert load_ddb is not None
+    result = subprocess.run([load_ddb, "--version"], capture_output=True, text=True)
+    check(result.returncode == 0 and result.stdout.strip() == f"load-ddb {stepforge.__version__}", "load-ddb --version")
 
 
 if __name__ == "__main__":

@@ -79,6 +79,9 @@ pub enum Path<'p> {
     Key(&'p Path<'p>, &'p str),
     /// An element of a list or set.
     Index(&'p Path<'p>, usize),
+    /// The type tag of a value in DynamoDB JSON (`/a/L`): part of the
+    /// pointer, but not a level of nesting.
+    Tag(&'p Path<'p>, &'p str),
 }
 
 impl Path<'_> {
@@ -88,6 +91,7 @@ impl Path<'_> {
             Path::Root => String::new(),
             Path::Key(parent, key) => format!("{}/{}", parent.pointer(), crate::error::escape_token(key)),
             Path::Index(parent, i) => format!("{}/{i}", parent.pointer()),
+            Path::Tag(parent, tag) => format!("{}/{tag}", parent.pointer()),
         }
     }
 
@@ -96,6 +100,7 @@ impl Path<'_> {
         match self {
             Path::Root => 0,
             Path::Key(parent, _) | Path::Index(parent, _) => parent.depth() + 1,
+            Path::Tag(parent, _) => parent.depth(),
         }
     }
 
@@ -223,6 +228,11 @@ pub fn base64(bytes: &[u8]) -> String {
     BASE64.encode(bytes)
 }
 
+/// Reads standard base64 (DynamoDB JSON's binary).
+pub fn from_base64(text: &str) -> Result<Vec<u8>, String> {
+    BASE64.decode(text.as_bytes()).map_err(|e| format!("not valid base64: {e}"))
+}
+
 fn number_value(n: &str) -> Value {
     n.parse::<serde_json::Number>().map(Value::Number).unwrap_or_else(|_| Value::String(n.to_string()))
 }
@@ -283,7 +293,10 @@ fn plain(value: &Value, path: &Path<'_>) -> Result<AttributeValue, MarshalError>
     Ok(match value {
         Value::Null => AttributeValue::Null,
         Value::Bool(b) => AttributeValue::Bool(*b),
-        Value::Number(n) => AttributeValue::N(number::normalize(&n.to_string()).map_err(|e| path.error(e))?),
+        Value::Number(n) => {
+            let text = n.to_string();
+            AttributeValue::N(number::normalize_cow(&text).map_err(|e| path.error(e))?.into_owned())
+        }
         Value::String(s) => AttributeValue::S(s.clone()),
         Value::Array(items) => {
             check_depth(path)?;
@@ -323,7 +336,7 @@ fn from_typed(value: &Value, path: &Path<'_>) -> Result<AttributeValue, MarshalE
     let (Some((tag, inner)), None) = (entries.next(), entries.next()) else {
         return Err(path.error("a typed value has exactly one type tag, like {\"S\": \"text\"}"));
     };
-    let here = Path::Key(path, tag);
+    let here = Path::Tag(path, tag);
     let string = |v: &Value| match v {
         Value::String(s) => Ok(s.clone()),
         other => Err(here.error(format!("`{tag}` holds a string, not {}", kind(other)))),
@@ -421,6 +434,22 @@ mod tests {
         assert_eq!((err.pointer.as_str(), err.message.as_str()), ("/s/SS", "DynamoDB sets cannot be empty"));
         assert!(item_from_dynamodb_json(&json!({"s": {"NS": ["1", "1.0"]}})).is_err());
         assert!(item_from_dynamodb_json(&json!({"s": {"X": "1"}})).is_err());
+    }
+
+    #[test]
+    fn typed_json_nests_as_deep_as_plain() {
+        // 31 levels of lists inside the item's attribute: allowed in both forms.
+        let mut plain = json!(1);
+        let mut typed = json!({"N": "1"});
+        for _ in 0..31 {
+            plain = json!([plain]);
+            typed = json!({"L": [typed]});
+        }
+        let from_plain = marshall_item(&json!({"a": plain})).unwrap();
+        let from_typed = item_from_dynamodb_json(&json!({"a": typed})).unwrap();
+        assert_eq!(from_plain, from_typed);
+        let err = item_from_dynamodb_json(&json!({"a": {"L": [typed]}})).unwrap_err();
+        assert!(err.message.contains("32 levels"), "{err}");
     }
 
     #[test]

@@ -2,6 +2,39 @@
 //! and 9.9999999999999999999999999999999999999E+125, no NaN or infinity.
 //! They travel as decimal text, so nothing is rounded on the way.
 
+/// [`normalize`], borrowing the text when it is already in normal form (the
+/// common case: integers without leading zeros, decimals without trailing ones).
+pub fn normalize_cow(text: &str) -> Result<std::borrow::Cow<'_, str>, String> {
+    if is_normal(text) { Ok(std::borrow::Cow::Borrowed(text)) } else { normalize(text).map(std::borrow::Cow::Owned) }
+}
+
+/// Whether `text` is already what [`normalize`] would return: an optional
+/// `-`, digits without a leading zero (or a single `0` before a point), an
+/// optional fraction not ending in `0`, no exponent, at most 38 significant
+/// digits and inside DynamoDB's range.
+fn is_normal(text: &str) -> bool {
+    let body = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits_only = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits_only(int) || !digits_only(frac) || (body.contains('.') && frac.is_empty()) {
+        return false;
+    }
+    if frac.ends_with('0') || (int.len() > 1 && int.starts_with('0')) {
+        return false;
+    }
+    if int == "0" {
+        // 0 itself, or 0.00ddd: no `-0`, and the significant digits start after the zeros.
+        if frac.is_empty() {
+            return text == "0";
+        }
+        let zeros = frac.bytes().take_while(|&b| b == b'0').count();
+        return zeros < 129 && frac.len() - zeros <= 38;
+    }
+    // The integer part starts with a non-zero digit and a fraction ends with one.
+    let significant = if frac.is_empty() { int.trim_end_matches('0').len() } else { int.len() + frac.len() };
+    int.len() <= 126 && significant <= 38
+}
+
 /// Checks a decimal number's text against DynamoDB's rules and returns it in
 /// the plain form DynamoDB stores (no exponent, no redundant zeros, `-0` as `0`).
 pub fn normalize(text: &str) -> Result<String, String> {
@@ -94,7 +127,7 @@ pub fn size(normalized: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{normalize, normalize_cow};
 
     #[test]
     fn normal_forms() {
@@ -116,6 +149,40 @@ mod tests {
         assert_eq!(normalize("9.9999999999999999999999999999999999999E+125"), Ok(largest));
         let smallest = format!("0.{}1", "0".repeat(129));
         assert_eq!(normalize("1E-130"), Ok(smallest));
+    }
+
+    #[test]
+    fn the_fast_path_agrees_with_normalize() {
+        let cases = [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "10",
+            "100",
+            "0.5",
+            "-0.5",
+            "1.5",
+            "1.50",
+            "01",
+            "1.",
+            ".5",
+            "0.05",
+            "0.0",
+            "1e2",
+            "12345678901234567890123456789012345678",
+            "123456789012345678901234567890123456789",
+            "1234567890123456789012345678901234567.8",
+            "10000000000000000000000000000000000000000",
+            "0.000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001",
+        ];
+        for text in cases {
+            let borrowed = matches!(normalize_cow(text), Ok(std::borrow::Cow::Borrowed(_)));
+            assert_eq!(normalize_cow(text).map(|c| c.into_owned()), normalize(text), "{text}");
+            if borrowed {
+                assert_eq!(normalize(text).as_deref(), Ok(text), "{text} borrowed but not normal");
+            }
+        }
     }
 
     #[test]

@@ -13,7 +13,6 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 
 /// Where the items come from.
-#[derive(Debug, Clone)]
 pub enum Source {
     /// A file holding a JSON array of items or JSON Lines (one item per line).
     Path(PathBuf),
@@ -21,6 +20,15 @@ pub enum Source {
     Stdin,
     /// Items already in memory.
     Values(Vec<Value>),
+    /// Items produced one by one (a host-language generator), read on the
+    /// reader thread as the loader needs them.
+    Iter(Box<dyn Iterator<Item = Value> + Send>),
+}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Source({self})")
+    }
 }
 
 impl fmt::Display for Source {
@@ -29,6 +37,7 @@ impl fmt::Display for Source {
             Source::Path(p) => write!(f, "{}", p.display()),
             Source::Stdin => f.write_str("standard input"),
             Source::Values(v) => write!(f, "{} items in memory", v.len()),
+            Source::Iter(_) => f.write_str("items from an iterator"),
         }
     }
 }
@@ -59,23 +68,26 @@ pub struct Record {
 /// array that stops being valid JSON).
 pub fn spawn(source: Source, tx: mpsc::Sender<Record>) -> tokio::task::JoinHandle<Result<u64, String>> {
     tokio::task::spawn_blocking(move || match source {
-        Source::Values(values) => {
-            let mut n = 0;
-            for (i, v) in values.into_iter().enumerate() {
-                let record = Record { seq: i as u64, position: Position::Index(i as u64), body: Ok(v) };
-                if tx.blocking_send(record).is_err() {
-                    break;
-                }
-                n += 1;
-            }
-            Ok(n)
-        }
+        Source::Values(values) => Ok(send_all(values.into_iter(), &tx)),
+        Source::Iter(items) => Ok(send_all(items, &tx)),
         Source::Path(path) => {
             let file = File::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
             read(BufReader::with_capacity(1 << 16, file), &tx)
         }
         Source::Stdin => read(BufReader::with_capacity(1 << 16, std::io::stdin()), &tx),
     })
+}
+
+/// Sends values in order; stops early when the loader stops listening.
+fn send_all(values: impl Iterator<Item = Value>, tx: &mpsc::Sender<Record>) -> u64 {
+    let mut n = 0;
+    for v in values {
+        if tx.blocking_send(Record { seq: n, position: Position::Index(n), body: Ok(v) }).is_err() {
+            break;
+        }
+        n += 1;
+    }
+    n
 }
 
 /// Picks the form from the first non-blank character: `[` is an array.

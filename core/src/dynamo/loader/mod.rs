@@ -90,6 +90,9 @@ pub struct LoadOptions {
     /// Stop cleanly (checkpoint saved) on Ctrl-C. Only for programs that own
     /// the process: tokio keeps its SIGINT handler installed afterwards.
     pub handle_ctrl_c: bool,
+    /// Stop cleanly (as on Ctrl-C) once this flag is set: how a host
+    /// language cancels a load running on another thread.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 impl LoadOptions {
@@ -110,6 +113,7 @@ impl LoadOptions {
             retry: RetryPolicy { backoff: Backoff::default(), throttle_attempts: 30, error_attempts: 8 },
             progress: false,
             handle_ctrl_c: false,
+            cancel: None,
         }
     }
 }
@@ -578,11 +582,30 @@ async fn drive(client: &Client, run: &mut Run, source: Source) -> Result<(), Loa
     let mut limiter = run.options.rate.map(|r| (pacing::Limiter::new(r.per_second), r.unit));
     let mut input_open = true;
     let handle_ctrl_c = run.options.handle_ctrl_c;
+    let cancel = run.options.cancel.clone();
+    // Resolves on Ctrl-C (when the loader owns the process) or when the
+    // caller's cancel flag is set (polled: the flag has no waker).
     let ctrl_c = async move {
-        if handle_ctrl_c {
-            let _ = tokio::signal::ctrl_c().await;
-        } else {
-            std::future::pending::<()>().await;
+        let cancelled = async {
+            match cancel {
+                Some(flag) => {
+                    while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                    }
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        let signal = async {
+            if handle_ctrl_c {
+                let _ = tokio::signal::ctrl_c().await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            _ = cancelled => {}
+            _ = signal => {}
         }
     };
     tokio::pin!(ctrl_c);
