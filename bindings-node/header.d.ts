@@ -5,7 +5,8 @@
 // `dtsHeaderFile`): the types napi-rs cannot derive from Rust. These are the
 // classes src/runtime.js defines in JavaScript (each exported below by a
 // `#[napi] const` typed with its constructor interface) and the unions that
-// describe JavaScript arguments. Everything after the marker is generated.
+// describe JavaScript arguments and values. Everything after the marker is
+// generated.
 
 /** The state classes. */
 export type State = Pass | Task | Choice | Wait | Succeed | Fail | Parallel | Map
@@ -45,7 +46,7 @@ export type QueryLanguageName = `${QueryLanguage}`
 
 /** The base class of the errors stepforge throws. */
 export interface StepforgeError extends Error {
-  /** What went wrong, as a stable code: a problem code such as `DUPLICATE_STATE_NAME`, or `INTERNAL`. */
+  /** What went wrong, as a stable code: a problem code such as `DUPLICATE_STATE_NAME`, `MARSHAL`, `LOAD` or `INTERNAL`. */
   readonly code: string
 }
 
@@ -79,6 +80,95 @@ export interface InternalErrorConstructor {
   new (message: string): InternalError
   readonly prototype: InternalError
 }
+
+/**
+ * A value DynamoDB cannot store, or something that is not an attribute value;
+ * `code` is `MARSHAL`.
+ */
+export interface MarshalError extends StepforgeError {
+  /** JSON pointer (RFC 6901) to the value in what was given: `/tags/1`, `/3/id` for `loadDdb`'s fourth item. */
+  readonly pointer: string
+}
+
+export interface MarshalErrorConstructor {
+  new (message: string, pointer: string): MarshalError
+  readonly prototype: MarshalError
+}
+
+/** A load that could not go on; `code` is `LOAD`. */
+export interface LoadError extends StepforgeError {
+  /** What was done before it stopped, if anything (the keys of `load-ddb --summary json`). */
+  readonly summary: LoadSummary | null
+}
+
+export interface LoadErrorConstructor {
+  new (message: string, summary?: LoadSummary | null): LoadError
+  readonly prototype: LoadError
+}
+
+/** A DynamoDB number as its exact decimal text, for numbers a JavaScript number cannot hold. */
+export interface DynamoNumber {
+  /** The decimal text: `'3.14159265358979323846264338327950288'`. */
+  readonly number: string
+  toString(): string
+  toJSON(): string
+}
+
+export interface DynamoNumberConstructor {
+  new (number: string): DynamoNumber
+  readonly prototype: DynamoNumber
+}
+
+/**
+ * A DynamoDB attribute value, as the AWS SDK for JavaScript v3 takes and
+ * returns it (`@aws-sdk/client-dynamodb`'s `AttributeValue`): what `marshall`
+ * writes and `unmarshall` reads.
+ */
+export type AttributeValue =
+  | { S: string }
+  | { N: string }
+  | { B: Uint8Array }
+  | { BOOL: boolean }
+  | { NULL: true }
+  | { M: Record<string, AttributeValue> }
+  | { L: AttributeValue[] }
+  | { SS: string[] }
+  | { NS: string[] }
+  | { BS: Uint8Array[] }
+
+/**
+ * What `unmarshall` reads: an `AttributeValue` (also typed as the AWS SDK
+ * types it, whose `$unknown` member, for types newer than the SDK, it
+ * refuses when it meets one), with `B` also as base64 text, as in the AWS
+ * CLI's DynamoDB JSON.
+ */
+export type AttributeValueInput =
+  | { S: string }
+  | { N: string }
+  | { B: Uint8Array | string }
+  | { BOOL: boolean }
+  | { NULL: boolean }
+  | { M: { readonly [key: string]: AttributeValueInput } }
+  | { L: ReadonlyArray<AttributeValueInput> }
+  | { SS: ReadonlyArray<string> }
+  | { NS: ReadonlyArray<string> }
+  | { BS: ReadonlyArray<Uint8Array | string> }
+  | { $unknown: [string, unknown] }
+
+/** What `unmarshall` makes of an attribute value. */
+export type NativeValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | Uint8Array
+  | DynamoNumber
+  | NativeValue[]
+  | { [key: string]: NativeValue }
+  | Set<string>
+  | Set<number | bigint | DynamoNumber>
+  | Set<Uint8Array>
 
 /** A path or intrinsic function call, made by the `JsonPath` helpers. */
 export interface JsonPathExpr {

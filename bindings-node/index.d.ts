@@ -5,7 +5,8 @@
 // `dtsHeaderFile`): the types napi-rs cannot derive from Rust. These are the
 // classes src/runtime.js defines in JavaScript (each exported below by a
 // `#[napi] const` typed with its constructor interface) and the unions that
-// describe JavaScript arguments. Everything after the marker is generated.
+// describe JavaScript arguments and values. Everything after the marker is
+// generated.
 
 /** The state classes. */
 export type State = Pass | Task | Choice | Wait | Succeed | Fail | Parallel | Map
@@ -45,7 +46,7 @@ export type QueryLanguageName = `${QueryLanguage}`
 
 /** The base class of the errors stepforge throws. */
 export interface StepforgeError extends Error {
-  /** What went wrong, as a stable code: a problem code such as `DUPLICATE_STATE_NAME`, or `INTERNAL`. */
+  /** What went wrong, as a stable code: a problem code such as `DUPLICATE_STATE_NAME`, `MARSHAL`, `LOAD` or `INTERNAL`. */
   readonly code: string
 }
 
@@ -79,6 +80,95 @@ export interface InternalErrorConstructor {
   new (message: string): InternalError
   readonly prototype: InternalError
 }
+
+/**
+ * A value DynamoDB cannot store, or something that is not an attribute value;
+ * `code` is `MARSHAL`.
+ */
+export interface MarshalError extends StepforgeError {
+  /** JSON pointer (RFC 6901) to the value in what was given: `/tags/1`, `/3/id` for `loadDdb`'s fourth item. */
+  readonly pointer: string
+}
+
+export interface MarshalErrorConstructor {
+  new (message: string, pointer: string): MarshalError
+  readonly prototype: MarshalError
+}
+
+/** A load that could not go on; `code` is `LOAD`. */
+export interface LoadError extends StepforgeError {
+  /** What was done before it stopped, if anything (the keys of `load-ddb --summary json`). */
+  readonly summary: LoadSummary | null
+}
+
+export interface LoadErrorConstructor {
+  new (message: string, summary?: LoadSummary | null): LoadError
+  readonly prototype: LoadError
+}
+
+/** A DynamoDB number as its exact decimal text, for numbers a JavaScript number cannot hold. */
+export interface DynamoNumber {
+  /** The decimal text: `'3.14159265358979323846264338327950288'`. */
+  readonly number: string
+  toString(): string
+  toJSON(): string
+}
+
+export interface DynamoNumberConstructor {
+  new (number: string): DynamoNumber
+  readonly prototype: DynamoNumber
+}
+
+/**
+ * A DynamoDB attribute value, as the AWS SDK for JavaScript v3 takes and
+ * returns it (`@aws-sdk/client-dynamodb`'s `AttributeValue`): what `marshall`
+ * writes and `unmarshall` reads.
+ */
+export type AttributeValue =
+  | { S: string }
+  | { N: string }
+  | { B: Uint8Array }
+  | { BOOL: boolean }
+  | { NULL: true }
+  | { M: Record<string, AttributeValue> }
+  | { L: AttributeValue[] }
+  | { SS: string[] }
+  | { NS: string[] }
+  | { BS: Uint8Array[] }
+
+/**
+ * What `unmarshall` reads: an `AttributeValue` (also typed as the AWS SDK
+ * types it, whose `$unknown` member, for types newer than the SDK, it
+ * refuses when it meets one), with `B` also as base64 text, as in the AWS
+ * CLI's DynamoDB JSON.
+ */
+export type AttributeValueInput =
+  | { S: string }
+  | { N: string }
+  | { B: Uint8Array | string }
+  | { BOOL: boolean }
+  | { NULL: boolean }
+  | { M: { readonly [key: string]: AttributeValueInput } }
+  | { L: ReadonlyArray<AttributeValueInput> }
+  | { SS: ReadonlyArray<string> }
+  | { NS: ReadonlyArray<string> }
+  | { BS: ReadonlyArray<Uint8Array | string> }
+  | { $unknown: [string, unknown] }
+
+/** What `unmarshall` makes of an attribute value. */
+export type NativeValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | Uint8Array
+  | DynamoNumber
+  | NativeValue[]
+  | { [key: string]: NativeValue }
+  | Set<string>
+  | Set<number | bigint | DynamoNumber>
+  | Set<Uint8Array>
 
 /** A path or intrinsic function call, made by the `JsonPath` helpers. */
 export interface JsonPathExpr {
@@ -535,6 +625,14 @@ export interface ChoiceOptions {
 }
 
 /**
+ * A DynamoDB number kept as its exact decimal text (`new
+ * DynamoNumber('3.14159265358979323846264338327950288')`): `marshall` writes
+ * it as it is (normalized), and `unmarshall(item, { wrapNumbers: true })`
+ * returns every number as one.
+ */
+export declare const DynamoNumber: DynamoNumberConstructor
+
+/**
  * The names of the errors Step Functions defines, for `errors` in
  * `addRetry` and `addCatch`.
  */
@@ -611,6 +709,116 @@ export interface ItemProcessorProps {
  */
 export declare const JsonPathExpr: JsonPathExprConstructor
 
+/**
+ * Loads items into a DynamoDB table, as the `load-ddb` command does, and
+ * resolves to its summary (the object `load-ddb --summary json` prints, with
+ * its snake_case keys).
+ *
+ * `source` is a path to a JSON array or JSON Lines file, or an array of
+ * items: plain values converted by the rules of `marshall` (BigInt,
+ * Uint8Array, Set and `DynamoNumber` included), or attribute values (as
+ * `marshall` returns them) with `inputFormat: 'dynamodb'`. Credentials and
+ * region come from the standard AWS chain; `region`, `profile` and
+ * `endpointUrl` override.
+ *
+ * Items DynamoDB refuses do not reject the promise: they are counted as
+ * `rejected` (and written to `rejectFile`), and `succeeded` is false. A load
+ * that cannot go on rejects with a `LoadError` (its `summary` says what was
+ * done); an item in memory that cannot be converted rejects with a
+ * `MarshalError` before anything is written, with a pointer that starts with
+ * its index; bad options reject with a `TypeError`. The items are converted
+ * before the promise is returned; the load runs on a worker thread and
+ * installs no signal handler.
+ */
+export declare function loadDdb(table: string, source: string | ReadonlyArray<object>, options?: LoadDdbOptions): Promise<LoadSummary>
+
+/** Options of `loadDdb`: the `load-ddb` command's, in camelCase. */
+export interface LoadDdbOptions {
+  /** The AWS region (else the standard chain: `AWS_REGION`, the profile). */
+  region?: string
+  /** A DynamoDB-compatible endpoint (DynamoDB Local, moto): `http://127.0.0.1:8000`. */
+  endpointUrl?: string
+  /** A named profile from the AWS config files. */
+  profile?: string
+  /** `BatchWriteItem` requests in flight at once, 1 to 256 (default 8). */
+  concurrency?: number
+  /** A cap on the write rate: items per second (`500`), or write units as the CLI writes them (`'200wcu'`). */
+  rate?: number | string
+  /** Check and count every item; write nothing. */
+  dryRun?: boolean
+  /** Where to write the items that could not be written: JSON Lines, each with its reason. */
+  rejectFile?: string
+  /** Continue a load that stopped, from its checkpoint. */
+  resume?: boolean
+  /** Where to keep the checkpoint (default: beside the input file; items in memory need one to resume). */
+  checkpoint?: string
+  /**
+   * How items are written: for a file, `'auto'` (the default: DynamoDB JSON when an item looks like it),
+   * `'plain'` or `'dynamodb'`; items in memory are plain values (as `marshall` takes) unless `'dynamodb'`
+   * (attribute values, as `marshall` returns).
+   */
+  inputFormat?: 'auto' | 'plain' | 'dynamodb'
+  /** Leave out `undefined` in items given in memory, as `marshall` does with this option. */
+  removeUndefinedValues?: boolean
+  /** A progress bar on stderr, when it is a terminal. */
+  progress?: boolean
+}
+
+/**
+ * A load that could not go on at all (no such table, no credentials, an
+ * unreadable file…): `loadDdb` rejects with it. `summary` is what was done
+ * before it stopped, or `null`; `code` is `LOAD`. Items DynamoDB refuses are
+ * not a `LoadError`: they are counted in the summary.
+ */
+export declare const LoadError: LoadErrorConstructor
+
+/** Retries counted in a `LoadSummary`. */
+export interface LoadRetries {
+  /** Items resent after DynamoDB returned them unprocessed. */
+  unprocessed_items: number
+  /** Requests retried after throttling. */
+  throttled_requests: number
+  /** Requests retried after other errors. */
+  failed_requests: number
+}
+
+/**
+ * What a load did: the object `load-ddb --summary json` prints and Python's
+ * `load_ddb` returns, with the same snake_case keys.
+ */
+export interface LoadSummary {
+  /** Items read from the input in this run (not counting `skipped`). */
+  read: number
+  /** Items written. */
+  written: number
+  /** Items that could not be written (in the reject file), this run. */
+  rejected: number
+  /** Items rejected by an earlier run that this one resumed. */
+  rejected_before: number
+  /** Items that shared a key with an earlier item still pending (the later one wins). */
+  duplicates: number
+  /** Items done by an earlier run and skipped on resume. */
+  skipped: number
+  /** `BatchWriteItem` requests sent. */
+  requests: number
+  /** Retries, by cause. */
+  retried: LoadRetries
+  /** Wall time, in seconds. */
+  seconds: number
+  /** Items written (checked, in a dry run) per second. */
+  items_per_second: number
+  /** Nothing was written (`dryRun`). */
+  dry_run: boolean
+  /** Stopped before the end (only the command line stops on Ctrl-C). */
+  interrupted: boolean
+  /** Every item of the input is in the table (or would be, in a dry run). */
+  succeeded: boolean
+  /** The reject file, if any items went there. */
+  reject_file: string | null
+  /** The checkpoint to resume from, if the load did not finish. */
+  checkpoint: string | null
+}
+
 /** Options of a `Map` state (inline or distributed). */
 export interface MapOptions {
   /** `Comment`. */
@@ -656,6 +864,47 @@ export interface MapOptions {
   /** `Assign`: variables to set. */
   assign?: Payload
 }
+
+/**
+ * A value DynamoDB cannot store (`marshall`, `unmarshall`, the items given
+ * to `loadDdb`): `pointer` is the JSON pointer to it in what was given, and
+ * `code` is `MARSHAL`.
+ */
+export declare const MarshalError: MarshalErrorConstructor
+
+/**
+ * The attribute values of an item, as `@aws-sdk/util-dynamodb`'s `marshall`
+ * returns them, ready for the AWS SDK for JavaScript v3:
+ * `marshall({ id: 'a', n: 1 })` is `{ id: { S: 'a' }, n: { N: '1' } }`.
+ *
+ * string → S; number → N (the text of `String(n)`); bigint → N (exact);
+ * `DynamoNumber` → N (exact); boolean → BOOL; null → NULL; Uint8Array,
+ * Buffer → B (the same object); ArrayBuffer, other typed arrays, DataView →
+ * B (a Uint8Array over the same memory); array → L; plain object → M; `Set`
+ * of strings → SS, of numbers, bigints or `DynamoNumber`s → NS, of binary
+ * values → BS. Throws a `MarshalError`, whose `pointer` says where, for what
+ * DynamoDB cannot store: NaN or ±Infinity, more than 38 significant digits
+ * or a number out of DynamoDB's range, an empty set or one that mixes
+ * types, `undefined` (unless `removeUndefinedValues`), functions, symbols,
+ * class instances (Date, Map, …), nesting deeper than 32 levels.
+ */
+export declare function marshall(item: object, options?: MarshallOptions): Record<string, AttributeValue>
+
+/** Options of `marshall` and `marshallValue`. */
+export interface MarshallOptions {
+  /**
+   * Leave out `undefined` values in objects, arrays and sets, as
+   * `@aws-sdk/util-dynamodb` does with the same option (else `undefined`
+   * is a `MarshalError`).
+   */
+  removeUndefinedValues?: boolean
+}
+
+/**
+ * One attribute value, by the rules of `marshall`: `marshallValue('x')` is
+ * `{ S: 'x' }`, `marshallValue(new Set([1, 2]))` is `{ NS: ['1', '2'] }`.
+ */
+export declare function marshallValue(value: unknown, options?: MarshallOptions): AttributeValue
 
 /** Options of a `Parallel` state. */
 export interface ParallelOptions {
@@ -747,6 +996,17 @@ export interface RetryProps {
 export declare function runCli(args: ReadonlyArray<string>): number
 
 /**
+ * Runs the `load-ddb` command line with `args` (without the program name, as
+ * in `process.argv.slice(2)`) and returns its exit code: 0 when every item
+ * was written, 1 when some were not (or Ctrl-C stopped the load), 2 for a
+ * usage error or a load that could not run. It blocks until the load ends.
+ * It is for programs that are the command (`npx load-ddb`): as the command
+ * does, it handles Ctrl-C (the load stops cleanly, its checkpoint kept), and
+ * from then on Ctrl-C no longer ends the process. From code, use `loadDdb`.
+ */
+export declare function runLoadDdb(args: ReadonlyArray<string>): number
+
+/**
  * The base class of CDK-style fragments: a subclass sets `this.startState`
  * and `this.endStates` in its constructor and inherits `next()` and
  * `prefixStates()` (whose prefix defaults to `` `${id}: ` ``).
@@ -828,6 +1088,34 @@ export interface TaskOptions {
   /** `HeartbeatSecondsPath` (JSONPath). */
   heartbeatSecondsPath?: Path
 }
+
+/**
+ * An item's attribute values back to plain JavaScript values: S → string;
+ * N → number when a number holds it exactly (whole numbers up to
+ * `Number.MAX_SAFE_INTEGER`, decimals whose digits survive the round
+ * trip), BigInt for larger whole numbers, and a `MarshalError` for a decimal
+ * that no number holds exactly — or, with `{ wrapNumbers: true }`, every
+ * number as a `DynamoNumber`; B → Uint8Array (also from base64 text, as in
+ * the AWS CLI's DynamoDB JSON); BOOL → boolean; NULL → null; M → object;
+ * L → array; SS, NS, BS → Set.
+ *
+ * Throws a `MarshalError`, with the JSON pointer (type tags included, as
+ * in `/tags/L/0/S`), for what is not an attribute value or breaks
+ * DynamoDB's rules.
+ */
+export declare function unmarshall(item: { readonly [key: string]: AttributeValueInput }, options?: UnmarshallOptions): Record<string, NativeValue>
+
+/** Options of `unmarshall` and `unmarshallValue`. */
+export interface UnmarshallOptions {
+  /** Return every number as a `DynamoNumber` holding its exact text. */
+  wrapNumbers?: boolean
+}
+
+/**
+ * One attribute value back to a plain JavaScript value, by the rules of
+ * `unmarshall`: `unmarshallValue({ N: '1.5' })` is `1.5`.
+ */
+export declare function unmarshallValue(value: AttributeValueInput, options?: UnmarshallOptions): NativeValue
 
 /**
  * Every problem in a definition (ASL JSON text, or the parsed object); an

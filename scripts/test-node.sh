@@ -3,10 +3,13 @@
 #   1. npm install (the committed lock file) and `napi build --platform --release`;
 #   2. the generated index.d.ts / index.js must not change in the build;
 #   3. tsc --strict: the TypeScript mirror of every shared test vector, and
-#      the typings test (__test__/types);
-#   4. node --test __test__/;
+#      the typings tests (__test__/types: on their own, and with the AWS SDK's);
+#   4. node --test __test__/ (the loader tests use STEPFORGE_DYNAMODB_ENDPOINT,
+#      or start moto with $STEPFORGE_PYTHON or the repository's .venv, which
+#      scripts/test.sh makes: without either they fail, saying so);
 #   5. packaging: `npm pack`, install the tarball in a fresh project, compile
-#      TypeScript against the shipped index.d.ts, run it, run `npx stepforge`.
+#      TypeScript against the shipped index.d.ts, run it, run `npx stepforge`
+#      and `npx load-ddb`.
 # Self-contained and idempotent; needs Rust and Node 20 with npm.
 #
 # Before committing regenerated typings, STEPFORGE_UNCOMMITTED_TYPINGS=1 skips
@@ -53,9 +56,10 @@ else
   echo "not a git checkout: skipping the comparison with git"
 fi
 
-log "Node: tsc --strict (vector programs, typings test)"
+log "Node: tsc --strict (vector programs, typings tests)"
 rm -rf "$PKG/build"
-(cd "$PKG" && npx --no -- tsc -p tsconfig.vectors.json && npx --no -- tsc -p __test__/types/tsconfig.json)
+(cd "$PKG" && npx --no -- tsc -p tsconfig.vectors.json && npx --no -- tsc -p __test__/types/tsconfig.json \
+  && npx --no -- tsc -p __test__/types/tsconfig.sdk.json)
 
 log "Node: node --test"
 (cd "$PKG" && node --test __test__/)
@@ -63,7 +67,8 @@ log "Node: node --test"
 log "Node: packaging (npm pack, fresh project, tsc against the shipped index.d.ts)"
 TARBALL="$WORK/$(cd "$PKG" && npm pack --silent --pack-destination "$WORK" | tail -n 1)"
 CONTENTS="$(tar -tzf "$TARBALL" | sort)"
-for file in package/package.json package/index.js package/index.d.ts package/bin/stepforge.js package/stepforge.linux-x64-gnu.node; do
+for file in package/package.json package/index.js package/index.d.ts package/bin/stepforge.js package/bin/load-ddb.js \
+  package/stepforge.linux-x64-gnu.node; do
   grep -qx "$file" <<<"$CONTENTS" || { echo "$file is missing from the package" >&2; exit 1; }
 done
 if grep -Eq '^package/(src|__test__|build|node_modules)/' <<<"$CONTENTS"; then
@@ -99,12 +104,15 @@ import {
   Choice,
   Condition,
   JsonPath,
+  MarshalError,
   Pass,
   StateMachine,
   Succeed,
   Task,
   ValidationError,
   formatDefinition,
+  marshall,
+  unmarshall,
   validate,
 } from 'stepforge'
 
@@ -125,6 +133,17 @@ try {
 } catch (e) {
   if (!(e instanceof ValidationError) || e.code !== 'DUPLICATE_STATE_NAME') throw e
 }
+const order = { id: 'o1', total: 12345678901234567890123456789012345678n, tags: new Set(['a', 'b']) }
+if (JSON.stringify(marshall({ id: 'o1', n: 1 })) !== '{"id":{"S":"o1"},"n":{"N":"1"}}') {
+  throw new Error('marshall wrote an unexpected attribute value')
+}
+if (unmarshall(marshall(order)).total !== order.total) throw new Error('a BigInt did not round-trip')
+try {
+  marshall({ when: new Date() })
+  throw new Error('a Date was marshalled')
+} catch (e) {
+  if (!(e instanceof MarshalError) || e.pointer !== '/when') throw e
+}
 console.log(text)
 EOF
 (cd "$APP" && npx --no -- tsc -p . && node out/main.js >"$WORK/out.json")
@@ -134,6 +153,8 @@ grep -q '"TimeoutSeconds": 60' "$WORK/out.json"
 VERSION="$(node -p "require('$PKG/package.json').version")"
 (cd "$APP" && npx --no -- stepforge --version) | grep -qx "stepforge $VERSION"
 (cd "$APP" && npx --no -- stepforge validate "$WORK/out.json")
+(cd "$APP" && npx --no -- load-ddb --version) | grep -qx "load-ddb $VERSION"
+(cd "$APP" && npx --no -- load-ddb --help) | grep -q -- '--reject-file'
 echo "package check passed: $(basename "$TARBALL")"
 
 log "Node: all tests passed"

@@ -17,9 +17,12 @@ const DTS = fs.readFileSync(path.join(ROOT, 'index.d.ts'), 'utf8')
 const CLASSES = [
   'Pass', 'Task', 'Choice', 'Wait', 'Succeed', 'Fail', 'Parallel', 'Map',
   'Chain', 'Fragment', 'StateMachineFragment', 'Condition', 'StateMachine', 'JsonPathExpr',
-  'StepforgeError', 'ValidationError', 'ChainError', 'InternalError',
+  'StepforgeError', 'ValidationError', 'ChainError', 'InternalError', 'MarshalError', 'LoadError', 'DynamoNumber',
 ]
-const FUNCTIONS = ['validate', 'formatDefinition', 'runCli', 'version']
+const FUNCTIONS = [
+  'validate', 'formatDefinition', 'runCli', 'version',
+  'marshall', 'marshallValue', 'unmarshall', 'unmarshallValue', 'loadDdb', 'runLoadDdb',
+]
 const OBJECTS = ['JsonPath', 'Errors', 'QueryLanguage']
 
 test('every part of the API is exported', () => {
@@ -43,12 +46,14 @@ console.log(m.toObject().StartAt)`
 })
 
 test('error classes form a hierarchy of real Error subclasses', () => {
-  const { StepforgeError, ValidationError, ChainError, InternalError } = sf
+  const { StepforgeError, ValidationError, ChainError, InternalError, MarshalError, LoadError } = sf
   assert.ok(new ValidationError('m', []) instanceof StepforgeError)
   assert.ok(new ChainError('m', []) instanceof ValidationError)
   assert.ok(new InternalError('m') instanceof StepforgeError)
   assert.ok(!(new InternalError('m') instanceof ValidationError))
-  for (const cls of [StepforgeError, ValidationError, ChainError, InternalError]) {
+  assert.ok(new MarshalError('m', '/a') instanceof StepforgeError)
+  assert.ok(new LoadError('m') instanceof StepforgeError)
+  for (const cls of [StepforgeError, ValidationError, ChainError, InternalError, MarshalError, LoadError]) {
     assert.ok(cls.prototype instanceof Error)
     assert.equal(cls.prototype.name, cls.name)
   }
@@ -57,6 +62,10 @@ test('error classes form a hierarchy of real Error subclasses', () => {
   assert.equal(e.message, 'one problem')
   assert.equal(new StepforgeError('x', 'SOME_CODE').code, 'SOME_CODE')
   assert.equal(new InternalError('x').code, 'INTERNAL')
+  const marshal = new MarshalError('at /a: bad', '/a')
+  assert.deepEqual([marshal.code, marshal.pointer, marshal.message], ['MARSHAL', '/a', 'at /a: bad'])
+  const summary = { read: 1 }
+  assert.deepEqual([new LoadError('x', summary).code, new LoadError('x', summary).summary, new LoadError('x').summary], ['LOAD', summary, null])
 })
 
 test('a Rust panic is an InternalError and Node goes on', () => {
@@ -107,6 +116,8 @@ test('the typed option interfaces list exactly the options each call accepts', (
     AfterwardsProps: (o) => new sf.Choice('S').afterwards(o),
     ItemProcessorProps: (o) => new sf.Map('S').itemProcessor(new sf.Pass('H'), o),
     StateMachineProps: (o) => new sf.StateMachine(new sf.Pass('S'), o),
+    MarshallOptions: (o) => sf.marshall({}, o),
+    UnmarshallOptions: (o) => sf.unmarshall({}, o),
   }
   for (const [name, call] of Object.entries(accepts)) {
     const keys = interfaceKeys(name)

@@ -4,6 +4,7 @@
 //! - [`stepforge::Problems`] into a `ValidationError` with all problems (a
 //!   `ChainError` when they are all `INVALID_CHAIN`),
 //! - bad arguments into a `TypeError` with a Node-style `code`,
+//! - a value DynamoDB cannot store into a `MarshalError` with its pointer,
 //! - a Rust panic into an `InternalError` (never an aborted process).
 //!
 //! The error classes are JavaScript classes (see `runtime.js`): `instanceof`
@@ -57,6 +58,14 @@ js_class!(
     /// The constructor of [`InternalError`] (declared in `header.d.ts`).
     InternalErrorConstructor => "InternalError"
 );
+js_class!(
+    /// The constructor of [`MarshalError`] (declared in `header.d.ts`).
+    MarshalErrorConstructor => "MarshalError"
+);
+js_class!(
+    /// The constructor of [`LoadError`] (declared in `header.d.ts`).
+    LoadErrorConstructor => "LoadError"
+);
 
 /// The base class of the errors stepforge throws; `code` says what went wrong.
 #[napi]
@@ -81,6 +90,21 @@ pub const ChainError: ChainErrorConstructor = ChainErrorConstructor;
 #[allow(non_upper_case_globals)]
 pub const InternalError: InternalErrorConstructor = InternalErrorConstructor;
 
+/// A value DynamoDB cannot store (`marshall`, `unmarshall`, the items given
+/// to `loadDdb`): `pointer` is the JSON pointer to it in what was given, and
+/// `code` is `MARSHAL`.
+#[napi]
+#[allow(non_upper_case_globals)]
+pub const MarshalError: MarshalErrorConstructor = MarshalErrorConstructor;
+
+/// A load that could not go on at all (no such table, no credentials, an
+/// unreadable file…): `loadDdb` rejects with it. `summary` is what was done
+/// before it stopped, or `null`; `code` is `LOAD`. Items DynamoDB refuses are
+/// not a `LoadError`: they are counted in the summary.
+#[napi]
+#[allow(non_upper_case_globals)]
+pub const LoadError: LoadErrorConstructor = LoadErrorConstructor;
+
 /// Why a call failed, before it becomes a JavaScript exception.
 #[derive(Debug)]
 pub enum Failure {
@@ -89,6 +113,8 @@ pub enum Failure {
     /// A bad argument: a `TypeError` whose `code` is a Node.js code
     /// (`ERR_INVALID_ARG_TYPE`, `ERR_INVALID_ARG_VALUE`).
     Type { code: &'static str, message: String },
+    /// A value DynamoDB cannot store: a `MarshalError`.
+    Marshal(stepforge::dynamo::MarshalError),
     /// An exception napi-rs or JavaScript code already raised: rethrown as is.
     Js(napi::Error),
     /// A Rust panic: an `InternalError`.
@@ -133,19 +159,24 @@ pub fn value_error(message: impl Into<String>) -> Failure {
 /// Runs an exported function's body: errors become JavaScript exceptions, and
 /// a panic becomes an `InternalError` instead of unwinding into Node.
 pub fn guard<T>(env: &Env, body: impl FnOnce() -> Result<T>) -> napi::Result<T> {
-    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
+    catch_panic(body).map_err(|failure| to_js(env, failure))
+}
+
+/// Runs `body`, turning a panic into [`Failure::Panic`] (also for code that
+/// runs off the JavaScript thread).
+pub fn catch_panic<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
         let what = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_string());
         Err(Failure::Panic(what))
-    });
-    outcome.map_err(|failure| to_js(env, failure))
+    })
 }
 
 /// Builds the JavaScript exception for a failure.
-fn to_js(env: &Env, failure: Failure) -> napi::Error {
+pub fn to_js(env: &Env, failure: Failure) -> napi::Error {
     let (built, message) = match failure {
         Failure::Js(e) => return e,
         Failure::Type { code, message } => {
@@ -158,6 +189,10 @@ fn to_js(env: &Env, failure: Failure) -> napi::Error {
             let class = if chain { "ChainError" } else { "ValidationError" };
             let list = self::problems(&problems.0);
             (runtime::construct(env, class, FnArgs::from((message.clone(), list))), message)
+        }
+        Failure::Marshal(error) => {
+            let message = error.to_string();
+            (runtime::construct(env, "MarshalError", FnArgs::from((message.clone(), error.pointer))), message)
         }
         Failure::Panic(what) => {
             let message = format!("internal error in stepforge (please report it): {what}");

@@ -11,8 +11,10 @@
 pub mod chain;
 pub mod cli;
 pub mod condition;
+pub mod dynamo;
 pub mod errors;
 pub mod json_path;
+pub mod load_ddb;
 pub mod machine;
 pub mod runtime;
 pub mod states;
@@ -43,3 +45,6 @@ pub fn init(exports: Object, env: Env) -> napi::Result<()> {
 pub fn panic_for_testing(env: Env) -> napi::Result<()> {
     errors::guard(&env, || panic!("deliberate panic (stepforge test hook)"))
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -4,7 +4,10 @@
 //   `StateMachineFragment` base class, which users subclass.
 // - `JsonPathExpr`, a plain value class: it has to exist while the addon
 //   registers its exports, before any native class does (the `JsonPath.*`
-//   constants are `JsonPathExpr` instances).
+//   constants are `JsonPathExpr` instances). `DynamoNumber` likewise.
+// - `dynamo`: the values src/dynamo.rs uses on every conversion (the type
+//   tags as property keys, `Object.prototype`, `Set`…), made once here so the
+//   hot path never creates a key string.
 // - Rest parameters: napi-rs methods take a fixed number of arguments, so the
 //   variadic native methods take their trailing arguments as one array and
 //   `attach` wraps them once, so that callers write `Chain.sequence(a, b, c)`.
@@ -47,6 +50,38 @@
     }
   }
   setName(InternalError)
+
+  class MarshalError extends StepforgeError {
+    constructor(message, pointer) {
+      super(message, 'MARSHAL')
+      this.pointer = pointer ?? ''
+    }
+  }
+  setName(MarshalError)
+
+  class LoadError extends StepforgeError {
+    constructor(message, summary) {
+      super(message, 'LOAD')
+      this.summary = summary ?? null
+    }
+  }
+  setName(LoadError)
+
+  class DynamoNumber {
+    constructor(number) {
+      if (typeof number !== 'string') {
+        throw new TypeError(`DynamoNumber: the number must be decimal text (a string), got ${typeof number}`)
+      }
+      this.number = number
+      Object.freeze(this)
+    }
+    toString() {
+      return this.number
+    }
+    toJSON() {
+      return this.number
+    }
+  }
 
   class JsonPathExpr {
     constructor(expression) {
@@ -114,5 +149,27 @@
     }
   }
 
-  return { StepforgeError, ValidationError, ChainError, InternalError, JsonPathExpr, StateMachineFragment, attach }
+  // In the order of `Slot` in src/dynamo.rs.
+  const dynamo = [
+    'S', 'N', 'B', 'BOOL', 'NULL', 'M', 'L', 'SS', 'NS', 'BS',
+    Object.prototype,
+    Set,
+    DynamoNumber,
+    (set) => Array.from(set),
+    'number',
+  ]
+
+  return {
+    StepforgeError,
+    ValidationError,
+    ChainError,
+    InternalError,
+    MarshalError,
+    LoadError,
+    DynamoNumber,
+    JsonPathExpr,
+    StateMachineFragment,
+    attach,
+    dynamo,
+  }
 })

@@ -25,6 +25,8 @@ const SOURCE: &str = include_str!("runtime.js");
 struct Runtime {
     /// The object `runtime.js` returns.
     classes: ObjectRef<false>,
+    /// Its `dynamo` array: the values `dynamo.rs` uses on every conversion.
+    dynamo: ObjectRef<false>,
     /// The JavaScript object of each state, held weakly.
     objects: HashMap<StateRef, sys::napi_ref>,
 }
@@ -34,14 +36,21 @@ fn runtime(env: &Env) -> napi::Result<&'static mut Runtime> {
         return Ok(runtime);
     }
     let factory: Function<(), Object> = env.run_script(SOURCE)?;
-    let classes = factory.call(())?.create_ref()?;
-    env.set_instance_data(Runtime { classes, objects: HashMap::new() }, (), |_| {})?;
+    let object = factory.call(())?;
+    let dynamo = object.get_named_property::<Object>("dynamo")?.create_ref()?;
+    let classes = object.create_ref()?;
+    env.set_instance_data(Runtime { classes, dynamo, objects: HashMap::new() }, (), |_| {})?;
     env.get_instance_data::<Runtime>()?.ok_or_else(|| napi::Error::from_reason("the addon's instance data is missing"))
 }
 
 /// The object `runtime.js` returns: `{ StepforgeError, …, attach }`.
 fn classes(env: &Env) -> napi::Result<Object<'_>> {
     runtime(env)?.classes.get_value(env)
+}
+
+/// The `dynamo` array of `runtime.js` (see `dynamo::Slot`).
+pub fn dynamo_table(env: &Env) -> napi::Result<sys::napi_value> {
+    Ok(runtime(env)?.dynamo.get_value(env)?.raw())
 }
 
 /// Records `object` as the JavaScript object of `state`, weakly, so that

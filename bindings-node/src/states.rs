@@ -11,49 +11,39 @@ use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
 use stepforge::builder::{
     self, Catch, Chainable, ExecutionType, JitterStrategy, Kind, ProcessorConfig, ProcessorMode, Retry, StateRef,
-    WhenOptions, options_of, set_option,
+    WhenOptions, option_names, set_option_payload,
 };
-use stepforge::error::escape_token;
-use stepforge::{Problem, Problems};
 
 use crate::chain::{Chain, link, links};
 use crate::condition::condition;
 use crate::errors::{Failure, Result, guard, value_error};
 use crate::runtime;
-use crate::value::{At, Props, camel_case, constructed_with_new, native, own_keys, same_text, scalar, to_json};
+use crate::value::{At, Props, constructed_with_new, native, own_keys, same_text, scalar, to_payload};
 
 /// Sets a new state's options; an unknown name is a `TypeError` listing the
-/// valid ones. Errors name the state, and a problem with a value (a
-/// `JsonPathExpr` where no key can take it) points at the state's field.
+/// valid ones. Errors name the state; a problem with a value (a
+/// `JsonPathExpr` where no key can take it) points into the state's field
+/// (the core's `set_option_payload` does that).
 fn apply_options(env: &Env, state: &StateRef, options: Option<Unknown>) -> Result<()> {
     let kind = state.kind();
     let what = format!("{} `{}`", kind.as_str(), state.name());
     let props = Props::open(options, "options").map_err(|e| e.context(&what))?;
     let Some(object) = props.object() else { return Ok(()) };
+    let names = option_names(kind, true);
     for key in own_keys(env, object)? {
-        let snake = options_of(kind).iter().find(|(snake, _)| camel_case(snake) == key);
-        let Some((_, field)) = snake else {
-            let names: Vec<String> = options_of(kind).iter().map(|(snake, _)| camel_case(snake)).collect();
+        if !names.contains(&key) {
             return Err(value_error(format!(
                 "{what}: `{key}` is not an option of a {} state; its options are {}",
                 kind.as_str(),
                 names.join(", ")
             )));
-        };
+        }
         let value: Unknown = object.get_named_property(&key)?;
         if value.get_type()? == ValueType::Undefined {
             continue;
         }
-        let json = to_json(env, value, &At::new("options").key(&key)).map_err(|e| match e {
-            Failure::Invalid(problems) => {
-                let at = format!("/States/{}/{field}", escape_token(&state.name()));
-                Failure::Invalid(Problems(
-                    problems.0.into_iter().map(|p| Problem { pointer: format!("{at}{}", p.pointer), ..p }).collect(),
-                ))
-            }
-            other => other.context(&what),
-        })?;
-        set_option(state, &key, json)?;
+        let payload = to_payload(env, value, &At::new("options").key(&key)).map_err(|e| e.context(&what))?;
+        set_option_payload(state, &key, payload)?;
     }
     Ok(())
 }

@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 use napi::bindgen_prelude::{
     Array, BigInt, ClassInstance, FromNapiValue, JavaScriptClassExt, JsObjectValue, MaybeTypeTag, Null, Object, This,
-    ToNapiValue, Unknown,
+    ToNapiValue, TypeName, Unknown,
 };
 use napi::{Env, JsValue, ValueType, sys};
 use napi_derive::napi;
@@ -324,6 +324,16 @@ impl ToNapiValue for Json<'_> {
 
 /// Owned JSON for a return value, written as plain JavaScript values.
 pub struct JsonValue(pub Value);
+
+impl TypeName for JsonValue {
+    fn type_name() -> &'static str {
+        "JSON"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
 
 impl ToNapiValue for JsonValue {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {

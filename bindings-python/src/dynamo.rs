@@ -14,19 +14,19 @@
 //! - [`Attr`] makes the core's `AttributeValue`s (`load_ddb`'s items).
 //!
 //! The rules are the core's: every number goes through
-//! `number::normalize` (38 significant digits, DynamoDB's range), sets through
-//! `AttributeValue::string_set`/`number_set`/`binary_set` (not empty, no
-//! repeats), lists and maps nest at most `attr::MAX_DEPTH` deep. What breaks
-//! them is a `MarshalError` with the JSON pointer of the value. There is no
-//! JSON text and no intermediate tree in between: strings and dict keys are
-//! passed on as the same Python objects, and most of `marshall`'s time goes
-//! into making the result dicts.
+//! `number::normalize_cow` (38 significant digits, DynamoDB's range), sets
+//! through `AttributeValue::string_set`/`number_set`/`binary_set` (not empty,
+//! no repeats), lists and maps nest at most `attr::MAX_DEPTH` deep, binary
+//! text through `attr::from_base64`. What breaks them is a `MarshalError` with
+//! the JSON pointer of the value. There is no JSON text and no intermediate
+//! tree in between: strings and dict keys are passed on as the same Python
+//! objects, a number already in normal form (most are) stays on the stack and
+//! its Python str is passed on too, and most of `marshall`'s time goes into
+//! making the result dicts.
 
 use std::borrow::Cow;
 use std::io::Write as _;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -116,11 +116,15 @@ fn binary<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Option<Cow<'a, [u8]>>> {
     Ok(None)
 }
 
-/// The text of a short ASCII str, copied onto the stack: with the 3.9 stable
-/// ABI there is no borrowed UTF-8 view of a str, and `to_cow` would make a
-/// bytes object and a `String` for every number. `None` when the str is
-/// longer than the buffer or not ASCII (the caller then uses `to_cow`).
-fn short_ascii<'b>(s: &Bound<'_, PyString>, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+/// The longest number text kept on the stack.
+const INLINE: usize = 64;
+
+/// Copies the text of a short ASCII str onto the stack and returns its
+/// length: with the 3.9 stable ABI there is no borrowed UTF-8 view of a str,
+/// and `to_cow` would make a bytes object and a `String` for every number.
+/// `None` when the str is longer than the buffer or not ASCII (the caller
+/// then uses `to_cow`).
+fn short_ascii(s: &Bound<'_, PyString>, buf: &mut [u8; INLINE]) -> Option<usize> {
     // SAFETY: `s` is a live str and the GIL is held; `PyUnicode_AsUCS4`
     // writes at most `wide.len()` code points.
     let len = unsafe { ffi::PyUnicode_GetLength(s.as_ptr()) };
@@ -131,7 +135,7 @@ fn short_ascii<'b>(s: &Bound<'_, PyString>, buf: &'b mut [u8; 64]) -> Option<&'b
         return None;
     }
     let len = len as usize;
-    let mut wide = [0u32; 64];
+    let mut wide = [0u32; INLINE];
     // SAFETY: as above; the buffer holds `wide.len()` code points and `len` fits.
     let copied = unsafe { ffi::PyUnicode_AsUCS4(s.as_ptr(), wide.as_mut_ptr(), wide.len() as ffi::Py_ssize_t, 0) };
     if copied.is_null() {
@@ -144,50 +148,82 @@ fn short_ascii<'b>(s: &Bound<'_, PyString>, buf: &'b mut [u8; 64]) -> Option<&'b
         }
         *b = c as u8;
     }
-    std::str::from_utf8(&buf[..len]).ok()
+    Some(len)
+}
+
+/// The ASCII text `short_ascii` (or an integer formatter) left in `buf`.
+fn inline_text(buf: &[u8; INLINE], len: usize) -> &str {
+    std::str::from_utf8(&buf[..len]).unwrap_or("0")
 }
 
 /// A number in DynamoDB's normal form.
 pub(crate) enum Num<'py> {
-    /// A machine integer, formatted on the stack.
-    Short { buf: [u8; 24], len: usize },
-    /// Normalized by the core; `spelled` is a Python str with the same text
-    /// (the `str()` of a Decimal or big int, the `N` of DynamoDB JSON), passed
-    /// on instead of a new one.
+    /// Short normal text on the stack, no heap allocation: a machine
+    /// integer, or a str that was already in normal form (the common case);
+    /// `spelled` is then that str, passed on instead of a new one.
+    Inline { buf: [u8; INLINE], len: usize, spelled: Option<Bound<'py, PyString>> },
+    /// Longer text, or text the core had to rewrite (`1.50` → `1.5`);
+    /// `spelled` as above.
     Normal { text: String, spelled: Option<Bound<'py, PyString>> },
 }
 
 impl<'py> Num<'py> {
     fn text(&self) -> &str {
         match self {
-            Num::Short { buf, len } => std::str::from_utf8(&buf[..*len]).unwrap_or("0"),
+            Num::Inline { buf, len, .. } => inline_text(buf, *len),
             Num::Normal { text, .. } => text,
+        }
+    }
+
+    /// The text, as an owned `String`.
+    fn into_text(self) -> String {
+        match self {
+            Num::Normal { text, .. } => text,
+            inline => inline.text().to_owned(),
         }
     }
 
     fn spelled(&self) -> Option<&Bound<'py, PyString>> {
         match self {
-            Num::Normal { spelled, .. } => spelled.as_ref(),
-            Num::Short { .. } => None,
+            Num::Inline { spelled, .. } | Num::Normal { spelled, .. } => spelled.as_ref(),
         }
     }
 
-    /// `text` checked and normalized by the core; `s` is kept when it already
-    /// reads the same.
-    fn normalize(s: Option<&Bound<'py, PyString>>, text: &str, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
-        let normal = number::normalize(text).map_err(|e| loc.fail(e))?;
-        let spelled = s.filter(|s| normal == text && s.is_exact_instance_of::<PyString>()).cloned();
-        Ok(Num::Normal { text: normal, spelled })
+    /// The text `short_ascii` copied from `s` into `buf`, checked by the
+    /// core; kept where it is (and `s` with it) when already normal.
+    fn from_inline(s: &Bound<'py, PyString>, buf: [u8; INLINE], len: usize, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
+        match number::normalize_cow(inline_text(&buf, len)).map_err(|e| loc.fail(e))? {
+            Cow::Borrowed(_) => Ok(Num::Inline { buf, len, spelled: is_exact_str(s).then(|| s.clone()) }),
+            Cow::Owned(text) => Ok(Num::Normal { text, spelled: None }),
+        }
+    }
+
+    /// `text` (the text of `s`), checked and normalized by the core; `s` is
+    /// kept when it already reads the same.
+    fn from_text(s: &Bound<'py, PyString>, text: String, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
+        let rewritten = match number::normalize_cow(&text).map_err(|e| loc.fail(e))? {
+            Cow::Borrowed(_) => None,
+            Cow::Owned(normal) => Some(normal),
+        };
+        Ok(match rewritten {
+            None => Num::Normal { text, spelled: is_exact_str(s).then(|| s.clone()) },
+            Some(text) => Num::Normal { text, spelled: None },
+        })
     }
 
     /// The text of the str `s`, checked and normalized.
     fn from_str(s: &Bound<'py, PyString>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
-        let mut buf = [0u8; 64];
+        let mut buf = [0u8; INLINE];
         match short_ascii(s, &mut buf) {
-            Some(text) => Num::normalize(Some(s), text, loc),
-            None => Num::normalize(Some(s), &s.to_cow()?, loc),
+            Some(len) => Num::from_inline(s, buf, len, loc),
+            None => Num::from_text(s, s.to_cow()?.into_owned(), loc),
         }
     }
+}
+
+/// Whether `s` is a `str` itself (a subclass is not passed on into results).
+fn is_exact_str(s: &Bound<'_, PyString>) -> bool {
+    s.is_exact_instance_of::<PyString>()
 }
 
 /// A Python int as DynamoDB's normal text: exact, any size up to 38 significant digits.
@@ -202,13 +238,13 @@ fn int_number<'py>(i: &Bound<'py, PyInt>, loc: &Loc<'_, 'py>) -> PyResult<Num<'p
         {
             return Err(e);
         }
-        // At most 19 digits, no leading zeros, never "-0": already what
+        // At most 20 characters, no leading zeros, never "-0": already what
         // `number::normalize` returns.
-        let mut buf = [0u8; 24];
+        let mut buf = [0u8; INLINE];
         let mut w = &mut buf[..];
         let _ = write!(w, "{n}");
-        let len = 24 - w.len();
-        return Ok(Num::Short { buf, len });
+        let len = INLINE - w.len();
+        return Ok(Num::Inline { buf, len, spelled: None });
     }
     // Beyond 64 bits: the decimal text of the value (of `int(i)` for a
     // subclass, whose `str` may say something else).
@@ -227,11 +263,7 @@ fn float_number<'py>(f: &Bound<'py, PyFloat>, loc: &Loc<'_, 'py>) -> PyResult<Nu
         return Err(loc.fail(format!("{value} cannot be stored in DynamoDB: numbers must be finite")));
     }
     let repr = if f.is_exact_instance_of::<PyFloat>() { f.repr()? } else { PyFloat::new(f.py(), value).repr()? };
-    let mut buf = [0u8; 64];
-    match short_ascii(&repr, &mut buf) {
-        Some(text) => Num::normalize(Some(&repr), text, loc),
-        None => Num::normalize(Some(&repr), &repr.to_cow()?, loc),
-    }
+    Num::from_str(&repr, loc)
 }
 
 /// A Decimal as DynamoDB's normal text, exactly. (`Decimal.__str__` itself,
@@ -242,15 +274,25 @@ fn decimal_number<'py>(d: &Bound<'py, PyAny>, decimal: &Bound<'py, PyType>, loc:
     } else {
         decimal.getattr(intern!(d.py(), "__str__"))?.call1((d,))?.cast_into::<PyString>()?
     };
-    let mut buf = [0u8; 64];
-    let text = match short_ascii(&s, &mut buf) {
-        Some(text) => Cow::Borrowed(text),
-        None => Cow::Owned(s.to_cow()?.into_owned()),
-    };
-    if text.contains(['N', 'n', 'I', 'i']) {
-        return Err(loc.fail(format!("Decimal('{text}') cannot be stored in DynamoDB: numbers must be finite")));
+    let not_finite =
+        |text: &str| loc.fail(format!("Decimal('{text}') cannot be stored in DynamoDB: numbers must be finite"));
+    let mut buf = [0u8; INLINE];
+    match short_ascii(&s, &mut buf) {
+        Some(len) => {
+            let text = inline_text(&buf, len);
+            if text.contains(['N', 'n', 'I', 'i']) {
+                return Err(not_finite(text));
+            }
+            Num::from_inline(&s, buf, len, loc)
+        }
+        None => {
+            let text = s.to_cow()?.into_owned();
+            if text.contains(['N', 'n', 'I', 'i']) {
+                return Err(not_finite(&text));
+            }
+            Num::from_text(&s, text, loc)
+        }
     }
-    Num::normalize(Some(&s), &text, loc)
 }
 
 /// What a reader hands over; each builder makes its own kind of output.
@@ -444,10 +486,7 @@ impl<'py> Build<'py> for Attr {
         Ok(AttributeValue::S(s.to_cow()?.into_owned()))
     }
     fn number(&self, n: &Num<'py>) -> PyResult<Self::Out> {
-        Ok(AttributeValue::N(match n {
-            Num::Normal { text, .. } => text.clone(),
-            short => short.text().to_owned(),
-        }))
+        Ok(AttributeValue::N(n.text().to_owned()))
     }
     fn boolean(&self, b: bool) -> PyResult<Self::Out> {
         Ok(AttributeValue::Bool(b))
@@ -593,7 +632,7 @@ impl<'py, B: Build<'py>> PlainReader<'py, B> {
         } else {
             return Ok(None);
         };
-        Ok(Some(n.text().to_owned()))
+        Ok(Some(n.into_text()))
     }
 
     /// A set of str (SS), of numbers (NS) or of binary (BS), checked by the core.
@@ -716,9 +755,7 @@ impl<'py, B: Build<'py>> TypedReader<B> {
         };
         let bytes = |v: &Bound<'py, PyAny>, at: &Loc<'_, 'py>| -> PyResult<Vec<u8>> {
             if let Ok(s) = v.cast::<PyString>() {
-                return BASE64
-                    .decode(s.to_cow()?.as_bytes())
-                    .map_err(|e| at.fail(format!("`{tag}` is not valid base64: {e}")));
+                return attr::from_base64(&s.to_cow()?).map_err(|e| at.fail(format!("`{tag}` is {e}")));
             }
             match binary(v)? {
                 Some(b) => Ok(b.into_owned()),
@@ -789,7 +826,12 @@ impl<'py, B: Build<'py>> TypedReader<B> {
                 let mut numbers = Vec::with_capacity(members.len());
                 for (i, m) in members.iter().enumerate() {
                     let at = Loc::Index(&here, i);
-                    numbers.push(number::normalize(&text(m, &at)?).map_err(|e| at.fail(e))?);
+                    let member = text(m, &at)?;
+                    let rewritten = match number::normalize_cow(&member).map_err(|e| at.fail(e))? {
+                        Cow::Borrowed(_) => None,
+                        Cow::Owned(normal) => Some(normal),
+                    };
+                    numbers.push(rewritten.unwrap_or(member));
                 }
                 self.build.set(AttributeValue::number_set(&numbers).map_err(|e| here.fail(e))?)
             }

@@ -1,16 +1,22 @@
 // How the typings read to a TypeScript user: this file must compile with
 // `strict`, and each line under `@ts-expect-error` must be a type error.
 import {
+  AttributeValue,
   Chain,
   ChainError,
   Choice,
   Condition,
+  DynamoNumber,
   Errors,
   Fail,
   Fragment,
   JsonPath,
   JsonPathExpr,
+  LoadError,
+  LoadSummary,
   Map,
+  MarshalError,
+  NativeValue,
   Parallel,
   Pass,
   Problem,
@@ -24,7 +30,13 @@ import {
   ValidationError,
   Wait,
   formatDefinition,
+  loadDdb,
+  marshall,
+  marshallValue,
   runCli,
+  runLoadDdb,
+  unmarshall,
+  unmarshallValue,
   validate,
 } from 'stepforge'
 
@@ -80,6 +92,45 @@ try {
   }
 }
 
+// DynamoDB (the AWS SDK's own types are checked in sdk.ts).
+interface Order {
+  id: string
+  total: number
+  big: bigint
+  bytes: Uint8Array
+  tags: Set<string>
+  exact: DynamoNumber
+}
+const order: Order = { id: 'o1', total: 1.5, big: 10n ** 30n, bytes: new Uint8Array(2), tags: new Set(['a']), exact: new DynamoNumber('1.25') }
+const item: Record<string, AttributeValue> = marshall(order, { removeUndefinedValues: true })
+const value: AttributeValue = marshallValue(new Set([1, 2n]))
+const back: Record<string, NativeValue> = unmarshall(item, { wrapNumbers: true })
+const one: NativeValue = unmarshallValue({ N: '1' })
+const attribute: AttributeValue = { M: { l: { L: [{ NULL: true }, { BS: [new Uint8Array(1)] }] } } }
+const loaded: Promise<LoadSummary> = loadDdb('Orders', [order], { endpointUrl: 'http://127.0.0.1:8000', rate: '200wcu', inputFormat: 'plain' })
+loaded.then((s) => {
+  const counts: number = s.written + s.rejected_before + s.retried.throttled_requests
+  const rejects: string | null = s.reject_file
+})
+const loadCode: number = runLoadDdb(['--help'])
+try {
+  marshall(order)
+} catch (e) {
+  if (e instanceof MarshalError) {
+    const where: string = e.pointer
+  } else if (e instanceof LoadError) {
+    const partial: LoadSummary | null = e.summary
+  }
+}
+
+// @ts-expect-error: loadDdb takes a path or an array of items
+loadDdb('Orders', 5)
+// @ts-expect-error: inputFormat is 'auto', 'plain' or 'dynamodb'
+loadDdb('Orders', [], { inputFormat: 'csv' })
+// @ts-expect-error: an attribute value has a known type tag
+const badAttribute: AttributeValue = { X: '1' }
+// @ts-expect-error: not an option of marshall
+marshall(order, { convertEmptyValues: true })
 // @ts-expect-error: not an option of a Pass state
 new Pass('P', { resource: lambda })
 // @ts-expect-error: seconds is a number or a JSONata string
@@ -99,4 +150,4 @@ new StateMachineFragment()
 // @ts-expect-error: a number is not chainable
 Chain.start(1)
 
-export { after, code, ends, exprText, formatted, members, problems, start }
+export { after, attribute, back, code, ends, exprText, formatted, item, loadCode, members, one, problems, start, value }
