@@ -111,9 +111,15 @@ for (let i = 0; i < items.length; i += 97) {
   assert.deepStrictEqual(stepforge.unmarshall(marshalled[i]), util.unmarshall(marshalled[i]))
 }
 
+// `stepforge.marshall` is the JavaScript fast path in front of the native
+// function (bindings-node/src/fast_path.js); the `(native)` rows time the
+// native functions alone, as every item the fast path defers is converted.
+const native = stepforge.__native
 const rows = [
   ['marshall', time((x) => stepforge.marshall(x), items), time((x) => util.marshall(x), items)],
+  ['  (native)', time((x) => native.marshall(x), items), time((x) => util.marshall(x), items)],
   ['unmarshall', time((x) => stepforge.unmarshall(x), marshalled), time((x) => util.unmarshall(x), marshalled)],
+  ['  (native)', time((x) => native.unmarshall(x), marshalled), time((x) => util.unmarshall(x), marshalled)],
 ]
 
 console.log(

@@ -53,6 +53,9 @@ pub fn run_cli(env: Env, #[napi(ts_arg_type = "ReadonlyArray<string>")] args: Un
     })
 }
 
+/// `process.on(event, listener)`'s arguments.
+type OnArgs<'a> = FnArgs<(&'a str, Function<'a, (), ()>)>;
+
 /// Makes Node's SIGINT handler libuv's, by adding a listener that does
 /// nothing when there is none. The core's `load-ddb` installs tokio's SIGINT
 /// handler, which also calls the handler it replaced; Node's default one
@@ -66,7 +69,7 @@ fn quiet_sigint(env: &Env) -> napi::Result<()> {
         return Ok(());
     }
     let ignore = env.create_function_from_closure::<(), (), _>("ignoreSigint", |_| Ok(()))?;
-    let on: Function<FnArgs<(&str, Function<(), ()>)>, Unknown> = process.get_named_property("on")?;
+    let on: Function<OnArgs, Unknown> = process.get_named_property("on")?;
     on.apply(process, FnArgs::from(("SIGINT", ignore)))?;
     Ok(())
 }

@@ -26,6 +26,9 @@
 //! passed on as the same JavaScript values, a number's text is V8's own
 //! `String(n)`, and the type tags are property keys made once by
 //! `runtime.js` (see [`Slot`]), so the hot path creates no key strings.
+//! Even so, a Node-API call costs more than the same step in JavaScript:
+//! `marshall` and `unmarshall` are fronted by `fast_path.js`, which converts
+//! the plain cases in JavaScript and hands everything else to this module.
 
 use std::ptr;
 
@@ -101,6 +104,28 @@ impl Js {
     #[inline]
     fn set(self, object: Value, key: Value, value: Value) -> Result<()> {
         check(unsafe { sys::napi_set_property(self.0, object, key, value) })
+    }
+
+    /// Defines `key` as an own data property, as an object literal would:
+    /// no setter (`__proto__`'s, one on `Object.prototype`) is called.
+    fn define(self, object: Value, key: Value, value: Value) -> Result<()> {
+        let property = sys::napi_property_descriptor {
+            utf8name: ptr::null(),
+            name: key,
+            method: None,
+            getter: None,
+            setter: None,
+            value,
+            attributes: sys::PropertyAttributes::writable
+                | sys::PropertyAttributes::enumerable
+                | sys::PropertyAttributes::configurable,
+            data: ptr::null_mut(),
+        };
+        check(unsafe { sys::napi_define_properties(self.0, object, 1, &property) })
+    }
+
+    fn strict_equals(self, a: Value, b: Value) -> Result<bool> {
+        out!(napi_strict_equals(self.0, a, b) -> bool)
     }
 
     #[inline]
@@ -192,7 +217,7 @@ impl Js {
 
     /// A short string's text into `buf`; `None` when it may not fit.
     #[inline]
-    fn utf8_short<'b>(self, v: Value, buf: &'b mut [u8]) -> Result<Option<&'b [u8]>> {
+    fn utf8_short(self, v: Value, buf: &mut [u8]) -> Result<Option<&[u8]>> {
         let written = out!(napi_get_value_string_utf8(self.0, v, buf.as_mut_ptr().cast(), buf.len()) -> usize)?;
         Ok((written + 1 < buf.len()).then(|| &buf[..written]))
     }
@@ -254,7 +279,8 @@ impl Js {
                 T::float64_array | T::bigint64_array | T::biguint64_array => 8,
                 _ => 1,
             };
-            let bin = Bin { js: v, uint8: kind == T::uint8_array, buffer, offset, data: data.cast(), len: length * width };
+            let bin =
+                Bin { js: v, uint8: kind == T::uint8_array, buffer, offset, data: data.cast(), len: length * width };
             return Ok(Some(bin));
         }
         if out!(napi_is_arraybuffer(self.0, v) -> bool)? {
@@ -399,9 +425,12 @@ enum Slot {
     SetMembers,
     /// `'number'`: the field of a `DynamoNumber`.
     NumberKey,
+    /// `'__proto__'`: a key that `napi_set_property` would take as the
+    /// prototype's setter (see [`Cx::insert`]).
+    ProtoKey,
 }
 
-const SLOTS: usize = Slot::NumberKey as usize + 1;
+const SLOTS: usize = Slot::ProtoKey as usize + 1;
 
 /// The context of one conversion: the environment and the values of
 /// [`Slot`], fetched when first needed.
@@ -425,6 +454,18 @@ impl Cx {
         let v = self.js.element(self.table, slot as u32)?;
         self.slots[slot as usize] = v;
         Ok(v)
+    }
+
+    /// Sets `map[key] = value` on a map being built. The key `__proto__`
+    /// becomes an own property, as in `{ ['__proto__']: value }`, rather
+    /// than the map's prototype.
+    #[inline]
+    fn insert(&mut self, map: Value, key: Value, value: Value) -> Result<()> {
+        let proto = self.slot(Slot::ProtoKey)?;
+        if self.js.strict_equals(key, proto)? {
+            return self.js.define(map, key, value);
+        }
+        self.js.set(map, key, value)
     }
 
     /// Fetches every slot now, so that they outlive inner handle scopes.
@@ -659,7 +700,7 @@ impl Build for Typed {
 
     #[inline]
     fn insert(&mut self, cx: &mut Cx, map: &mut Value, key: Value, value: Value) -> Result<()> {
-        cx.js.set(*map, key, value)
+        cx.insert(*map, key, value)
     }
 
     #[inline]
@@ -793,7 +834,7 @@ impl Build for Native {
 
     #[inline]
     fn insert(&mut self, cx: &mut Cx, map: &mut Value, key: Value, value: Value) -> Result<()> {
-        cx.js.set(*map, key, value)
+        cx.insert(*map, key, value)
     }
 
     #[inline]
@@ -1131,10 +1172,9 @@ impl<B: Build> PlainReader<B> {
                     }
                 }
                 _ => {
-                    return Err(at.fail(
-                        js,
-                        format!("a set holds strings, numbers or binary values, not {}", js.describe(m)?),
-                    ));
+                    return Err(
+                        at.fail(js, format!("a set holds strings, numbers or binary values, not {}", js.describe(m)?))
+                    );
                 }
             };
             match kind {
@@ -1257,7 +1297,10 @@ impl<B: Build> TypedReader<B> {
             let keys = js.keys(av)?;
             match js.length(keys)? {
                 0 => Ok("not an empty object".into()),
-                _ => Ok(format!("`{}` is not a DynamoDB type; use S, N, B, BOOL, NULL, M, L, SS, NS or BS", js.utf8(js.element(keys, 0)?)?)),
+                _ => Ok(format!(
+                    "`{}` is not a DynamoDB type; use S, N, B, BOOL, NULL, M, L, SS, NS or BS",
+                    js.utf8(js.element(keys, 0)?)?
+                )),
             }
         };
         match describe() {
@@ -1271,7 +1314,9 @@ impl<B: Build> TypedReader<B> {
     pub(crate) fn value(&mut self, av: Value, loc: &Loc, depth: usize) -> Result<B::Value> {
         let js = self.cx.js;
         if js.type_of(av)? != OBJECT {
-            return Err(loc.fail(js, format!("expected an attribute value like {{ S: 'text' }}, not {}", js.describe(av)?)));
+            return Err(
+                loc.fail(js, format!("expected an attribute value like {{ S: 'text' }}, not {}", js.describe(av)?))
+            );
         }
         let (tag, inner) = self.tag(av, loc)?;
         let here = Loc::Tag(loc, tag.name());
@@ -1508,10 +1553,7 @@ pub fn unmarshall<'env>(env: &'env Env, item: Unknown, options: Option<Unknown>)
 
 /// One attribute value back to a plain JavaScript value, by the rules of
 /// `unmarshall`: `unmarshallValue({ N: '1.5' })` is `1.5`.
-#[napi(
-    ts_args_type = "value: AttributeValueInput, options?: UnmarshallOptions",
-    ts_return_type = "NativeValue"
-)]
+#[napi(ts_args_type = "value: AttributeValueInput, options?: UnmarshallOptions", ts_return_type = "NativeValue")]
 pub fn unmarshall_value<'env>(env: &'env Env, value: Unknown, options: Option<Unknown>) -> napi::Result<Unknown<'env>> {
     guard(env, || {
         let wrap_numbers = wrap_numbers(env, options, "unmarshallValue options")?;
@@ -1534,4 +1576,3 @@ mod tests {
         }
     }
 }
-

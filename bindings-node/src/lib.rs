@@ -32,7 +32,7 @@ pub fn version() -> String {
 }
 
 /// Runs once the native classes are registered: hands the exports to
-/// `runtime.js` (rest parameters, `StateMachineFragment`).
+/// `runtime.js` (rest parameters, `StateMachineFragment`) and `fast_path.js`.
 #[napi(module_exports)]
 pub fn init(exports: Object, env: Env) -> napi::Result<()> {
     runtime::attach(&env, &exports)

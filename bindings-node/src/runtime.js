@@ -157,6 +157,7 @@
     DynamoNumber,
     (set) => Array.from(set),
     'number',
+    '__proto__',
   ]
 
   return {

@@ -19,6 +19,7 @@ use napi::{Env, JsValue, sys};
 use stepforge::builder::StateRef;
 
 const SOURCE: &str = include_str!("runtime.js");
+const FAST_PATHS: &str = include_str!("fast_path.js");
 
 /// What the addon keeps per Node environment. At teardown Node frees every
 /// reference itself, so the finalizer has nothing to release.
@@ -94,11 +95,14 @@ pub fn class<'env>(env: &'env Env, name: &str) -> napi::Result<Function<'env, Un
 }
 
 /// Gives the script the addon's exports (for `StateMachineFragment`) and wraps
-/// the native methods that take rest parameters. Runs after every native
-/// class is registered.
+/// the native methods that take rest parameters; then puts the JavaScript
+/// fast paths of `marshall` and `unmarshall` (`fast_path.js`) in front of the
+/// native functions. Runs after every native function and class is registered.
 pub fn attach(env: &Env, exports: &Object) -> napi::Result<()> {
     let attach: Function<Unknown, Unknown> = classes(env)?.get_named_property("attach")?;
     attach.call(exports.to_unknown())?;
+    let install: Function<Unknown, Unknown> = env.run_script(FAST_PATHS)?;
+    install.call(exports.to_unknown())?;
     Ok(())
 }
 

@@ -21,18 +21,23 @@ fn build(config: &Value) -> Result<StateMachine, Problems> {
         .parameters(json!({"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:LogItem", "Payload.$": "$"}))
         .output_path("$.Payload");
     let take = Pass::new("Take Item");
-    let iteration = take.next(&Wait::new("Wait Between Items").seconds(sfn["waitDurationSeconds"].clone()))?.next(&log_item)?;
-    let each = Map::new("Process Items").max_concurrency(sfn["maxConcurrency"].clone()).item_processor(&iteration, None);
+    let iteration =
+        take.next(&Wait::new("Wait Between Items").seconds(sfn["waitDurationSeconds"].clone()))?.next(&log_item)?;
+    let each =
+        Map::new("Process Items").max_concurrency(sfn["maxConcurrency"].clone()).item_processor(&iteration, None);
     let definition = get_list.next(&each)?;
     let timeout = sfn["timeoutDurationSeconds"].as_u64().unwrap_or(0);
     Ok(StateMachine::new(&definition).timeout_seconds(timeout))
 }
 
 fn main() {
-    let path = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../seed004-map-over-dynamodb/config.json").to_string());
-    let config: Value = match std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string())) {
+    let path = std::env::args().nth(1).unwrap_or_else(|| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../seed004-map-over-dynamodb/config.json").to_string()
+    });
+    let config: Value = match std::fs::read_to_string(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()))
+    {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{path}: {e}");
