@@ -187,6 +187,91 @@ def test_a_generator_of_dynamodb_json_items(endpoint, client, table):
     assert scan(client, table)["t3"] == {"id": "t3", "b": b"\x01\x02", "n": D("1.5"), "s": {"x"}}
 
 
+def test_a_generator_is_read_as_the_load_goes(endpoint, client, table):
+    # The loader holds at most a few thousand items ahead of its writers (a
+    # bounded queue, then the batches in flight), so by the 8,000th item
+    # pulled the first ones are in the table: the generator is not read
+    # into memory first.
+    seen_while_reading = []
+
+    def items():
+        for i in range(9000):
+            if i == 8000:
+                seen_while_reading.append(client.scan(TableName=table, Select="COUNT")["Count"])
+            yield {"id": f"g{i}", "n": i}
+
+    summary = load_ddb(table, items(), endpoint_url=endpoint, concurrency=2)
+    assert (summary["read"], summary["written"], summary["succeeded"]) == (9000, 9000, True)
+    assert seen_while_reading and seen_while_reading[0] > 0
+    assert len(scan(client, table)) == 9000
+
+
+def test_an_exception_in_a_generator_ends_the_input_and_is_raised_after_the_load(endpoint, client, table):
+    closed = []
+
+    def items():
+        try:
+            for i in range(50):
+                yield {"id": f"g{i}"}
+            raise RuntimeError("the source broke")
+        finally:
+            closed.append(True)
+
+    with pytest.raises(RuntimeError, match="the source broke") as info:
+        load_ddb(table, items(), endpoint_url=endpoint)
+    # What it yielded before is loaded, and the summary says so.
+    assert (info.value.summary["read"], info.value.summary["written"]) == (50, 50)
+    assert info.value.summary["succeeded"] is True
+    assert len(scan(client, table)) == 50 and closed == [True]
+
+
+def test_an_item_a_generator_yields_that_cannot_be_converted(endpoint, client, table):
+    def items():
+        yield from ({"id": f"g{i}"} for i in range(10))
+        yield {"id": "bad", "n": float("nan")}
+        yield {"id": "never"}
+
+    with pytest.raises(MarshalError) as info:
+        load_ddb(table, items(), endpoint_url=endpoint)
+    assert info.value.pointer == "/10/n"
+    assert info.value.summary["written"] == 10
+    assert set(scan(client, table)) == {f"g{i}" for i in range(10)}
+
+
+CTRL_C_SCRIPT = """
+import json, sys
+import stepforge
+try:
+    stepforge.load_ddb(sys.argv[1], sys.argv[2], endpoint_url=sys.argv[3], rate=50)
+except KeyboardInterrupt as e:
+    print(json.dumps(e.summary))
+    sys.exit(3)
+print("finished")
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
+def test_ctrl_c_stops_a_library_load_cleanly_and_resume_finishes_it(endpoint, client, table, tmp_path):
+    path = tmp_path / "items.jsonl"
+    path.write_text("".join(json.dumps({"id": f"i{i}"}) + "\n" for i in range(400)), encoding="utf-8")
+    loading = subprocess.Popen(
+        [sys.executable, "-c", CTRL_C_SCRIPT, table, str(path), endpoint],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(3)
+    loading.send_signal(signal.SIGINT)
+    out, err = loading.communicate(timeout=60)
+    # Python's KeyboardInterrupt, raised by load_ddb once the load stopped.
+    assert loading.returncode == 3, (out, err)
+    summary = json.loads(out.splitlines()[-1])
+    assert summary["interrupted"] is True and 0 < summary["written"] < 400
+    assert summary["checkpoint"] == f"{path}.load-ddb-checkpoint" and os.path.exists(summary["checkpoint"])
+    assert len(scan(client, table)) == summary["written"]
+    again = load_ddb(table, path, endpoint_url=endpoint, resume=True)
+    assert again["skipped"] == summary["written"] and again["written"] == 400 - summary["written"]
+    assert len(scan(client, table)) == 400 and not os.path.exists(summary["checkpoint"])
+
+
 def test_json_lines_file(endpoint, client, table, tmp_path):
     lines = [
         {"id": "a", "n": 12345678901234567890123456789012345678, "f": 0.5, "l": [1, {"m": None}]},
