@@ -6,7 +6,6 @@
 //! parser turns only payloads (`Result`, templates) into `Value`s.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -161,7 +160,7 @@ impl<'de> Visitor<'de> for &mut Builder<'de> {
         let mut members: Vec<(Cow<'de, str>, Node<'de>)> = Vec::new();
         // Most objects are small and a linear scan finds duplicates fastest;
         // large ones (`States`) switch to a set.
-        let mut seen: Option<HashSet<Cow<'de, str>>> = None;
+        let mut seen: Option<rustc_hash::FxHashSet<Cow<'de, str>>> = None;
         while let Some(key) = map.next_key_seed(KeySeed)? {
             if members.is_empty() && key == NUMBER_TOKEN {
                 let text: Cow<'de, str> = map.next_value_seed(KeySeed)?;

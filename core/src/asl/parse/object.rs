@@ -223,8 +223,9 @@ impl<'a> Obj<'a> {
     /// Reports every field that no accessor asked for.
     pub fn finish(self, cx: &mut Cx, what: &str) {
         for (i, (key, _)) in self.members.iter().enumerate() {
-            let repeated_later = self.members[i + 1..].iter().any(|(k, _)| k == key);
-            if !self.taken.contains(i) && !repeated_later {
+            // An earlier occurrence of a repeated key is never read (the last
+            // counts) and was reported when the text was read.
+            if !self.taken.contains(i) && !self.members[i + 1..].iter().any(|(k, _)| k == key) {
                 cx.report(Code::UnknownField, join(&self.ptr, key), format!("`{key}` is not a field of {what}"));
             }
         }
