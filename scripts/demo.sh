@@ -2,7 +2,8 @@
 # The end-to-end demo: builds the Python and Node packages, then
 #   1. builds, validates and prints state machines from Python and TypeScript
 #      (seed 003's job poller; seed 004's Map over a DynamoDB list, from its
-#      config.json) and shows that Python, TypeScript and Rust render the same bytes;
+#      config.json; seed 001's concurrency controller) and shows that Python,
+#      TypeScript and Rust render the same bytes;
 #   2. loads seed 004's lists into a DynamoDB-compatible server on 127.0.0.1
 #      with `load-ddb` (the command `pip install stepforge` installs) and reads
 #      the item back, as the state machine's GetItem would.
@@ -36,7 +37,19 @@ log "Rust: seed 004's state machine"
 cmp "$WORK/python.json" "$WORK/typescript.json" && cmp "$WORK/python.json" "$WORK/rust.json"
 echo "Python, TypeScript and Rust rendered the same $(wc -c <"$WORK/python.json") bytes"
 
-log "The same definition through the validator"
+log "Seed 001's concurrency controller: the semaphore, cleanup and test machines"
+SEED1="$ROOT/examples/seed001-concurrency-controller"
+for machine in semaphore cleanup test; do
+  "$VENV/bin/python" "$SEED1/state_machines.py" "$machine" >"$WORK/seed1-$machine-python.json"
+  node "$OUT/seed001-concurrency-controller/state_machines.js" "$machine" >"$WORK/seed1-$machine-typescript.json"
+  cmp "$WORK/seed1-$machine-python.json" "$WORK/seed1-$machine-typescript.json"
+  echo "$machine: Python and TypeScript rendered the same $(wc -c <"$WORK/seed1-$machine-python.json") bytes"
+done
+cat "$WORK/seed1-semaphore-python.json"
+
+log "The same definitions through the validator"
+"$VENV/bin/python" -m stepforge validate "$WORK"/seed1-*-python.json && echo "stepforge validate: no problems"
+
 "$VENV/bin/python" -m stepforge validate "$WORK/python.json" && echo "stepforge validate: no problems"
 
 log "load-ddb: seed 004's lists into DynamoDB (moto on 127.0.0.1)"

@@ -2,8 +2,9 @@
 # Builds the Node package (bindings-node) and tests it:
 #   1. npm install (the committed lock file) and `napi build --platform --release`;
 #   2. the generated index.d.ts / index.js must not change in the build;
-#   3. tsc --strict: the TypeScript mirror of every shared test vector, and
-#      the typings tests (__test__/types: on their own, and with the AWS SDK's);
+#   3. tsc --strict: the TypeScript mirror of every shared test vector, the
+#      typings tests (__test__/types: on their own, and with the AWS SDK's),
+#      and the examples (into build/examples, for __test__/examples.test.js);
 #   4. node --test __test__/ (the loader tests use STEPFORGE_DYNAMODB_ENDPOINT,
 #      or start moto with $STEPFORGE_PYTHON or the repository's .venv, which
 #      scripts/test.sh makes: without either they fail, saying so);
@@ -59,7 +60,7 @@ fi
 log "Node: tsc --strict (vector programs, typings tests)"
 rm -rf "$PKG/build"
 (cd "$PKG" && npx --no -- tsc -p tsconfig.vectors.json && npx --no -- tsc -p __test__/types/tsconfig.json \
-  && npx --no -- tsc -p __test__/types/tsconfig.sdk.json)
+  && npx --no -- tsc -p __test__/types/tsconfig.sdk.json && npx --no -- tsc -p ../examples/tsconfig.json)
 
 log "Node: node --test"
 (cd "$PKG" && node --test __test__/)
