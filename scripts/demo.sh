@@ -48,9 +48,9 @@ done
 cat "$WORK/seed1-semaphore-python.json"
 
 log "The same definitions through the validator"
-"$VENV/bin/python" -m stepforge validate "$WORK"/seed1-*-python.json && echo "stepforge validate: no problems"
+"$VENV/bin/python" -m stepforge validate "$WORK"/seed1-*-python.json && echo "stepforge validate (seed 001's three machines): no problems"
 
-"$VENV/bin/python" -m stepforge validate "$WORK/python.json" && echo "stepforge validate: no problems"
+"$VENV/bin/python" -m stepforge validate "$WORK/python.json" && echo "stepforge validate (seed 004's machine): no problems"
 
 log "load-ddb: seed 004's lists into DynamoDB (moto on 127.0.0.1)"
 start_moto
