@@ -121,19 +121,29 @@
     return kind === 'string' ? { SS: members } : { NS: members }
   }
 
-  /** Options the fast path may ignore: none, or only `removeUndefinedValues` as a boolean. */
-  function plainMarshallOptions(options) {
+  /**
+   * Whether `options` leaves the fast path's result as it is: none, or a
+   * plain object whose only key is `name` with a value `allowed` accepts
+   * (anything else, including what the native function would refuse, goes
+   * to the native function).
+   */
+  function plainOptions(options, name, allowed) {
     if (options === undefined) return true
     if (typeof options !== 'object' || options === null || !isPlainObject(options)) return false
     for (const k of keys(options)) {
-      const v = options[k]
-      if (k !== 'removeUndefinedValues' || (v !== undefined && typeof v !== 'boolean')) return false
+      if (k !== name || !allowed(options[k])) return false
     }
     return true
   }
 
+  // `undefined` always defers, so removing it or not changes nothing here.
+  const anyBoolean = (v) => v === undefined || typeof v === 'boolean'
+  // `wrapNumbers: true` makes every number a `DynamoNumber`: the native path's.
+  const notTrue = (v) => v === undefined || v === false
+
   function marshall(item, options) {
-    if (typeof item === 'object' && item !== null && plainMarshallOptions(options) && isPlainObject(item)) {
+    const plain = plainOptions(options, 'removeUndefinedValues', anyBoolean)
+    if (plain && typeof item === 'object' && item !== null && isPlainObject(item)) {
       try {
         return toAttrMap(item, 0)
       } catch (e) {
@@ -228,19 +238,9 @@
     return out
   }
 
-  /** Options the fast path may ignore: none, or `wrapNumbers` as false. */
-  function plainUnmarshallOptions(options) {
-    if (options === undefined) return true
-    if (typeof options !== 'object' || options === null || !isPlainObject(options)) return false
-    for (const k of keys(options)) {
-      const v = options[k]
-      if (k !== 'wrapNumbers' || (v !== undefined && v !== false)) return false
-    }
-    return true
-  }
-
   function unmarshall(item, options) {
-    if (typeof item === 'object' && item !== null && plainUnmarshallOptions(options) && isPlainObject(item)) {
+    const plain = plainOptions(options, 'wrapNumbers', notTrue)
+    if (plain && typeof item === 'object' && item !== null && isPlainObject(item)) {
       try {
         return fromAttrMap(item, 0)
       } catch (e) {
