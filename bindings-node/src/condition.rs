@@ -7,11 +7,11 @@ use napi::Env;
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use serde_json::Value;
-use stepforge::builder::{self, COMPARISONS, TYPE_TESTS, number};
+use stepforge::builder::{self, COMPARISONS, TYPE_TESTS, camel_case, number};
 
 use crate::chain::elements;
 use crate::errors::{Result, guard, type_error};
-use crate::value::{At, JsonValue, camel_case, describe, native, same_text, scalar};
+use crate::value::{At, JsonValue, describe, native, same_text, scalar};
 
 /// A Choice rule's test. Make one with the static helpers:
 /// `Condition.stringEquals('$.color', 'BLUE')`,

@@ -6,11 +6,11 @@ use napi::Env;
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use serde_json::Value;
-use stepforge::builder::{self, Arg, PayloadValue};
+use stepforge::builder::{self, Arg, PayloadValue, camel_case};
 
 use crate::chain::elements;
 use crate::errors::{Result, guard, type_error};
-use crate::value::{At, JsonPathExpr, camel_case, scalar, to_payload};
+use crate::value::{At, JsonPathExpr, scalar, to_payload};
 
 /// An intrinsic argument: a `JsonPathExpr` or a string starting with `$` is
 /// an expression, any other scalar a literal.

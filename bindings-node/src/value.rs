@@ -71,23 +71,6 @@ pub fn json_path_expr(env: &Env, value: &Unknown) -> Result<Option<String>> {
     Ok(Some(object.get_named_property::<String>("expression")?))
 }
 
-/// `result_path` → `resultPath`: option names as JavaScript spells them.
-pub fn camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The core value of a native class instance, if `value` is one.
 pub fn native<'a, T>(env: &Env, value: &Unknown<'a>) -> Result<Option<ClassInstance<'a, T>>>
 where

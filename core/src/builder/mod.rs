@@ -35,8 +35,8 @@ pub use json_path::{Arg, JsonPath};
 pub use machine::StateMachine;
 pub use node::{Kind, StateRef};
 pub use states::{
-    Catch, Choice, Fail, Map, Parallel, Pass, Retry, Succeed, Task, Wait, WhenOptions, option_names, options_of,
-    set_option, set_option_payload,
+    Catch, Choice, Fail, Map, Parallel, Pass, Retry, Succeed, Task, Wait, WhenOptions, camel_case, option_names,
+    options_of, set_option, set_option_payload,
 };
 
 #[cfg(test)]

@@ -185,10 +185,11 @@ pub fn set_option_payload(state: &StateRef, name: &str, value: PayloadValue) -> 
 /// The option names of a state type as a binding spells them: snake_case,
 /// or camelCase when `camel`.
 pub fn option_names(kind: Kind, camel: bool) -> Vec<String> {
-    options_of(kind).iter().map(|(name, _)| if camel { to_camel_case(name) } else { name.to_string() }).collect()
+    options_of(kind).iter().map(|(name, _)| if camel { camel_case(name) } else { name.to_string() }).collect()
 }
 
-fn to_camel_case(name: &str) -> String {
+/// `result_path` → `resultPath`: an option name as JavaScript spells it.
+pub fn camel_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper = false;
     for c in name.chars() {
