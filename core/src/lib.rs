@@ -3,6 +3,8 @@
 //! - [`asl`]: the Amazon States Language, typed; parse and render.
 //! - [`validate`]: the checks AWS applies when a state machine is created, and more.
 //! - [`builder`]: build state machines in code, with the chaining model of the CDK.
+//! - [`exec`]: run definitions locally on a virtual clock.
+//! - [`fragments`]: the semaphore, the DynamoDB-list Map and the phased job graph.
 //!
 //! The crate holds every piece of logic; the Python and Node packages are thin
 //! bindings over it.
@@ -12,6 +14,8 @@ pub mod builder;
 pub mod cli;
 pub mod dynamo;
 pub mod error;
+pub mod exec;
+pub mod fragments;
 pub mod validate;
 
 pub use error::{Code, Problem, Problems};

@@ -1,0 +1,1 @@
+//! An in-memory DynamoDB for the local executor.
