@@ -31,7 +31,9 @@ from pathlib import Path
 import boto3
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache/stepforge/target"))
+# The clone's own target/ unless scripts/target-dir.sh says otherwise (it explains why).
+TARGET = Path(subprocess.run(["bash", str(ROOT / "scripts/target-dir.sh")], check=True, capture_output=True,
+                             text=True).stdout.strip())
 LOAD_DDB = TARGET / "release" / "load-ddb"
 os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
                   AWS_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true", CI="true")

@@ -10,7 +10,7 @@
 #   CLI         the whole command, process start included, median of 5 runs
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stepforge/target}"
+source "$ROOT/scripts/target-dir.sh"
 WORK="${TMPDIR:-/tmp}/stepforge-bench-validate"
 mkdir -p "$WORK"
 

@@ -1,10 +1,9 @@
 # Shared set-up for the project's scripts: sourced, not run.
-# Puts Cargo's build output outside the clone so later runs (and CI on the same
-# machine) reuse it; a cold machine simply creates it.
+# Cargo builds into the clone's own target/ (see target-dir.sh for why, and
+# for the opt-in to a folder elsewhere).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stepforge/target}"
-mkdir -p "$CARGO_TARGET_DIR"
+source "$ROOT/scripts/target-dir.sh"
 VENV="$ROOT/.venv"
 log() { printf '\n==> %s\n' "$*"; }
 

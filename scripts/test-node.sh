@@ -19,8 +19,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PKG="$ROOT/bindings-node"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stepforge/target}"
-mkdir -p "$CARGO_TARGET_DIR"
+source "$ROOT/scripts/target-dir.sh"
 log() { printf '\n==> %s\n' "$*"; }
 
 WORK="$(mktemp -d)"

@@ -6,7 +6,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stepforge/target}"
+source "$ROOT/scripts/target-dir.sh"
 VENV="$ROOT/.venv"
 log() { printf '\n==> %s\n' "$*"; }
 

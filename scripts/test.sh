@@ -11,6 +11,9 @@ trap stop_moto EXIT
 log "Rust: cargo test -p stepforge"
 (cd "$ROOT" && cargo test -p stepforge)
 
+log "Isolation: a second clone builds its own code"
+bash "$ROOT/scripts/check-isolation.sh"
+
 bash "$ROOT/scripts/test-python.sh"
 bash "$ROOT/scripts/test-node.sh"
 
