@@ -91,15 +91,9 @@ impl Scope<'_> {
         false
     }
 
-    /// "; did you mean `X`?" for a near miss in this scope.
+    /// " (did you mean `X`?)" for a near miss in this scope.
     fn suggest(&self, target: &str) -> String {
-        let lower = target.to_lowercase();
-        self.graph
-            .states
-            .keys()
-            .find(|k| k.to_lowercase() == lower || k.trim() == target.trim())
-            .map(|k| format!(" (did you mean `{k}`?)"))
-            .unwrap_or_default()
+        super::suggest::did_you_mean(target, self.graph.states.keys().map(String::as_str))
     }
 
     fn check(&self, out: &mut Vec<Problem>) {

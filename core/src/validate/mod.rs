@@ -6,6 +6,7 @@
 //! reachability, termination and quotas.
 
 mod graph;
+pub mod suggest;
 
 use serde_json::Value;
 
