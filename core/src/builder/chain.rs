@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 
+use super::naming::api;
 use super::node::{Kind, StateRef};
 use crate::error::{Code, Problem, Problems};
 
@@ -80,7 +81,10 @@ pub trait Chainable {
             let why = match kind {
                 Kind::Succeed | Kind::Fail => format!("`{name}` is a {} state: nothing can follow it", kind.as_str()),
                 Kind::Choice => format!(
-                    "`{name}` is a Choice state: use `when`/`otherwise`, or `afterwards()` to go on after its branches"
+                    "`{name}` is a Choice state: use `{}`/`{}`, or `{}()` to go on after its branches",
+                    api("when"),
+                    api("otherwise"),
+                    api("afterwards")
                 ),
                 _ => format!("nothing after `{name}` can be followed: every path ends in Succeed or Fail"),
             };

@@ -166,7 +166,10 @@ impl Walk {
                     self.problems.push(Problem::new(
                         Code::DuplicateStateName,
                         ptr.clone(),
-                        format!("two different states are named `{name}`; give each state its own name (or use prefix_states on reused fragments)"),
+                        format!(
+                            "two different states are named `{name}`; give each state its own name (or use `{}` on reused fragments)",
+                            super::naming::api("prefix_states")
+                        ),
                     ));
                     continue;
                 }
@@ -275,4 +278,30 @@ fn transitions(state: &StateRef) -> Vec<(String, StateRef)> {
         out.push((format!("/Catch/{i}/Next"), c.target.clone()));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builder::{Fragment, Pass, Succeed};
+
+    #[test]
+    fn a_reused_name_points_at_prefix_states() {
+        let first = Pass::new("Step");
+        let second = Pass::new("Step");
+        let chain = first.next(&second).and_then(|c| c.next(&Succeed::new("Done"))).expect("links");
+        let problems = StateMachine::new(&chain).render().expect_err("two states share a name").0;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].code, Code::DuplicateStateName);
+        assert_eq!(problems[0].pointer, "/States/Step");
+        assert!(
+            problems[0].message.contains("(or use `prefix_states` on reused fragments)"),
+            "{}",
+            problems[0].message
+        );
+        // What the message suggests works.
+        let renamed = Fragment::from_chainable(&second).prefix_states("Second ");
+        assert_eq!(renamed.states()[0].name(), "Second Step");
+        assert!(StateMachine::new(&chain).render().is_ok());
+    }
 }

@@ -24,6 +24,7 @@ mod condition;
 mod json;
 mod json_path;
 mod machine;
+mod naming;
 mod node;
 mod states;
 
@@ -33,6 +34,7 @@ pub use condition::{COMPARISONS, Condition, TYPE_TESTS};
 pub use json::{PayloadValue, number};
 pub use json_path::{Arg, JsonPath};
 pub use machine::StateMachine;
+pub use naming::{Naming, api, naming, set_naming};
 pub use node::{Kind, StateRef};
 pub use states::{
     Catch, Choice, Fail, Map, Parallel, Pass, Retry, Succeed, Task, Wait, WhenOptions, camel_case, option_names,
