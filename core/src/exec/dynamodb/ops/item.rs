@@ -1,0 +1,213 @@
+//! GetItem, PutItem, UpdateItem and DeleteItem. Each write is first
+//! *prepared* (key checked, condition evaluated, new item computed) and then
+//! applied; TransactWriteItems prepares several before applying any.
+
+use serde_json::Value;
+
+use super::response_with;
+use crate::dynamo::Item;
+use crate::dynamo::attr::item_to_dynamodb_json;
+use crate::exec::dynamodb::MemoryDynamoDb;
+use crate::exec::dynamodb::error::{Result, ServiceError};
+use crate::exec::dynamodb::expr::ast::{Condition, ExprKind, UpdateAction};
+use crate::exec::dynamodb::expr::{eval, projection, update as apply_update};
+use crate::exec::dynamodb::key::PrimaryKey;
+use crate::exec::dynamodb::request::Request;
+use crate::exec::dynamodb::table::Table;
+
+/// A write worked out but not yet applied.
+pub struct Prepared {
+    /// The table written.
+    pub table: String,
+    /// The item's key.
+    pub key: PrimaryKey,
+    /// The item afterwards; `None` deletes it.
+    pub new: Option<Item>,
+    /// The response to return once applied.
+    pub response: Value,
+}
+
+impl Prepared {
+    /// Applies the write.
+    pub fn apply(self, db: &mut MemoryDynamoDb) -> Result<Value> {
+        let table = db.table_mut(&self.table)?;
+        match self.new {
+            Some(item) => {
+                table.items.insert(self.key, item);
+            }
+            None => {
+                table.items.remove(&self.key);
+            }
+        }
+        Ok(self.response)
+    }
+}
+
+/// Which operation a write is, for the ReturnValues it accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum WriteKind {
+    /// PutItem / Put.
+    Put,
+    /// UpdateItem / Update.
+    Update,
+    /// DeleteItem / Delete.
+    Delete,
+    /// A transaction's ConditionCheck.
+    Check,
+}
+
+/// GetItem: `{"Item": …}` or `{}`.
+pub fn get(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
+    let req = Request::new(request)?;
+    let table = db.table(req.table_name()?)?;
+    let key = req.required_item("Key")?;
+    let projection = req.projection()?;
+    req.boolean("ConsistentRead")?;
+    req.finish_placeholders(projection.is_some())?;
+    let key = table.schema.key_of_key(&key)?;
+    let item = table.items.get(&key);
+    Ok(match (item, projection) {
+        (Some(item), Some(paths)) => {
+            let projected = projection::project(item, &paths);
+            // A projection that matches nothing still returns an (empty) Item.
+            serde_json::json!({ "Item": item_to_dynamodb_json(&projected) })
+        }
+        (item, _) => response_with("Item", item),
+    })
+}
+
+/// PutItem.
+pub fn put(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
+    let req = Request::new(request)?;
+    let prepared = prepare(db.table(req.table_name()?)?, req.table_name()?, &req, WriteKind::Put)?;
+    prepared.apply(db)
+}
+
+/// UpdateItem.
+pub fn update(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
+    let req = Request::new(request)?;
+    let prepared = prepare(db.table(req.table_name()?)?, req.table_name()?, &req, WriteKind::Update)?;
+    prepared.apply(db)
+}
+
+/// DeleteItem.
+pub fn delete(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
+    let req = Request::new(request)?;
+    let prepared = prepare(db.table(req.table_name()?)?, req.table_name()?, &req, WriteKind::Delete)?;
+    prepared.apply(db)
+}
+
+/// Works out a write: validates the request, evaluates its condition against
+/// the current item and computes the new item and the response.
+pub fn prepare(table: &Table, table_name: &str, req: &Request<'_>, kind: WriteKind) -> Result<Prepared> {
+    let allowed: &[&str] = match kind {
+        WriteKind::Update => &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"],
+        WriteKind::Put | WriteKind::Delete => &["NONE", "ALL_OLD"],
+        WriteKind::Check => &["NONE"],
+    };
+    let return_values = match req.string("ReturnValues")? {
+        Some(rv) if !allowed.contains(&rv) => {
+            let known = ["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"];
+            return Err(if known.contains(&rv) {
+                ServiceError::validation(format!(
+                    "ReturnValues can only be {} for this operation",
+                    allowed.join(" or ")
+                ))
+            } else {
+                crate::exec::dynamodb::request::constraint(
+                    "ReturnValues",
+                    &Value::String(rv.into()),
+                    "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]",
+                )
+            });
+        }
+        rv => rv.unwrap_or("NONE"),
+    };
+    let on_failure = req.one_of("ReturnValuesOnConditionCheckFailure", &["ALL_OLD", "NONE"])?.unwrap_or("NONE");
+    req.one_of("ReturnConsumedCapacity", &["INDEXES", "TOTAL", "NONE"])?;
+    req.one_of("ReturnItemCollectionMetrics", &["SIZE", "NONE"])?;
+
+    // Parse every expression before judging placeholders.
+    let condition = req.condition("ConditionExpression", ExprKind::Condition)?;
+    if kind == WriteKind::Check && condition.is_none() {
+        return Err(ServiceError::validation("A ConditionCheck requires a ConditionExpression"));
+    }
+    let actions = if kind == WriteKind::Update { req.update()? } else { None };
+    req.finish_placeholders(condition.is_some() || actions.is_some())?;
+
+    let (key, mut new) = if kind == WriteKind::Put {
+        let item = req.required_item("Item")?;
+        let key = table.check_item(&item, "Item size has exceeded the maximum allowed size")?;
+        (key, Some(item))
+    } else {
+        let key_item = req.required_item("Key")?;
+        let key = table.schema.key_of_key(&key_item)?;
+        (key, None)
+    };
+    if let Some(actions) = &actions {
+        check_no_key_updates(table, actions)?;
+    }
+
+    let old = table.items.get(&key);
+    check_condition(old, condition.as_ref(), on_failure)?;
+
+    match kind {
+        WriteKind::Update => {
+            let mut item = match old {
+                Some(old) => old.clone(),
+                None => {
+                    let key_item = req.required_item("Key")?;
+                    table.schema.key_item(&key_item)
+                }
+            };
+            if let Some(actions) = &actions {
+                apply_update::apply(&mut item, actions)?;
+            }
+            if crate::dynamo::attr::item_size(&item) > crate::exec::dynamodb::table::MAX_ITEM_BYTES {
+                return Err(ServiceError::validation("Item size to update has exceeded the maximum allowed size"));
+            }
+            new = Some(item);
+        }
+        WriteKind::Delete => new = None,
+        WriteKind::Check => new = old.cloned(),
+        WriteKind::Put => {}
+    }
+
+    let response = match return_values {
+        "ALL_OLD" => response_with("Attributes", old),
+        "ALL_NEW" => response_with("Attributes", new.as_ref()),
+        "UPDATED_OLD" | "UPDATED_NEW" => {
+            let paths: Vec<_> = actions.iter().flatten().map(|a| a.path().clone()).collect();
+            let source = if return_values == "UPDATED_OLD" { old } else { new.as_ref() };
+            let projected = source.map(|item| projection::project(item, &paths));
+            response_with("Attributes", projected.as_ref())
+        }
+        _ => serde_json::json!({}),
+    };
+    Ok(Prepared { table: table_name.to_string(), key, new, response })
+}
+
+/// Evaluates a write's condition against the item as it is (an empty item
+/// when there is none).
+pub fn check_condition(old: Option<&Item>, condition: Option<&Condition>, on_failure: &str) -> Result<()> {
+    let Some(condition) = condition else { return Ok(()) };
+    let empty = Item::new();
+    if eval::holds(old.unwrap_or(&empty), condition)? {
+        return Ok(());
+    }
+    let item = if on_failure == "ALL_OLD" { old.map(item_to_dynamodb_json) } else { None };
+    Err(ServiceError::condition_failed(item))
+}
+
+/// UpdateItem may not change key attributes.
+fn check_no_key_updates(table: &Table, actions: &[UpdateAction]) -> Result<()> {
+    for action in actions {
+        let top = action.path().top();
+        if table.schema.is_key(top) {
+            return Err(ServiceError::validation(format!(
+                "One or more parameter values were invalid: Cannot update attribute {top}. This attribute is part of the key"
+            )));
+        }
+    }
+    Ok(())
+}
