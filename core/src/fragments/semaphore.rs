@@ -1,0 +1,749 @@
+//! The DynamoDB-backed semaphore (seeds 000 and 001): at most `limit`
+//! executions run a job at once, counted in one item of a lock table
+//! (partition key `LockName`, string).
+//!
+//! The lock item holds `currentlockcount` and one attribute per owner, named
+//! by the execution id and holding the time it acquired the slot:
+//!
+//! ```text
+//! { "LockName": "life", "currentlockcount": 2,
+//!   "arn:aws:states:…:execution:m:one": "2025-01-01T10:00:00.000Z", … }
+//! ```
+//!
+//! The fragment: `Get <lock> Lock: <n>` (a Parallel whose branch acquires a
+//! slot), `Run <lock> Job: <n>` (a Parallel around the job, so any error of
+//! the job is caught), `Release <lock> Lock: <n>` and `<lock> Lock Released:
+//! <n>`, the fragment's end. Inside the acquire branch:
+//!
+//! - *Acquire*: an UpdateItem that adds one to the count and writes the owner
+//!   entry, on condition `currentlockcount < :limit` (never `<>`, which
+//!   admits more once the count is past the limit) and
+//!   `attribute_not_exists(<execution id>)`. ConditionalCheckFailed is never
+//!   retried (seed 001 spends about a minute in backoff there); it goes to
+//!   *Read*. A missing lock item (DynamoDB rejects the update) goes to
+//!   *Initialize*, which creates it and goes back to acquiring, never past the
+//!   lock without a slot (seed 000's first defect).
+//! - *Read* (JSONata): a consistent GetItem of the lock item, and from it
+//!   whether the item exists, whether this execution already holds a slot
+//!   (an update retried after its first attempt succeeded; seed 000's `*Z`
+//!   check never matched), whether a slot is free, and the first owner older
+//!   than the lease.
+//! - *Check* goes to *Initialize*, to the end of the branch (already held),
+//!   back to *Acquire* (a slot came free), to *Reclaim* (a stale owner) or to
+//!   *Wait* (jittered, capped) and then *Acquire*.
+//! - *Reclaim* removes the stale owner with an update conditioned on its entry
+//!   being unchanged, decrementing the count, then acquires. This gives back
+//!   slots whose cleanup never ran, and the slot of an acquire that landed
+//!   after its execution's cleanup (seed 001's race).
+//!
+//! When the job fails, `Release <lock> Lock After Failure: <n>` gives the
+//! slot back and `Reraise <lock> Job Error: <n>` fails with the job's error
+//! and cause (`ErrorPath`/`CausePath`), so the caller's Catch sees what the
+//! job raised. Executions that fail elsewhere, time out or are aborted get
+//! their slots back from the [cleanup machine](super::cleanup).
+//!
+//! Limits: the owner key is the execution id, so one execution holds at most
+//! one slot of a lock at a time: a semaphore whose job uses the same lock
+//! again, or one inside a Map or Parallel whose iterations share the
+//! execution, counts them as one owner.
+
+use serde_json::{Value, json};
+
+use super::iam::PolicyStatement;
+use super::{MAX_STATE_NAME, option_error};
+use crate::asl::JitterStrategy;
+use crate::builder::{
+    Catch, Chainable, Choice, Condition, EndRef, Fail, Fragment, Parallel, Pass, Retry, StateMachine, Succeed, Task,
+    Wait,
+};
+use crate::error::{Code, Problems};
+
+/// The partition key of the lock table.
+pub const LOCK_KEY: &str = "LockName";
+/// The attribute that counts the slots in use.
+pub const COUNT_ATTRIBUTE: &str = "currentlockcount";
+/// The lease when neither `lease_seconds` nor the machine's `timeout_seconds`
+/// is given: one year, the longest a Standard execution can run, so no slot
+/// of a running execution is ever reclaimed. Give the machine's timeout (or a
+/// lease) to get stale slots back sooner.
+pub const DEFAULT_LEASE_SECONDS: u64 = 365 * 24 * 60 * 60;
+
+/// The error Step Functions raises when a DynamoDB condition does not hold.
+pub const CONDITION_FAILED: &str = "DynamoDB.ConditionalCheckFailedException";
+/// The error of a DynamoDB request DynamoDB rejects (here: an update of a lock item that does not exist yet).
+pub const DYNAMODB_EXCEPTION: &str = "DynamoDB.AmazonDynamoDBException";
+/// The DynamoDB errors worth retrying, as AWS recommends (throttling and
+/// server-side errors, in their SDK spellings). ConditionalCheckFailed is not
+/// one of them: it is an answer, not a failure.
+pub const TRANSIENT_ERRORS: &[&str] = &[
+    "DynamoDB.ProvisionedThroughputExceededException",
+    "DynamoDB.RequestLimitExceeded",
+    "DynamoDB.ThrottlingException",
+    "DynamoDB.InternalServerErrorException",
+    "DynamoDB.InternalServerError",
+    "DynamoDB.ServiceUnavailableException",
+    "DynamoDB.SdkClientException",
+];
+
+/// How a waiting execution waits before trying again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitStrategy {
+    /// The n-th wait lasts a random whole number of seconds between 1 and
+    /// `min(max_seconds, initial_seconds · 2^(n-1))`: waiters spread out
+    /// instead of retrying in step.
+    Jittered {
+        /// The bound of the first wait.
+        initial_seconds: u64,
+        /// The largest bound.
+        max_seconds: u64,
+    },
+    /// Always the same wait (seed 000 and 001 wait 3 s).
+    Fixed {
+        /// Seconds to wait.
+        seconds: u64,
+    },
+}
+
+impl Default for WaitStrategy {
+    /// Jittered from 1 s, capped at 10 s.
+    fn default() -> Self {
+        WaitStrategy::Jittered { initial_seconds: 1, max_seconds: 10 }
+    }
+}
+
+/// How the DynamoDB steps retry [`TRANSIENT_ERRORS`]: capped exponential
+/// backoff with full jitter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DynamoRetry {
+    /// `IntervalSeconds` (default 1).
+    pub interval_seconds: u64,
+    /// `MaxAttempts` (default 6).
+    pub max_attempts: u64,
+    /// `BackoffRate` (default 2).
+    pub backoff_rate: f64,
+    /// `MaxDelaySeconds` (default 20).
+    pub max_delay_seconds: u64,
+}
+
+impl Default for DynamoRetry {
+    fn default() -> Self {
+        DynamoRetry { interval_seconds: 1, max_attempts: 6, backoff_rate: 2.0, max_delay_seconds: 20 }
+    }
+}
+
+impl DynamoRetry {
+    fn retrier(&self) -> Retry {
+        Retry {
+            errors: TRANSIENT_ERRORS.iter().map(|e| e.to_string()).collect(),
+            interval_seconds: Some(self.interval_seconds),
+            max_attempts: Some(self.max_attempts),
+            backoff_rate: Some(self.backoff_rate),
+            max_delay_seconds: Some(self.max_delay_seconds),
+            jitter_strategy: Some(JitterStrategy::Full),
+            comment: None,
+        }
+    }
+}
+
+/// A semaphore: a lock name, how many may hold it at once, and its table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Semaphore {
+    lock_name: String,
+    limit: i64,
+    table_name: String,
+    reuse_lock: bool,
+    comments: bool,
+    wait: WaitStrategy,
+    lease_seconds: Option<u64>,
+    timeout_seconds: Option<u64>,
+    retry: DynamoRetry,
+}
+
+impl Semaphore {
+    /// A semaphore on `lock_name` admitting `limit` holders, kept in `table_name`.
+    /// Options are checked when it wraps a job.
+    pub fn new(lock_name: impl Into<String>, limit: i64, table_name: impl Into<String>) -> Semaphore {
+        Semaphore {
+            lock_name: lock_name.into(),
+            limit,
+            table_name: table_name.into(),
+            reuse_lock: false,
+            comments: false,
+            wait: WaitStrategy::default(),
+            lease_seconds: None,
+            timeout_seconds: None,
+            retry: DynamoRetry::default(),
+        }
+    }
+
+    /// Allows this lock name to be used again in the same machine (seed 000's `reuseLock`).
+    pub fn reuse_lock(mut self, reuse: bool) -> Self {
+        self.reuse_lock = reuse;
+        self
+    }
+
+    /// Writes a `Comment` on every state saying what it does.
+    pub fn comments(mut self, comments: bool) -> Self {
+        self.comments = comments;
+        self
+    }
+
+    /// How to wait when the lock is full.
+    pub fn wait(mut self, wait: WaitStrategy) -> Self {
+        self.wait = wait;
+        self
+    }
+
+    /// How long a slot may be held before a waiter may reclaim it.
+    pub fn lease_seconds(mut self, seconds: u64) -> Self {
+        self.lease_seconds = Some(seconds);
+        self
+    }
+
+    /// The state machine's `TimeoutSeconds`: the lease when no `lease_seconds` is given.
+    pub fn timeout_seconds(mut self, seconds: u64) -> Self {
+        self.timeout_seconds = Some(seconds);
+        self
+    }
+
+    /// How the DynamoDB steps retry throttling and server errors.
+    pub fn retry(mut self, retry: DynamoRetry) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The lock name.
+    pub fn lock_name(&self) -> &str {
+        &self.lock_name
+    }
+
+    /// The limit.
+    pub fn limit(&self) -> i64 {
+        self.limit
+    }
+
+    /// The table name.
+    pub fn table_name(&self) -> &str {
+        &self.table_name
+    }
+
+    /// The lease in seconds: `lease_seconds`, else the machine's timeout, else [`DEFAULT_LEASE_SECONDS`].
+    pub fn lease(&self) -> u64 {
+        self.lease_seconds.or(self.timeout_seconds).unwrap_or(DEFAULT_LEASE_SECONDS)
+    }
+
+    /// Wraps `job` as the first use of this lock in its machine. To use
+    /// several semaphores, or one lock several times, in one machine, wrap
+    /// through one [`Semaphores`].
+    pub fn wrap(&self, job: &dyn Chainable) -> Result<Fragment, Problems> {
+        Semaphores::new().wrap(self, job)
+    }
+
+    /// A whole state machine: the wrapped job, with `TimeoutSeconds` when given.
+    pub fn state_machine(&self, job: &dyn Chainable) -> Result<StateMachine, Problems> {
+        let fragment = self.wrap(job)?;
+        let machine = StateMachine::new(&fragment);
+        Ok(match self.timeout_seconds {
+            Some(t) => machine.timeout_seconds(t),
+            None => machine,
+        })
+    }
+
+    /// The permissions the semaphore's states need, on `table_arn` (an ARN,
+    /// or a placeholder such as a CDK token).
+    pub fn iam(&self, table_arn: &str) -> Vec<PolicyStatement> {
+        vec![PolicyStatement::new(
+            &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            vec![table_arn.to_string()],
+        )]
+    }
+
+    /// Checks the options; `use_number` is the use being built.
+    fn check(&self, use_number: u32) -> Result<(), Problems> {
+        if self.lock_name.trim().is_empty() {
+            return Err(option_error(Code::InvalidValue, "/lock_name", "the lock name is empty"));
+        }
+        if self.limit < 1 {
+            let message = format!("the limit is {}; a semaphore admits at least 1 holder", self.limit);
+            return Err(option_error(Code::OutOfRange, "/limit", message));
+        }
+        if self.table_name.trim().is_empty() {
+            return Err(option_error(Code::InvalidValue, "/table_name", "the table name is empty"));
+        }
+        let longest = Names::new(&self.lock_name, use_number).longest();
+        if longest.chars().count() > MAX_STATE_NAME {
+            let extra = longest.chars().count() - MAX_STATE_NAME;
+            let message = format!(
+                "the lock name `{}` makes the state name `{longest}` longer than {MAX_STATE_NAME} characters; shorten the lock name by {extra}",
+                self.lock_name
+            );
+            return Err(option_error(Code::InvalidStateName, "/lock_name", message));
+        }
+        match self.wait {
+            WaitStrategy::Jittered { initial_seconds, max_seconds }
+                if initial_seconds < 1 || max_seconds < initial_seconds =>
+            {
+                let message = format!(
+                    "a jittered wait needs 1 <= initial_seconds <= max_seconds; got {initial_seconds} and {max_seconds}"
+                );
+                return Err(option_error(Code::OutOfRange, "/wait", message));
+            }
+            WaitStrategy::Fixed { seconds: 0 } => {
+                return Err(option_error(
+                    Code::OutOfRange,
+                    "/wait",
+                    "a fixed wait of 0 seconds retries in a busy loop",
+                ));
+            }
+            _ => {}
+        }
+        if self.lease_seconds == Some(0) {
+            return Err(option_error(Code::OutOfRange, "/lease_seconds", "a lease of 0 seconds reclaims every slot"));
+        }
+        if self.retry.backoff_rate.is_nan() || self.retry.backoff_rate < 1.0 {
+            let message = format!("the retry backoff rate is {}; it must be at least 1", self.retry.backoff_rate);
+            return Err(option_error(Code::OutOfRange, "/retry/backoff_rate", message));
+        }
+        Ok(())
+    }
+}
+
+/// The state names of one use of a lock.
+struct Names {
+    get: String,
+    acquire: String,
+    initialize: String,
+    read: String,
+    check: String,
+    reclaim: String,
+    wait: String,
+    acquired: String,
+    run: String,
+    release: String,
+    released: String,
+    release_after_failure: String,
+    reraise: String,
+}
+
+impl Names {
+    fn new(lock: &str, n: u32) -> Names {
+        Names {
+            get: format!("Get {lock} Lock: {n}"),
+            acquire: format!("Acquire {lock} Lock: {n}"),
+            initialize: format!("Initialize {lock} Lock Item: {n}"),
+            read: format!("Read {lock} Lock: {n}"),
+            check: format!("Check {lock} Lock: {n}"),
+            reclaim: format!("Reclaim Stale {lock} Slot: {n}"),
+            wait: format!("Wait for {lock} Lock: {n}"),
+            acquired: format!("{lock} Lock Acquired: {n}"),
+            run: format!("Run {lock} Job: {n}"),
+            release: format!("Release {lock} Lock: {n}"),
+            released: format!("{lock} Lock Released: {n}"),
+            release_after_failure: format!("Release {lock} Lock After Failure: {n}"),
+            reraise: format!("Reraise {lock} Job Error: {n}"),
+        }
+    }
+
+    fn longest(&self) -> String {
+        let all = [
+            &self.get,
+            &self.acquire,
+            &self.initialize,
+            &self.read,
+            &self.check,
+            &self.reclaim,
+            &self.wait,
+            &self.acquired,
+            &self.run,
+            &self.release,
+            &self.released,
+            &self.release_after_failure,
+            &self.reraise,
+        ];
+        all.into_iter().max_by_key(|s| s.chars().count()).cloned().unwrap_or_default()
+    }
+}
+
+/// One lock name used in a machine.
+#[derive(Debug, Clone, PartialEq)]
+struct LockUse {
+    lock_name: String,
+    limit: i64,
+    table_name: String,
+    uses: u32,
+}
+
+/// The semaphores of one state machine: counts the uses of each lock name so
+/// state names stay unique, and checks that a lock name is only reused when
+/// asked and always with the same limit and table.
+#[derive(Debug, Clone, Default)]
+pub struct Semaphores {
+    locks: Vec<LockUse>,
+}
+
+impl Semaphores {
+    /// No semaphores yet.
+    pub fn new() -> Semaphores {
+        Semaphores::default()
+    }
+
+    /// Wraps `job` in `semaphore`: the states that acquire a slot, run the
+    /// job, and release the slot (also when the job fails). The fragment's
+    /// one end is the state after the release; chain the next state to it.
+    pub fn wrap(&mut self, semaphore: &Semaphore, job: &dyn Chainable) -> Result<Fragment, Problems> {
+        let existing = self.locks.iter().position(|l| l.lock_name == semaphore.lock_name);
+        let use_number = match existing {
+            Some(i) => self.locks[i].uses + 1,
+            None => 1,
+        };
+        semaphore.check(use_number)?;
+        if let Some(i) = existing {
+            let used = &self.locks[i];
+            if !semaphore.reuse_lock {
+                let message = format!(
+                    "the lock name `{}` is already used in this state machine; set reuse_lock to use it again",
+                    semaphore.lock_name
+                );
+                return Err(option_error(Code::InvalidValue, "/lock_name", message));
+            }
+            if used.limit != semaphore.limit {
+                let message = format!(
+                    "the lock `{}` is used with a limit of {} and now of {}; one lock has one limit",
+                    semaphore.lock_name, used.limit, semaphore.limit
+                );
+                return Err(option_error(Code::InvalidValue, "/limit", message));
+            }
+            if used.table_name != semaphore.table_name {
+                let message = format!(
+                    "the lock `{}` is kept in table `{}` and now in `{}`; one lock has one table",
+                    semaphore.lock_name, used.table_name, semaphore.table_name
+                );
+                return Err(option_error(Code::InvalidValue, "/table_name", message));
+            }
+        }
+        if job.end_states().is_empty() {
+            let message = format!(
+                "the job that starts at `{}` has no end: every path ends in Succeed or Fail (or a Choice without afterwards), so nothing could release the slot after it",
+                job.start_state().name()
+            );
+            return Err(option_error(Code::InvalidChain, "/job", message));
+        }
+        let fragment = build(semaphore, &Names::new(&semaphore.lock_name, use_number), job)?;
+        match existing {
+            Some(i) => self.locks[i].uses = use_number,
+            None => self.locks.push(LockUse {
+                lock_name: semaphore.lock_name.clone(),
+                limit: semaphore.limit,
+                table_name: semaphore.table_name.clone(),
+                uses: 1,
+            }),
+        }
+        Ok(fragment)
+    }
+
+    /// How many times `lock_name` was used.
+    pub fn uses(&self, lock_name: &str) -> u32 {
+        self.locks.iter().find(|l| l.lock_name == lock_name).map_or(0, |l| l.uses)
+    }
+
+    /// The `(table, lock name)` pairs used, in the order first used: what the cleanup releases.
+    pub fn locks(&self) -> Vec<(String, String)> {
+        self.locks.iter().map(|l| (l.table_name.clone(), l.lock_name.clone())).collect()
+    }
+
+    /// The cleanup machine for the locks used so far (see [`super::cleanup`]).
+    pub fn cleanup_machine(&self) -> Result<StateMachine, Problems> {
+        super::cleanup::cleanup_machine(&self.locks())
+    }
+
+    /// The permissions the wrapped states need, on `table_arn` (one table per stack).
+    pub fn iam(&self, table_arn: &str) -> Vec<PolicyStatement> {
+        if self.locks.is_empty() {
+            return Vec::new();
+        }
+        vec![PolicyStatement::new(
+            &["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            vec![table_arn.to_string()],
+        )]
+    }
+}
+
+/// `{"LockName": {"S": lock}}`.
+fn key(lock: &str) -> Value {
+    json!({ LOCK_KEY: {"S": lock} })
+}
+
+fn comment(on: bool, state: &crate::builder::StateRef, text: &str) {
+    if on {
+        state.set_field("Comment", text.into());
+    }
+}
+
+fn catch_to(errors: &[&str], result_path: Value) -> Catch {
+    Catch { errors: errors.iter().map(|e| e.to_string()).collect(), result_path: Some(result_path), ..Catch::default() }
+}
+
+/// The UpdateItem that gives back the owner's slot, if it holds one.
+fn release_task(name: &str, semaphore: &Semaphore) -> Task {
+    Task::new(name)
+        .resource("arn:aws:states:::dynamodb:updateItem")
+        .parameters(json!({
+            "TableName": semaphore.table_name,
+            "Key": key(&semaphore.lock_name),
+            "ExpressionAttributeNames": {"#currentlockcount": COUNT_ATTRIBUTE, "#lockownerid.$": "$$.Execution.Id"},
+            "ExpressionAttributeValues": {":decrease": {"N": "1"}},
+            "UpdateExpression": "SET #currentlockcount = #currentlockcount - :decrease REMOVE #lockownerid",
+            "ConditionExpression": "attribute_exists(#lockownerid)",
+        }))
+        .result_path(Value::Null)
+        .add_retry(semaphore.retry.retrier())
+}
+
+/// The JSONata expression of the read step: what the lock item says.
+fn read_output(semaphore: &Semaphore) -> String {
+    let lease_ms = semaphore.lease().saturating_mul(1000);
+    let wait = match semaphore.wait {
+        WaitStrategy::Jittered { initial_seconds, max_seconds } => format!(
+            "$max([1, $ceil($random() * $min([{max_seconds}, {initial_seconds} * $power(2, $min([$waits - 1, 30]))]))])"
+        ),
+        WaitStrategy::Fixed { seconds } => seconds.to_string(),
+    };
+    // Owner entries are the string attributes other than the key and the count.
+    format!(
+        "{{% ( $item := $states.result.Item; \
+$me := $states.context.Execution.Id; \
+$cutoff := $toMillis($states.context.State.EnteredTime) - {lease_ms}; \
+$owners := $filter($keys($item), function($k) {{ $k != '{LOCK_KEY}' and $k != '{COUNT_ATTRIBUTE}' and $exists($lookup($item, $k).S) }}); \
+$stale := $filter($owners, function($k) {{ $toMillis($lookup($item, $k).S) < $cutoff }}); \
+$waits := ($exists($states.input.waits) ? $states.input.waits : 0) + 1; \
+{{ 'waits': $waits, \
+'exists': $exists($item), \
+'held': $exists($lookup($item, $me)), \
+'free': $exists($item.{COUNT_ATTRIBUTE}.N) and $number($item.{COUNT_ATTRIBUTE}.N) < {limit}, \
+'stale': $stale[0], \
+'staleSince': $exists($stale[0]) ? $lookup($item, $stale[0]).S, \
+'waitSeconds': {wait} }} ) %}}",
+        limit = semaphore.limit
+    )
+}
+
+/// The states of one use.
+fn build(semaphore: &Semaphore, names: &Names, job: &dyn Chainable) -> Result<Fragment, Problems> {
+    let on = semaphore.comments;
+    let table = &semaphore.table_name;
+    let lock = &semaphore.lock_name;
+    let retry = semaphore.retry.retrier();
+
+    let acquire = Task::new(&names.acquire)
+        .resource("arn:aws:states:::dynamodb:updateItem")
+        .parameters(json!({
+            "TableName": table,
+            "Key": key(lock),
+            "ExpressionAttributeNames": {"#currentlockcount": COUNT_ATTRIBUTE, "#lockownerid.$": "$$.Execution.Id"},
+            "ExpressionAttributeValues": {
+                ":increase": {"N": "1"},
+                ":limit": {"N": semaphore.limit.to_string()},
+                ":lockacquiredtime": {"S.$": "$$.State.EnteredTime"}
+            },
+            "UpdateExpression": "SET #currentlockcount = #currentlockcount + :increase, #lockownerid = :lockacquiredtime",
+            "ConditionExpression": format!("{COUNT_ATTRIBUTE} < :limit and attribute_not_exists(#lockownerid)"),
+        }))
+        .result_path(Value::Null)
+        .add_retry(retry.clone());
+    comment(
+        on,
+        acquire.state(),
+        "Takes a slot: adds one to the count and records this execution as an owner, if the count is below the limit and this execution holds no slot yet.",
+    );
+
+    let initialize = Task::new(&names.initialize)
+        .resource("arn:aws:states:::dynamodb:putItem")
+        .parameters(json!({
+            "TableName": table,
+            "Item": { LOCK_KEY: {"S": lock}, COUNT_ATTRIBUTE: {"N": "0"} },
+            "ConditionExpression": format!("attribute_not_exists({LOCK_KEY})"),
+        }))
+        .result_path(Value::Null)
+        .add_retry(retry.clone());
+    comment(
+        on,
+        initialize.state(),
+        "Creates the lock item with a count of 0 (unless another execution just did), then acquires.",
+    );
+
+    let read = Task::new(&names.read)
+        .query_language("JSONata")
+        .resource("arn:aws:states:::dynamodb:getItem")
+        .arguments(json!({"TableName": table, "Key": key(lock), "ConsistentRead": true}))
+        .output(read_output(semaphore))
+        .add_retry(retry.clone());
+    comment(
+        on,
+        read.state(),
+        "Reads the lock item: whether it exists, whether this execution already holds a slot, whether a slot is free, and an owner older than the lease.",
+    );
+
+    let reclaim = Task::new(&names.reclaim)
+        .resource("arn:aws:states:::dynamodb:updateItem")
+        .parameters(json!({
+            "TableName": table,
+            "Key": key(lock),
+            "ExpressionAttributeNames": {"#currentlockcount": COUNT_ATTRIBUTE, "#staleowner.$": "$.stale"},
+            "ExpressionAttributeValues": {":decrease": {"N": "1"}, ":staleacquiredtime": {"S.$": "$.staleSince"}},
+            "UpdateExpression": "SET #currentlockcount = #currentlockcount - :decrease REMOVE #staleowner",
+            "ConditionExpression": "#staleowner = :staleacquiredtime",
+        }))
+        .result_path(Value::Null)
+        .add_retry(retry.clone());
+    comment(
+        on,
+        reclaim.state(),
+        "Removes an owner that has held its slot longer than the lease, if its entry is unchanged, and gives its slot back.",
+    );
+
+    let wait = Wait::new(&names.wait).seconds_path("$.waitSeconds");
+    comment(on, wait.state(), "The lock is full: waits before trying again.");
+    let acquired = Succeed::new(&names.acquired);
+    comment(on, acquired.state(), "This execution holds a slot.");
+
+    let check = Choice::new(&names.check)
+        .when(Condition::boolean_equals("$.exists", false), &initialize)
+        .when(Condition::boolean_equals("$.held", true), &acquired)
+        .when(Condition::boolean_equals("$.free", true), &acquire)
+        .when(Condition::is_present("$.stale"), &reclaim)
+        .otherwise(&wait)?;
+    comment(on, check.state(), "Decides how to go on from what the lock item says.");
+
+    // The acquire loop.
+    let acquire = acquire
+        .add_catch(&initialize, catch_to(&[DYNAMODB_EXCEPTION], Value::Null))
+        .add_catch(&read, catch_to(&[CONDITION_FAILED], Value::Null));
+    acquire.next(&acquired)?;
+    let initialize = initialize.add_catch(&read, catch_to(&[CONDITION_FAILED], Value::Null));
+    initialize.next(&acquire)?;
+    read.next(&check)?;
+    let reclaim = reclaim.add_catch(&acquire, catch_to(&[CONDITION_FAILED], Value::Null));
+    reclaim.next(&acquire)?;
+    wait.next(&acquire)?;
+
+    let get = Parallel::new(&names.get).parameters(json!({"waits": 0})).result_path(Value::Null).branch(&acquire);
+    comment(on, get.state(), &format!("Acquires a slot of the `{lock}` lock (at most {} holders).", semaphore.limit));
+
+    // The job, in a Parallel so any error it raises can be caught here.
+    let reraise = Fail::new(&names.reraise).error_path("$.Error").cause_path("$.Cause");
+    comment(on, reraise.state(), "Fails with the error and cause the job raised.");
+    let release_after_failure = release_task(&names.release_after_failure, semaphore)
+        .add_catch(&reraise, catch_to(&["States.ALL"], Value::Null));
+    comment(on, release_after_failure.state(), "The job failed: gives the slot back before raising its error again.");
+    release_after_failure.next(&reraise)?;
+    let run = Parallel::new(&names.run)
+        .output_path("$[0]")
+        .branch(job)
+        .add_catch(&release_after_failure, catch_to(&["States.ALL"], json!("$")));
+    comment(on, run.state(), "Runs the job while holding the slot.");
+
+    let released = Pass::new(&names.released);
+    comment(on, released.state(), "The slot is given back.");
+    let release =
+        release_task(&names.release, semaphore).add_catch(&released, catch_to(&[CONDITION_FAILED], Value::Null));
+    comment(on, release.state(), "Gives the slot back (nothing to do if this execution no longer holds one).");
+
+    get.next(&run)?.next(&release)?.next(&released)?;
+    Ok(Fragment::new(&get, vec![EndRef::Next(released.state().clone())]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    /// Evaluates the read step's expression on a lock item, as Step Functions would.
+    fn decide(semaphore: &Semaphore, item: Option<Value>, input: Value) -> Value {
+        let text = read_output(semaphore);
+        let expr = text.trim_start_matches("{%").trim_end_matches("%}");
+        let arena = bumpalo::Bump::new();
+        let jsonata = jsonata_rs::JsonAta::new(expr, &arena).unwrap();
+        let mut result = json!({});
+        if let Some(item) = item {
+            result["Item"] = item;
+        }
+        let states = json!({
+            "input": input,
+            "result": result,
+            "context": {
+                "Execution": {"Id": "arn:aws:states:us-east-1:1:execution:m:me"},
+                "State": {"EnteredTime": "2025-01-01T12:00:00.000Z"}
+            }
+        });
+        let bindings = HashMap::from([("states", &states)]);
+        let out = jsonata.evaluate(None, Some(&bindings)).unwrap();
+        serde_json::from_str(&out.serialize(false)).unwrap()
+    }
+
+    fn item(count: u32, owners: &[(&str, &str)]) -> Value {
+        let mut item = json!({"LockName": {"S": "life"}, "currentlockcount": {"N": count.to_string()}});
+        for (owner, at) in owners {
+            item[*owner] = json!({"S": at});
+        }
+        item
+    }
+
+    const ME: &str = "arn:aws:states:us-east-1:1:execution:m:me";
+    const OTHER: &str = "arn:aws:states:us-east-1:1:execution:m:other";
+
+    #[test]
+    fn the_read_step_tells_what_the_lock_item_says() {
+        let s = Semaphore::new("life", 2, "Locks").timeout_seconds(3600);
+        let missing = decide(&s, None, json!({"waits": 0}));
+        assert_eq!(missing["exists"], false);
+        assert_eq!(missing["held"], false);
+        assert_eq!(missing["waits"], 1);
+
+        let held = decide(
+            &s,
+            Some(item(2, &[(ME, "2025-01-01T11:59:00.000Z"), (OTHER, "2025-01-01T11:59:00.000Z")])),
+            json!({"waits": 3}),
+        );
+        assert_eq!(
+            (held["exists"].clone(), held["held"].clone(), held["free"].clone()),
+            (json!(true), json!(true), json!(false))
+        );
+        assert_eq!(held["waits"], 4);
+
+        let free = decide(&s, Some(item(1, &[(OTHER, "2025-01-01T11:59:00.000Z")])), json!({"waits": 0}));
+        assert_eq!((free["held"].clone(), free["free"].clone()), (json!(false), json!(true)));
+        assert!(free.get("stale").is_none(), "{free}");
+
+        // Full, one owner acquired more than an hour (the lease) ago.
+        let full = decide(
+            &s,
+            Some(item(2, &[(OTHER, "2025-01-01T11:30:00.000Z"), ("arn:x:old", "2025-01-01T10:59:59.999Z")])),
+            json!({"waits": 0}),
+        );
+        assert_eq!(full["free"], false);
+        assert_eq!(full["stale"], "arn:x:old");
+        assert_eq!(full["staleSince"], "2025-01-01T10:59:59.999Z");
+
+        // Full, nobody past the lease: wait.
+        let wait = decide(
+            &s,
+            Some(item(2, &[(OTHER, "2025-01-01T11:30:00.000Z"), ("arn:x:b", "2025-01-01T11:00:00.001Z")])),
+            json!({}),
+        );
+        assert!(wait.get("stale").is_none(), "{wait}");
+        assert_eq!(wait["waits"], 1);
+    }
+
+    #[test]
+    fn jittered_waits_grow_from_one_second_up_to_the_cap() {
+        let s = Semaphore::new("life", 1, "Locks").wait(WaitStrategy::Jittered { initial_seconds: 1, max_seconds: 10 });
+        let full = Some(item(1, &[(OTHER, "2025-01-01T11:59:00.000Z")]));
+        for _ in 0..20 {
+            assert_eq!(decide(&s, full.clone(), json!({"waits": 0}))["waitSeconds"], 1);
+            let late = decide(&s, full.clone(), json!({"waits": 40}))["waitSeconds"].as_f64().unwrap();
+            assert!((1.0..=10.0).contains(&late), "{late}");
+        }
+        let fixed = Semaphore::new("life", 1, "Locks").wait(WaitStrategy::Fixed { seconds: 3 });
+        assert_eq!(decide(&fixed, full, json!({"waits": 5}))["waitSeconds"], 3);
+    }
+}
