@@ -1,0 +1,969 @@
+//! One transition at a time: entering a state and doing what its type says,
+//! the end of a Wait, a task's result, a retry, the end of a Parallel or Map,
+//! the end of an execution. State semantics follow the Amazon States Language
+//! (<https://states-language.net/spec.html>) and the Step Functions guide
+//! (<https://docs.aws.amazon.com/step-functions/latest/dg/concepts-states.html>).
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+
+use super::data::{self, View};
+use super::errors::{self, Failure};
+use super::history::{format_millis, parse_timestamp, text};
+use super::world::{Event, ExecutionId, Fanout, Hop, Machine, Phase, Status, Stay, TaskRun, Thread, ThreadId, World};
+use crate::asl::{Definition, Dynamic, Payload, QueryLanguage, State, Transition, WaitFor};
+
+/// Inline Map runs at most this many iterations at once (the Step Functions
+/// guide's limit for inline mode).
+const INLINE_MAP_CONCURRENCY: usize = 40;
+
+/// What a state's logic decided.
+pub(crate) enum After {
+    /// Stay: an event will move the thread later.
+    Park,
+    /// Leave the state with this output for that state.
+    Next(String, Value),
+    /// Leave the state and end the thread with this output.
+    End(Value),
+    /// The state failed: Retry and Catch apply.
+    Fail(Failure),
+}
+
+/// `Next` or `End` as an [`After`].
+fn go(transition: &Transition, output: Value) -> After {
+    match transition {
+        Transition::Next(n) => After::Next(n.clone(), output),
+        Transition::End => After::End(output),
+    }
+}
+
+impl World {
+    pub(crate) fn dispatch(&mut self, event: Event) {
+        match event {
+            Event::Enter(t) => self.enter(t),
+            Event::WaitOver(t) => self.wait_over(t),
+            Event::Invoke(t) => self.invoke(t),
+            Event::TaskDone(t, r) => self.task_done(t, r),
+            Event::TaskTimeout(t, name) => self.task_timeout(t, name),
+            Event::Retry(t) => {
+                if let Some(th) = self.take(t) {
+                    self.body(t, th);
+                }
+            }
+            Event::FanoutDone(t) => self.fanout_done(t),
+            Event::ExecutionTimeout(e) => {
+                let f = Failure::new("States.Timeout", "The execution ran longer than its TimeoutSeconds");
+                self.end_execution(e, Status::TimedOut, Err(f), None);
+            }
+            Event::Deliver(rule, payload) => {
+                if let Some(target) = self.rules.get(rule).map(|r| r.target.clone()) {
+                    // A rule whose target is not registered drops the event, as
+                    // EventBridge drops events to a missing target.
+                    let _ = self.start_inner(&target, payload, None, None);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn take(&mut self, t: ThreadId) -> Option<Thread> {
+        self.threads.get_mut(t.0).and_then(Option::take)
+    }
+
+    pub(crate) fn put(&mut self, t: ThreadId, th: Thread) {
+        if let Some(slot) = self.threads.get_mut(t.0) {
+            *slot = Some(th);
+        }
+    }
+
+    pub(crate) fn machine_of(&self, th: &Thread) -> Arc<Machine> {
+        self.executions[th.exec.0].machine.clone()
+    }
+
+    /// The state a thread is in.
+    pub(crate) fn state_in<'d>(def: &'d Definition, th: &Thread) -> Option<&'d State> {
+        World::graph_of(def, &th.scope)?.states.get(&th.state)
+    }
+
+    /// The context object for a thread (`$$`).
+    pub(crate) fn context(&self, th: &Thread, token: Option<&str>) -> Value {
+        let mut ctx = (*self.executions[th.exec.0].context_base).clone();
+        if let Value::Object(map) = &mut ctx {
+            map.insert(
+                "State".into(),
+                json!({"EnteredTime": format_millis(th.entered), "Name": th.state, "RetryCount": th.retry_total}),
+            );
+            if let Some(token) = token {
+                map.insert("Task".into(), json!({ "Token": token }));
+            }
+            if let Some((index, value)) = &th.map_item {
+                map.insert("Map".into(), json!({"Item": {"Index": index, "Value": value}}));
+            }
+        }
+        ctx
+    }
+
+    /// Appends a history event that follows the thread's last one.
+    pub(crate) fn rec(&mut self, th: &mut Thread, kind: &str, details: Option<Value>) {
+        th.last_event = self.record(th.exec, th.last_event, kind, details);
+    }
+
+    fn open_stay(&mut self, th: &mut Thread) {
+        self.mark += 1;
+        self.stays.push(Stay {
+            exec: th.exec,
+            state: th.state.clone(),
+            enter_mark: self.mark,
+            enter_ms: self.now,
+            exit_mark: None,
+            exit_ms: None,
+        });
+        th.stay = Some(self.stays.len() - 1);
+    }
+
+    fn close_stay(&mut self, th: &mut Thread) {
+        if let Some(i) = th.stay.take() {
+            self.mark += 1;
+            self.stays[i].exit_mark = Some(self.mark);
+            self.stays[i].exit_ms = Some(self.now);
+        }
+    }
+
+    fn running(&self, exec: ExecutionId) -> bool {
+        self.executions[exec.0].status == Status::Running
+    }
+
+    /// Enters the thread's current state.
+    fn enter(&mut self, tid: ThreadId) {
+        let Some(mut th) = self.take(tid) else { return };
+        if !self.running(th.exec) {
+            return;
+        }
+        let machine = self.machine_of(&th);
+        let Some(state) = World::state_in(&machine.definition, &th) else {
+            let f = Failure::new("States.Runtime", format!("the state `{}` does not exist in its scope", th.state));
+            return self.finish_thread(tid, th, Err(f));
+        };
+        let exec = &mut self.executions[th.exec.0];
+        exec.transitions += 1;
+        if exec.transitions > self.transition_limit {
+            let cause = format!(
+                "the execution made {} state transitions, stepforge's limit (set_transition_limit; AWS ends an \
+                 execution at 25,000 history events): a loop that never reaches a Wait or an end?",
+                self.transition_limit
+            );
+            return self.finish_thread(tid, th, Err(Failure::new("States.Runtime", cause)));
+        }
+        th.entered = self.now;
+        th.retry_counts.clear();
+        th.retry_total = 0;
+        let details = json!({"name": th.state, "input": text(&th.input), "inputDetails": {"truncated": false}});
+        self.rec(&mut th, &format!("{}StateEntered", state.type_name()), Some(details));
+        self.open_stay(&mut th);
+        self.body(tid, th);
+    }
+
+    /// Does what the state's type says (also after a retry interval).
+    fn body(&mut self, tid: ThreadId, mut th: Thread) {
+        let machine = self.machine_of(&th);
+        let def = &machine.definition;
+        let Some(state) = World::state_in(def, &th) else { return };
+        let lang = state.query_language().unwrap_or(def.default_query_language());
+        let after = match self.run_state(tid, &mut th, state, lang) {
+            Ok(a) => a,
+            Err(f) => After::Fail(self.in_state(&th, f)),
+        };
+        self.settle(tid, th, state, lang, after);
+    }
+
+    /// AWS prefixes evaluation errors with the state and the event that entered it.
+    fn in_state(&self, th: &Thread, f: Failure) -> Failure {
+        let entered = self.executions[th.exec.0]
+            .history
+            .iter()
+            .rev()
+            .find(|e| {
+                e.kind.ends_with("StateEntered") && e.details.as_ref().is_some_and(|d| d["name"] == th.state.as_str())
+            })
+            .map_or(0, |e| e.id);
+        let cause = format!(
+            "An error occurred while executing the state '{}' (entered at the event id #{entered}). {}",
+            th.state, f.cause
+        );
+        Failure::new(f.error, cause)
+    }
+
+    fn run_state(
+        &mut self,
+        tid: ThreadId,
+        th: &mut Thread,
+        state: &State,
+        lang: QueryLanguage,
+    ) -> Result<After, Failure> {
+        let ctx = self.context(th, None);
+        let view = View { context: &ctx, vars: &th.vars, now: self.now };
+        let jsonata = lang == QueryLanguage::Jsonata;
+        match state {
+            State::Pass(p) => {
+                let (out, vars) = if jsonata {
+                    let out = match &p.output {
+                        Some(o) => data::jsonata_value(o, &view, &th.input, None, None, &mut self.rng)?,
+                        None => th.input.clone(),
+                    };
+                    let vars = match &p.assign {
+                        Some(a) => Some(data::assign(a, &view, &th.input, &th.input, None, None, &mut self.rng)?),
+                        None => None,
+                    };
+                    (out, vars)
+                } else {
+                    let eff = data::filter_path(p.input_path.as_ref(), &th.input, &view)?;
+                    let eff = match &p.parameters {
+                        Some(t) => data::template(t, &eff, &view, &mut self.rng)?,
+                        None => eff,
+                    };
+                    let result = p.result.clone().unwrap_or(eff);
+                    let vars = match &p.assign {
+                        Some(a) => Some(data::assign(a, &view, &result, &th.input, None, None, &mut self.rng)?),
+                        None => None,
+                    };
+                    let placed = data::result_path(p.result_path.as_ref(), th.input.clone(), result)?;
+                    (data::filter_path(p.output_path.as_ref(), &placed, &view)?, vars)
+                };
+                th.vars.extend(vars.unwrap_or_default());
+                Ok(go(&p.transition, out))
+            }
+            State::Choice(c) => {
+                let eff = if jsonata {
+                    th.input.clone()
+                } else {
+                    data::filter_path(c.input_path.as_ref(), &th.input, &view)?
+                };
+                let mut chosen = None;
+                for rule in &c.choices {
+                    let hit = match &rule.condition {
+                        crate::asl::Condition::Jsonata(j) => {
+                            data::jsonata_condition(j, &view, &th.input, &mut self.rng)?
+                        }
+                        other => data::choose(other, &eff, &view)?,
+                    };
+                    if hit {
+                        chosen = Some(rule);
+                        break;
+                    }
+                }
+                let (next, output, assign) = match (chosen, &c.default) {
+                    (Some(rule), _) => (
+                        rule.next.clone(),
+                        rule.output.as_ref().or(c.output.as_ref()),
+                        rule.assign.as_ref().or(c.assign.as_ref()),
+                    ),
+                    (None, Some(d)) => (d.clone(), c.output.as_ref(), c.assign.as_ref()),
+                    (None, None) => {
+                        return Ok(After::Fail(Failure::new(
+                            "States.NoChoiceMatched",
+                            format!(
+                                "No Choice rule matched the input in the state '{}' and it has no Default",
+                                th.state
+                            ),
+                        )));
+                    }
+                };
+                let out = if jsonata {
+                    match output {
+                        Some(o) => data::jsonata_value(o, &view, &th.input, None, None, &mut self.rng)?,
+                        None => th.input.clone(),
+                    }
+                } else {
+                    data::filter_path(c.output_path.as_ref(), &eff, &view)?
+                };
+                let vars = match assign {
+                    Some(a) => data::assign(a, &view, &eff, &th.input, None, None, &mut self.rng)?,
+                    None => Map::new(),
+                };
+                th.vars.extend(vars);
+                Ok(After::Next(next, out))
+            }
+            State::Wait(w) => {
+                let eff = if jsonata {
+                    th.input.clone()
+                } else {
+                    data::filter_path(w.input_path.as_ref(), &th.input, &view)?
+                };
+                let until = match &w.wait {
+                    WaitFor::Seconds(d) => {
+                        let s = data::dynamic_count(d, "Seconds", &eff, &view, &mut self.rng)?;
+                        self.now.saturating_add(i64::try_from(s.saturating_mul(1000)).unwrap_or(i64::MAX / 2))
+                    }
+                    WaitFor::Timestamp(d) => {
+                        let text = match d {
+                            Dynamic::Value(ts) => ts.as_str().to_string(),
+                            Dynamic::Path(p) => match super::eval::select_reference(p, &eff, &view_scope(&view)) {
+                                Ok(Value::String(s)) => s,
+                                Ok(other) => {
+                                    return Err(Failure::new(
+                                        "States.Runtime",
+                                        format!("TimestampPath gave {other}, not a timestamp string"),
+                                    ));
+                                }
+                                Err(e) => return Err(data::fail(e)),
+                            },
+                            Dynamic::Jsonata(j) => match data::jsonata_expr(j, &view, &th.input, &mut self.rng)? {
+                                Value::String(s) => s,
+                                other => {
+                                    return Err(Failure::new(
+                                        "States.QueryEvaluationError",
+                                        format!("Timestamp gave {other}, not a timestamp string"),
+                                    ));
+                                }
+                            },
+                        };
+                        parse_timestamp(&text).ok_or_else(|| {
+                            Failure::new("States.Runtime", format!("`{text}` is not an RFC 3339 timestamp"))
+                        })?
+                    }
+                };
+                self.schedule_for(th, until, Event::WaitOver(tid));
+                Ok(After::Park)
+            }
+            State::Succeed(s) => {
+                let out = if jsonata {
+                    match &s.output {
+                        Some(o) => data::jsonata_value(o, &view, &th.input, None, None, &mut self.rng)?,
+                        None => th.input.clone(),
+                    }
+                } else {
+                    let eff = data::filter_path(s.input_path.as_ref(), &th.input, &view)?;
+                    data::filter_path(s.output_path.as_ref(), &eff, &view)?
+                };
+                Ok(After::End(out))
+            }
+            State::Fail(f) => {
+                let error = match &f.error {
+                    Some(t) => data::fail_text(t, &th.input, &view, &mut self.rng)?,
+                    None => String::new(),
+                };
+                let cause = match &f.cause {
+                    Some(t) => data::fail_text(t, &th.input, &view, &mut self.rng)?,
+                    None => String::new(),
+                };
+                Ok(After::Fail(Failure::new(error, cause)))
+            }
+            State::Task(_) => {
+                drop(ctx);
+                self.start_attempt(tid, th, state, jsonata)
+            }
+            State::Parallel(_) | State::Map(_) => {
+                drop(ctx);
+                self.start_fanout(tid, th, state, jsonata)
+            }
+        }
+    }
+
+    /// Applies a state's decision to its thread.
+    pub(crate) fn settle(&mut self, tid: ThreadId, mut th: Thread, state: &State, lang: QueryLanguage, after: After) {
+        match after {
+            After::Park => self.put(tid, th),
+            After::Next(next, output) => {
+                self.exit(&mut th, state, &output);
+                th.state = next;
+                th.input = output;
+                th.phase = Phase::Idle;
+                self.schedule_for(&mut th, self.now, Event::Enter(tid));
+                self.put(tid, th);
+            }
+            After::End(output) => {
+                self.exit(&mut th, state, &output);
+                self.finish_thread(tid, th, Ok(output));
+            }
+            After::Fail(f) => self.handle_error(tid, th, state, lang, f),
+        }
+    }
+
+    fn exit(&mut self, th: &mut Thread, state: &State, output: &Value) {
+        self.cancel_keys(th);
+        let details = json!({"name": th.state, "output": text(output), "outputDetails": {"truncated": false}});
+        self.rec(th, &format!("{}StateExited", state.type_name()), Some(details));
+        self.close_stay(th);
+    }
+
+    /// Retry, else Catch, else the thread fails.
+    fn handle_error(&mut self, tid: ThreadId, mut th: Thread, state: &State, lang: QueryLanguage, f: Failure) {
+        self.cancel_keys(&mut th);
+        if let Phase::Task(run) = &th.phase {
+            self.tokens.remove(&run.token);
+        }
+        th.phase = Phase::Idle;
+        let (retry, catch) = match state {
+            State::Task(t) => (t.retry.as_deref(), t.catch.as_deref()),
+            State::Parallel(p) => (p.retry.as_deref(), p.catch.as_deref()),
+            State::Map(m) => (m.retry.as_deref(), m.catch.as_deref()),
+            _ => (None, None),
+        };
+        if !errors::is_terminal(&f.error) && self.running(th.exec) {
+            if let Some(retriers) = retry
+                && let Some(i) = retriers.iter().position(|r| errors::matches(&r.error_equals, &f.error))
+            {
+                th.retry_counts.resize(retriers.len(), 0);
+                let count = th.retry_counts[i];
+                if count < errors::max_attempts(&retriers[i]) {
+                    let delay = errors::retry_delay_millis(&retriers[i], count, || self.rng.f64());
+                    th.retry_counts[i] += 1;
+                    th.retry_total += 1;
+                    self.schedule_for(&mut th, self.now + delay, Event::Retry(tid));
+                    return self.put(tid, th);
+                }
+            }
+            if let Some(catcher) = catch.and_then(|cs| cs.iter().find(|c| errors::matches(&c.error_equals, &f.error))) {
+                let error_output = f.to_output();
+                let ctx = self.context(&th, None);
+                let view = View { context: &ctx, vars: &th.vars, now: self.now };
+                let outcome = (|| -> Result<(Value, Map<String, Value>), Failure> {
+                    let out = if lang == QueryLanguage::Jsonata {
+                        match &catcher.output {
+                            Some(o) => {
+                                data::jsonata_value(o, &view, &th.input, None, Some(&error_output), &mut self.rng)?
+                            }
+                            None => error_output.clone(),
+                        }
+                    } else {
+                        data::result_path(catcher.result_path.as_ref(), th.input.clone(), error_output.clone())?
+                    };
+                    let vars = match &catcher.assign {
+                        Some(a) => {
+                            data::assign(a, &view, &error_output, &th.input, None, Some(&error_output), &mut self.rng)?
+                        }
+                        None => Map::new(),
+                    };
+                    Ok((out, vars))
+                })();
+                match outcome {
+                    Ok((out, vars)) => {
+                        th.vars.extend(vars);
+                        return self.settle(tid, th, state, lang, After::Next(catcher.next.clone(), out));
+                    }
+                    Err(e) => return self.finish_thread(tid, th, Err(e)),
+                }
+            }
+        }
+        self.finish_thread(tid, th, Err(f))
+    }
+
+    /// A thread ends: a branch or iteration reports to its Parallel or Map;
+    /// the top level ends the execution.
+    pub(crate) fn finish_thread(&mut self, _tid: ThreadId, mut th: Thread, result: Result<Value, Failure>) {
+        self.cancel_keys(&mut th);
+        self.close_stay(&mut th);
+        if let Phase::Task(run) = &th.phase {
+            self.tokens.remove(&run.token);
+        }
+        let Some((pid, slot)) = th.parent else {
+            let status = if result.is_ok() { Status::Succeeded } else { Status::Failed };
+            return self.end_execution(th.exec, status, result, Some(th.last_event));
+        };
+        let Some(mut parent) = self.take(pid) else { return };
+        let machine = self.machine_of(&parent);
+        let Some(state) = World::state_in(&machine.definition, &parent) else { return };
+        let lang = state.query_language().unwrap_or(machine.definition.default_query_language());
+        let is_map = matches!(state, State::Map(_));
+        let Phase::Fanout(fan) = &mut parent.phase else { return self.put(pid, parent) };
+        fan.children[slot] = None;
+        fan.running = fan.running.saturating_sub(1);
+        let name = parent.state.clone();
+        match result {
+            Ok(v) => {
+                fan.results[slot] = v;
+                fan.done += 1;
+                if is_map {
+                    self.rec(&mut parent, "MapIterationSucceeded", Some(json!({"name": name, "index": slot})));
+                }
+                self.more_iterations(pid, &mut parent);
+                self.put(pid, parent);
+            }
+            Err(f) => {
+                if is_map {
+                    self.rec(&mut parent, "MapIterationFailed", Some(json!({"name": name, "index": slot})));
+                    let Phase::Fanout(fan) = &mut parent.phase else { return };
+                    fan.failed += 1;
+                    fan.done += 1;
+                    let total = fan.results.len() as f64;
+                    let within_count = fan.tolerated_count.is_some_and(|n| fan.failed <= n);
+                    let within_pct = fan.tolerated_percentage.is_some_and(|p| fan.failed as f64 * 100.0 <= p * total);
+                    if within_count || within_pct {
+                        fan.results[slot] = f.to_output();
+                        self.more_iterations(pid, &mut parent);
+                        return self.put(pid, parent);
+                    }
+                    let f = if fan.tolerated_count.is_some() || fan.tolerated_percentage.is_some() {
+                        Failure::new(
+                            "States.ExceedToleratedFailureThreshold",
+                            format!(
+                                "The number of failed items ({}) exceeds the tolerated failure threshold",
+                                fan.failed
+                            ),
+                        )
+                    } else {
+                        f
+                    };
+                    self.stop_children(&mut parent);
+                    let details = json!({"error": f.error, "cause": f.cause});
+                    self.rec(&mut parent, "MapStateFailed", Some(details));
+                    self.handle_error(pid, parent, state, lang, f);
+                } else {
+                    self.stop_children(&mut parent);
+                    self.rec(&mut parent, "ParallelStateFailed", Some(json!({"error": f.error, "cause": f.cause})));
+                    self.handle_error(pid, parent, state, lang, f);
+                }
+            }
+        }
+    }
+
+    /// Starts Map iterations while the concurrency limit allows; queues the
+    /// Map's end when every iteration is done.
+    fn more_iterations(&mut self, pid: ThreadId, parent: &mut Thread) {
+        let Phase::Fanout(fan) = &mut parent.phase else { return };
+        let mut starts = Vec::new();
+        while fan.running < fan.limit && fan.next < fan.items.len() {
+            starts.push((fan.next, std::mem::take(&mut fan.items[fan.next])));
+            fan.next += 1;
+            fan.running += 1;
+        }
+        let all_done = fan.done == fan.results.len();
+        let machine = self.machine_of(parent);
+        let branch_start = World::graph_of(&machine.definition, &child_scope(parent, 0)).map(|g| g.start_at.clone());
+        for (index, input) in starts {
+            let name = parent.state.clone();
+            self.rec(parent, "MapIterationStarted", Some(json!({"name": name, "index": index})));
+            let start = branch_start.clone().unwrap_or_default();
+            let child = self.spawn(parent, pid, 0, index, start, input);
+            if let Phase::Fanout(fan) = &mut parent.phase {
+                fan.children[index] = Some(child);
+            }
+        }
+        if all_done {
+            self.schedule_for(parent, self.now, Event::FanoutDone(pid));
+        }
+    }
+
+    /// A new thread in a Parallel branch or Map item processor.
+    fn spawn(
+        &mut self,
+        parent: &Thread,
+        pid: ThreadId,
+        branch: usize,
+        slot: usize,
+        start: String,
+        input: Value,
+    ) -> ThreadId {
+        let id = ThreadId(self.threads.len());
+        let th = Thread {
+            exec: parent.exec,
+            scope: child_scope(parent, branch),
+            state: start,
+            input,
+            vars: parent.vars.clone(),
+            parent: Some((pid, slot)),
+            map_item: None,
+            entered: self.now,
+            retry_counts: Vec::new(),
+            retry_total: 0,
+            phase: Phase::Idle,
+            keys: Vec::new(),
+            last_event: parent.last_event,
+            stay: None,
+        };
+        self.threads.push(Some(th));
+        self.schedule(id, self.now, Event::Enter(id));
+        id
+    }
+
+    /// Stops every running branch or iteration of a Parallel or Map.
+    fn stop_children(&mut self, parent: &mut Thread) {
+        if let Phase::Fanout(fan) = &mut parent.phase {
+            let children: Vec<ThreadId> = fan.children.iter_mut().filter_map(Option::take).collect();
+            for c in children {
+                self.cancel_thread(c);
+            }
+        }
+    }
+
+    /// Drops a thread and everything under it.
+    pub(crate) fn cancel_thread(&mut self, tid: ThreadId) {
+        let Some(mut th) = self.take(tid) else { return };
+        self.cancel_keys(&mut th);
+        self.close_stay(&mut th);
+        if let Phase::Task(run) = &th.phase {
+            self.tokens.remove(&run.token);
+        }
+        self.stop_children(&mut th);
+    }
+
+    fn start_fanout(&mut self, tid: ThreadId, th: &mut Thread, state: &State, jsonata: bool) -> Result<After, Failure> {
+        let ctx = self.context(th, None);
+        let view = View { context: &ctx, vars: &th.vars, now: self.now };
+        match state {
+            State::Parallel(p) => {
+                let eff = if jsonata {
+                    match &p.arguments {
+                        Some(a) => data::jsonata_value(a, &view, &th.input, None, None, &mut self.rng)?,
+                        None => th.input.clone(),
+                    }
+                } else {
+                    let eff = data::filter_path(p.input_path.as_ref(), &th.input, &view)?;
+                    match &p.parameters {
+                        Some(t) => data::template(t, &eff, &view, &mut self.rng)?,
+                        None => eff,
+                    }
+                };
+                let n = p.branches.len();
+                self.rec(th, "ParallelStateStarted", None);
+                th.phase = Phase::Fanout(Fanout {
+                    children: vec![None; n],
+                    results: vec![Value::Null; n],
+                    items: Vec::new(),
+                    next: n,
+                    running: n,
+                    done: 0,
+                    limit: n,
+                    failed: 0,
+                    tolerated_count: None,
+                    tolerated_percentage: None,
+                });
+                for (i, branch) in p.branches.iter().enumerate() {
+                    let child = self.spawn(th, tid, i, i, branch.start_at.clone(), eff.clone());
+                    if let Phase::Fanout(fan) = &mut th.phase {
+                        fan.children[i] = Some(child);
+                    }
+                }
+                if n == 0 {
+                    self.schedule_for(th, self.now, Event::FanoutDone(tid));
+                }
+                Ok(After::Park)
+            }
+            State::Map(m) => {
+                let eff = if jsonata {
+                    th.input.clone()
+                } else {
+                    data::filter_path(m.input_path.as_ref(), &th.input, &view)?
+                };
+                let items = if let Some(reader) = &m.item_reader {
+                    return Err(Failure::new(
+                        "States.ItemReaderFailed",
+                        format!("stepforge cannot read items from `{}` yet", reader.resource),
+                    ));
+                } else if jsonata {
+                    match &m.items {
+                        Some(t) => data::jsonata_value(t, &view, &th.input, None, None, &mut self.rng)?,
+                        None => eff.clone(),
+                    }
+                } else {
+                    match &m.items_path {
+                        Some(p) => super::eval::select_reference(p, &eff, &view_scope(&view)).map_err(data::fail)?,
+                        None => eff.clone(),
+                    }
+                };
+                let Value::Array(items) = items else {
+                    let field = if jsonata { "Items" } else { "ItemsPath" };
+                    return Err(Failure::new(
+                        "States.Runtime",
+                        format!("the Map state's {field} must give an array, not {}", kind_of(&items)),
+                    ));
+                };
+                let limit = match &m.max_concurrency {
+                    Some(d) => data::dynamic_count(d, "MaxConcurrency", &eff, &view, &mut self.rng)?,
+                    None => 0,
+                };
+                let distributed = m.is_distributed();
+                let limit = match (limit, distributed) {
+                    (0, false) => INLINE_MAP_CONCURRENCY,
+                    (0, true) => usize::MAX,
+                    (n, _) => usize::try_from(n).unwrap_or(usize::MAX),
+                };
+                let tolerated_count = match &m.tolerated_failure_count {
+                    Some(d) => Some(data::dynamic_count(d, "ToleratedFailureCount", &eff, &view, &mut self.rng)?),
+                    None => None,
+                };
+                let tolerated_percentage = match &m.tolerated_failure_percentage {
+                    Some(d) => Some(data::dynamic_number(d, "ToleratedFailurePercentage", &eff, &view, &mut self.rng)?),
+                    None => None,
+                };
+                let items = self.batch(m, items, &eff, &view)?;
+                // Each iteration's input: ItemSelector with `$$.Map.Item`, else the item.
+                let mut inputs = Vec::with_capacity(items.len());
+                for (index, item) in items.into_iter().enumerate() {
+                    let input = match &m.item_selector {
+                        None => item,
+                        Some(sel) => {
+                            let mut item_ctx = ctx.clone();
+                            item_ctx["Map"] = json!({"Item": {"Index": index, "Value": item}});
+                            let item_view = View { context: &item_ctx, vars: &th.vars, now: self.now };
+                            match sel {
+                                Payload::Template(t) => data::template(t, &eff, &item_view, &mut self.rng)?,
+                                Payload::Jsonata(t) => {
+                                    data::jsonata_value(t, &item_view, &th.input, None, None, &mut self.rng)?
+                                }
+                            }
+                        }
+                    };
+                    inputs.push(input);
+                }
+                let n = inputs.len();
+                self.rec(th, "MapStateStarted", Some(json!({ "length": n })));
+                th.phase = Phase::Fanout(Fanout {
+                    children: vec![None; n],
+                    results: vec![Value::Null; n],
+                    items: inputs,
+                    next: 0,
+                    running: 0,
+                    done: 0,
+                    limit,
+                    failed: 0,
+                    tolerated_count,
+                    tolerated_percentage,
+                });
+                self.more_iterations(tid, th);
+                Ok(After::Park)
+            }
+            _ => Ok(After::Park),
+        }
+    }
+
+    /// `ItemBatcher`: groups items into `{"Items": [...], "BatchInput": ...}`.
+    fn batch(
+        &mut self,
+        m: &crate::asl::Map,
+        items: Vec<Value>,
+        eff: &Value,
+        view: &View,
+    ) -> Result<Vec<Value>, Failure> {
+        let Some(b) = &m.item_batcher else { return Ok(items) };
+        let max_items = match &b.max_items_per_batch {
+            Some(d) => data::dynamic_count(d, "MaxItemsPerBatch", eff, view, &mut self.rng)?,
+            None => u64::MAX,
+        };
+        let max_bytes = match &b.max_input_bytes_per_batch {
+            Some(d) => data::dynamic_count(d, "MaxInputBytesPerBatch", eff, view, &mut self.rng)?,
+            None => 256 * 1024,
+        };
+        let batch_input = match &b.batch_input {
+            Some(Payload::Template(t)) => Some(data::template(t, eff, view, &mut self.rng)?),
+            Some(Payload::Jsonata(t)) => Some(data::jsonata_value(t, view, eff, None, None, &mut self.rng)?),
+            None => None,
+        };
+        let mut batches = Vec::new();
+        let mut current: Vec<Value> = Vec::new();
+        let mut bytes = 0u64;
+        for item in items {
+            let size = text(&item).len() as u64 + 1;
+            if !current.is_empty() && (current.len() as u64 >= max_items || bytes + size > max_bytes) {
+                batches.push(std::mem::take(&mut current));
+                bytes = 0;
+            }
+            bytes += size;
+            current.push(item);
+        }
+        if !current.is_empty() {
+            batches.push(current);
+        }
+        Ok(batches
+            .into_iter()
+            .map(|items| {
+                let mut v = json!({ "Items": items });
+                if let Some(bi) = &batch_input {
+                    v["BatchInput"] = bi.clone();
+                }
+                v
+            })
+            .collect())
+    }
+
+    fn fanout_done(&mut self, tid: ThreadId) {
+        let Some(mut th) = self.take(tid) else { return };
+        let machine = self.machine_of(&th);
+        let Some(state) = World::state_in(&machine.definition, &th) else { return };
+        let lang = state.query_language().unwrap_or(machine.definition.default_query_language());
+        let Phase::Fanout(fan) = std::mem::replace(&mut th.phase, Phase::Idle) else { return self.put(tid, th) };
+        let result = Value::Array(fan.results);
+        let kind = if matches!(state, State::Map(_)) { "MapStateSucceeded" } else { "ParallelStateSucceeded" };
+        self.rec(&mut th, kind, None);
+        let after = match self.finish_result(&mut th, state, lang, result, None) {
+            Ok(a) => a,
+            Err(f) => After::Fail(self.in_state(&th, f)),
+        };
+        self.settle(tid, th, state, lang, after);
+    }
+
+    /// The end of a Task, Parallel or Map with its result: ResultSelector,
+    /// ResultPath, OutputPath and Assign (JSONPath) or Output and Assign (JSONata).
+    pub(crate) fn finish_result(
+        &mut self,
+        th: &mut Thread,
+        state: &State,
+        lang: QueryLanguage,
+        result: Value,
+        token: Option<&str>,
+    ) -> Result<After, Failure> {
+        let (selector, result_path, output_path, output, assign, transition) = match state {
+            State::Task(t) => (&t.result_selector, &t.result_path, &t.output_path, &t.output, &t.assign, &t.transition),
+            State::Parallel(p) => {
+                (&p.result_selector, &p.result_path, &p.output_path, &p.output, &p.assign, &p.transition)
+            }
+            State::Map(m) => (&m.result_selector, &m.result_path, &m.output_path, &m.output, &m.assign, &m.transition),
+            _ => return Ok(After::Park),
+        };
+        let ctx = self.context(th, token);
+        let view = View { context: &ctx, vars: &th.vars, now: self.now };
+        let (out, vars) = if lang == QueryLanguage::Jsonata {
+            let out = match output {
+                Some(o) => data::jsonata_value(o, &view, &th.input, Some(&result), None, &mut self.rng)?,
+                None => result.clone(),
+            };
+            let vars = match assign {
+                Some(a) => data::assign(a, &view, &result, &th.input, Some(&result), None, &mut self.rng)?,
+                None => Map::new(),
+            };
+            (out, vars)
+        } else {
+            let result = match selector {
+                Some(t) => data::template(t, &result, &view, &mut self.rng)?,
+                None => result,
+            };
+            let vars = match assign {
+                Some(a) => data::assign(a, &view, &result, &th.input, Some(&result), None, &mut self.rng)?,
+                None => Map::new(),
+            };
+            let placed = data::result_path(result_path.as_ref(), th.input.clone(), result)?;
+            (data::filter_path(output_path.as_ref(), &placed, &view)?, vars)
+        };
+        th.vars.extend(vars);
+        Ok(go(transition, out))
+    }
+
+    fn wait_over(&mut self, tid: ThreadId) {
+        let Some(mut th) = self.take(tid) else { return };
+        let machine = self.machine_of(&th);
+        let def = &machine.definition;
+        let Some(state @ State::Wait(w)) = World::state_in(def, &th) else { return };
+        let lang = state.query_language().unwrap_or(def.default_query_language());
+        let ctx = self.context(&th, None);
+        let view = View { context: &ctx, vars: &th.vars, now: self.now };
+        let outcome = (|| -> Result<(Value, Map<String, Value>), Failure> {
+            if lang == QueryLanguage::Jsonata {
+                let out = match &w.output {
+                    Some(o) => data::jsonata_value(o, &view, &th.input, None, None, &mut self.rng)?,
+                    None => th.input.clone(),
+                };
+                let vars = match &w.assign {
+                    Some(a) => data::assign(a, &view, &th.input, &th.input, None, None, &mut self.rng)?,
+                    None => Map::new(),
+                };
+                Ok((out, vars))
+            } else {
+                let eff = data::filter_path(w.input_path.as_ref(), &th.input, &view)?;
+                let vars = match &w.assign {
+                    Some(a) => data::assign(a, &view, &eff, &th.input, None, None, &mut self.rng)?,
+                    None => Map::new(),
+                };
+                Ok((data::filter_path(w.output_path.as_ref(), &eff, &view)?, vars))
+            }
+        })();
+        let after = match outcome {
+            Ok((out, vars)) => {
+                th.vars.extend(vars);
+                go(&w.transition, out)
+            }
+            Err(f) => After::Fail(self.in_state(&th, f)),
+        };
+        self.settle(tid, th, state, lang, after);
+    }
+
+    /// Ends an execution: its status, the last history event, the Task waiting
+    /// on it (`startExecution.sync`), and the status-change rules.
+    pub(crate) fn end_execution(
+        &mut self,
+        eid: ExecutionId,
+        status: Status,
+        result: Result<Value, Failure>,
+        previous: Option<u64>,
+    ) {
+        if self.executions[eid.0].status != Status::Running {
+            return;
+        }
+        let root = self.executions[eid.0].root;
+        self.cancel_thread(root);
+        if let Some(key) = self.executions[eid.0].timeout_key.take() {
+            self.queue.remove(&key);
+        }
+        let previous = previous.unwrap_or(self.executions[eid.0].history.len() as u64);
+        let (kind, details) = match (&result, status) {
+            (Ok(out), _) => ("ExecutionSucceeded", json!({"output": text(out), "outputDetails": {"truncated": false}})),
+            (Err(f), Status::TimedOut) => ("ExecutionTimedOut", json!({"error": f.error, "cause": f.cause})),
+            (Err(f), Status::Aborted) => ("ExecutionAborted", json!({"error": f.error, "cause": f.cause})),
+            (Err(f), _) => ("ExecutionFailed", json!({"error": f.error, "cause": f.cause})),
+        };
+        self.record(eid, previous, kind, Some(details));
+        let exec = &mut self.executions[eid.0];
+        exec.status = status;
+        exec.stop = Some(self.now);
+        match result {
+            Ok(out) => exec.output = Some(out),
+            Err(f) => exec.failure = Some(f),
+        }
+        if let Some((waiter, token, mode)) = exec.waiter.clone() {
+            let outcome = super::integrations::sync_result(&self.executions[eid.0], mode);
+            let waiting = self
+                .threads
+                .get(waiter.0)
+                .and_then(Option::as_ref)
+                .is_some_and(|t| matches!(&t.phase, Phase::Task(TaskRun { token: tk, .. }) if *tk == token));
+            if waiting {
+                self.schedule(waiter, self.now, Event::TaskDone(waiter, outcome));
+            }
+        }
+        for i in 0..self.rules.len() {
+            if self.rules[i].fires(&self.executions[eid.0], status) {
+                let id = self.uuid();
+                let payload = super::status::event(&self.executions[eid.0], id, format_millis(self.now));
+                self.push_event(self.now, Event::Deliver(i, payload));
+            }
+        }
+    }
+
+    /// Stops a running execution (`StopExecution`): status ABORTED.
+    pub fn stop_execution(
+        &mut self,
+        arn: &str,
+        error: Option<&str>,
+        cause: Option<&str>,
+    ) -> Result<(), super::ExecError> {
+        let Some(&id) = self.exec_by_arn.get(arn) else {
+            return Err(super::ExecError::ExecutionDoesNotExist(arn.into()));
+        };
+        if self.executions[id.0].status != Status::Running {
+            return Err(super::ExecError::ExecutionNotRunning(arn.into()));
+        }
+        let f = Failure::new(error.unwrap_or_default(), cause.unwrap_or_default());
+        self.end_execution(id, Status::Aborted, Err(f), None);
+        Ok(())
+    }
+}
+
+fn child_scope(parent: &Thread, branch: usize) -> Arc<[Hop]> {
+    let mut scope: Vec<Hop> = parent.scope.to_vec();
+    scope.push(Hop { state: parent.state.clone(), branch });
+    Arc::from(scope)
+}
+
+fn view_scope<'a>(view: &View<'a>) -> super::eval::Scope<'a> {
+    super::eval::Scope::new(view.context, view.vars)
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}

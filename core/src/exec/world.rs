@@ -1,0 +1,757 @@
+//! The world: registered state machines, executions, the virtual clock, one
+//! event queue, the in-memory DynamoDB and a seeded generator. It is plain
+//! data (`Clone`), so an explorer can fork it, and it moves by one atomic
+//! transition at a time, chosen among the events enabled at the earliest
+//! virtual instant.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use rustc_hash::FxHashMap;
+use serde_json::{Map, Value, json};
+
+use super::dynamodb::MemoryDynamoDb;
+use super::errors::Failure;
+use super::handler::{Handlers, TaskHandler};
+use super::history::{HistoryEvent, format_millis, history_json};
+use super::schedule::{EnabledEvent, EventKind, Schedule};
+use super::status::StatusRule;
+use crate::Problems;
+use crate::asl::{Definition, Graph, State};
+
+/// The default region and account in the ARNs stepforge makes up.
+pub const REGION: &str = "us-east-1";
+/// See [`REGION`].
+pub const ACCOUNT: &str = "123456789012";
+
+/// 2024-01-01T00:00:00Z: where the virtual clock starts unless told otherwise.
+pub const DEFAULT_EPOCH_MILLIS: i64 = 1_704_067_200_000;
+
+/// AWS ends an execution whose history reaches 25,000 events; stepforge
+/// counts state transitions instead and stops at this many by default.
+pub const DEFAULT_TRANSITION_LIMIT: u64 = 25_000;
+
+/// A registered state machine.
+#[derive(Debug)]
+pub struct Machine {
+    /// Its name.
+    pub name: String,
+    /// Its ARN.
+    pub arn: String,
+    /// The parsed, validated definition.
+    pub definition: Arc<Definition>,
+}
+
+/// An execution's status, as `DescribeExecution` spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Status {
+    /// Still running (or waiting on the host).
+    Running,
+    /// Ended in a Succeed state or an `End` state.
+    Succeeded,
+    /// Ended with an error.
+    Failed,
+    /// Ran past the definition's `TimeoutSeconds`.
+    TimedOut,
+    /// Stopped with `stop_execution`.
+    Aborted,
+}
+
+impl Status {
+    /// `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT` or `ABORTED`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Running => "RUNNING",
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+        }
+    }
+
+    /// Reads the spelling of [`Status::as_str`].
+    pub fn from_str_opt(s: &str) -> Option<Status> {
+        [Status::Running, Status::Succeeded, Status::Failed, Status::TimedOut, Status::Aborted]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
+}
+
+/// Why a call on the world was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExecError {
+    /// The definition does not validate.
+    #[error("the definition does not validate:\n{0}")]
+    InvalidDefinition(Problems),
+    /// No state machine has that name or ARN.
+    #[error("no state machine is registered as `{0}`")]
+    StateMachineDoesNotExist(String),
+    /// An execution of that name already ran for that state machine.
+    #[error("an execution named `{0}` already exists")]
+    ExecutionAlreadyExists(String),
+    /// No execution has that ARN.
+    #[error("no execution has the ARN `{0}`")]
+    ExecutionDoesNotExist(String),
+    /// No task is waiting on that token.
+    #[error("no running task has the token `{0}`")]
+    TaskDoesNotExist(String),
+    /// The execution is not running.
+    #[error("the execution `{0}` is not running")]
+    ExecutionNotRunning(String),
+}
+
+/// One execution: status, output or error, and its history.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    pub(crate) arn: String,
+    pub(crate) name: String,
+    pub(crate) machine: Arc<Machine>,
+    pub(crate) input: Value,
+    pub(crate) start: i64,
+    pub(crate) stop: Option<i64>,
+    pub(crate) status: Status,
+    pub(crate) output: Option<Value>,
+    pub(crate) failure: Option<Failure>,
+    pub(crate) history: Vec<HistoryEvent>,
+    pub(crate) root: ThreadId,
+    pub(crate) transitions: u64,
+    /// The Task waiting on this execution (`startExecution.sync`), and its token.
+    pub(crate) waiter: Option<(ThreadId, String, SyncMode)>,
+    pub(crate) timeout_key: Option<Key>,
+    /// `{"Execution": …, "StateMachine": …}` of the context object.
+    pub(crate) context_base: Arc<Value>,
+}
+
+impl Execution {
+    /// The execution's ARN.
+    pub fn arn(&self) -> &str {
+        &self.arn
+    }
+    /// The execution's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The state machine's ARN.
+    pub fn state_machine_arn(&self) -> &str {
+        &self.machine.arn
+    }
+    /// The execution input.
+    pub fn input(&self) -> &Value {
+        &self.input
+    }
+    /// The status.
+    pub fn status(&self) -> Status {
+        self.status
+    }
+    /// The output, once succeeded.
+    pub fn output(&self) -> Option<&Value> {
+        self.output.as_ref()
+    }
+    /// The error name, once failed, timed out or aborted.
+    pub fn error(&self) -> Option<&str> {
+        self.failure.as_ref().map(|f| f.error.as_str())
+    }
+    /// The cause, once failed, timed out or aborted.
+    pub fn cause(&self) -> Option<&str> {
+        self.failure.as_ref().map(|f| f.cause.as_str())
+    }
+    /// Start time on the virtual clock (ms since the Unix epoch).
+    pub fn start_millis(&self) -> i64 {
+        self.start
+    }
+    /// Stop time on the virtual clock, once ended.
+    pub fn stop_millis(&self) -> Option<i64> {
+        self.stop
+    }
+    /// The history events.
+    pub fn history(&self) -> &[HistoryEvent] {
+        &self.history
+    }
+    /// The history as `GetExecutionHistory` returns it: `{"events": [...]}`.
+    pub fn history_json(&self) -> Value {
+        history_json(&self.history)
+    }
+    /// The execution as `DescribeExecution` returns it (dates as epoch milliseconds).
+    pub fn describe(&self) -> Value {
+        let mut v = json!({
+            "executionArn": self.arn,
+            "stateMachineArn": self.machine.arn,
+            "name": self.name,
+            "status": self.status.as_str(),
+            "startDate": self.start,
+            "input": super::history::text(&self.input),
+        });
+        if let Some(stop) = self.stop {
+            v["stopDate"] = stop.into();
+        }
+        if let Some(out) = &self.output {
+            v["output"] = super::history::text(out).into();
+        }
+        if let Some(f) = &self.failure {
+            v["error"] = f.error.clone().into();
+            v["cause"] = f.cause.clone().into();
+        }
+        v
+    }
+}
+
+/// How a `startExecution` Task waits for its child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SyncMode {
+    /// `.sync`: `Input` and `Output` as JSON text.
+    Text,
+    /// `.sync:2`: `Input` and `Output` as JSON.
+    Json,
+}
+
+/// A thread of control inside an execution: the top level, one Parallel
+/// branch or one Map iteration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct ThreadId(pub(crate) usize);
+
+/// A step from a scope into a nested one: the Parallel or Map state's name
+/// and the branch index (0 for a Map's item processor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Hop {
+    pub(crate) state: String,
+    pub(crate) branch: usize,
+}
+
+/// The key of a queued event: due time and a sequence number (FIFO among equals).
+pub(crate) type Key = (i64, u64);
+
+/// An event waiting in the queue.
+#[derive(Debug, Clone)]
+pub(crate) enum Event {
+    /// Enter the thread's current state.
+    Enter(ThreadId),
+    /// A Wait state's time is up.
+    WaitOver(ThreadId),
+    /// Call the Task's resource.
+    Invoke(ThreadId),
+    /// The Task's work ended.
+    TaskDone(ThreadId, Result<Value, Failure>),
+    /// `TimeoutSeconds` or `HeartbeatSeconds` ran out (the error name says which).
+    TaskTimeout(ThreadId, &'static str),
+    /// A retry interval is over.
+    Retry(ThreadId),
+    /// Every branch or iteration of a Parallel or Map ended.
+    FanoutDone(ThreadId),
+    /// The execution's `TimeoutSeconds` ran out.
+    ExecutionTimeout(ExecutionId),
+    /// A status-change event reaches a rule's target.
+    Deliver(usize, Value),
+}
+
+/// An execution's index in the world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct ExecutionId(pub(crate) usize);
+
+/// What a Task attempt is doing.
+#[derive(Debug, Clone)]
+pub(crate) struct TaskRun {
+    pub(crate) token: String,
+    /// The effective parameters (after InputPath and Parameters/Arguments).
+    pub(crate) params: Value,
+    pub(crate) heartbeat_ms: Option<i64>,
+    pub(crate) heartbeat_key: Option<Key>,
+    pub(crate) timeout_ms: Option<i64>,
+    /// How the history names the work (`TaskScheduled` or `LambdaFunctionScheduled`…).
+    pub(crate) lambda_events: bool,
+}
+
+/// A Parallel's branches or a Map's iterations.
+#[derive(Debug, Clone)]
+pub(crate) struct Fanout {
+    pub(crate) children: Vec<Option<ThreadId>>,
+    pub(crate) results: Vec<Value>,
+    /// A Map's iteration inputs (after ItemSelector); empty for Parallel.
+    pub(crate) items: Vec<Value>,
+    pub(crate) next: usize,
+    pub(crate) running: usize,
+    pub(crate) done: usize,
+    pub(crate) limit: usize,
+    pub(crate) failed: u64,
+    /// A distributed Map's tolerated failures.
+    pub(crate) tolerated_count: Option<u64>,
+    pub(crate) tolerated_percentage: Option<f64>,
+}
+
+/// What a thread is doing inside its current state.
+#[derive(Debug, Clone)]
+pub(crate) enum Phase {
+    /// About to enter, between events, or waiting on a timer.
+    Idle,
+    /// A Task attempt.
+    Task(TaskRun),
+    /// Branches or iterations are running.
+    Fanout(Fanout),
+}
+
+/// A thread's data: where it is and what it holds.
+#[derive(Debug, Clone)]
+pub(crate) struct Thread {
+    pub(crate) exec: ExecutionId,
+    pub(crate) scope: Arc<[Hop]>,
+    pub(crate) state: String,
+    /// The raw state input.
+    pub(crate) input: Value,
+    /// Workflow variables visible here.
+    pub(crate) vars: Map<String, Value>,
+    pub(crate) parent: Option<(ThreadId, usize)>,
+    pub(crate) map_item: Option<(usize, Value)>,
+    pub(crate) entered: i64,
+    pub(crate) retry_counts: Vec<u64>,
+    pub(crate) retry_total: u64,
+    pub(crate) phase: Phase,
+    pub(crate) keys: Vec<Key>,
+    pub(crate) last_event: u64,
+    pub(crate) stay: Option<usize>,
+}
+
+/// A time an execution's thread spent inside a state (for the timeline).
+#[derive(Debug, Clone)]
+pub(crate) struct Stay {
+    pub(crate) exec: ExecutionId,
+    pub(crate) state: String,
+    pub(crate) enter_mark: u64,
+    pub(crate) enter_ms: i64,
+    pub(crate) exit_mark: Option<u64>,
+    pub(crate) exit_ms: Option<i64>,
+}
+
+/// Why [`World::run_until_idle`] returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Idle {
+    /// Transitions taken by this call.
+    pub steps: u64,
+    /// Executions still running (they wait on the host: task tokens, pending handlers).
+    pub running: usize,
+}
+
+/// The local executor's whole state. Cloning it forks the world: handlers are
+/// shared (`Arc`), everything else is copied.
+#[derive(Clone)]
+pub struct World {
+    pub(crate) machines: IndexMap<String, Arc<Machine>>,
+    pub(crate) executions: Vec<Execution>,
+    pub(crate) exec_by_arn: FxHashMap<String, ExecutionId>,
+    pub(crate) threads: Vec<Option<Thread>>,
+    pub(crate) queue: BTreeMap<Key, Event>,
+    pub(crate) seq: u64,
+    pub(crate) now: i64,
+    pub(crate) rng: fastrand::Rng,
+    pub(crate) db: MemoryDynamoDb,
+    pub(crate) handlers: Handlers,
+    pub(crate) rules: Vec<StatusRule>,
+    pub(crate) tokens: FxHashMap<String, ThreadId>,
+    pub(crate) stays: Vec<Stay>,
+    pub(crate) mark: u64,
+    pub(crate) transition_limit: u64,
+}
+
+impl World {
+    /// An empty world whose every random choice follows `seed`.
+    pub fn new(seed: u64) -> World {
+        World {
+            machines: IndexMap::new(),
+            executions: Vec::new(),
+            exec_by_arn: FxHashMap::default(),
+            threads: Vec::new(),
+            queue: BTreeMap::new(),
+            seq: 0,
+            now: DEFAULT_EPOCH_MILLIS,
+            rng: fastrand::Rng::with_seed(seed),
+            db: MemoryDynamoDb::new(),
+            handlers: Handlers::default(),
+            rules: Vec::new(),
+            tokens: FxHashMap::default(),
+            stays: Vec::new(),
+            mark: 0,
+            transition_limit: DEFAULT_TRANSITION_LIMIT,
+        }
+    }
+
+    /// Sets the virtual clock (ms since the Unix epoch); only before anything runs.
+    pub fn set_clock(&mut self, millis: i64) {
+        self.now = millis;
+    }
+
+    /// The virtual time, ms since the Unix epoch.
+    pub fn now_millis(&self) -> i64 {
+        self.now
+    }
+
+    /// How many state transitions one execution may take before it fails
+    /// with `States.Runtime` (a loop without end).
+    pub fn set_transition_limit(&mut self, limit: u64) {
+        self.transition_limit = limit;
+    }
+
+    /// Registers a definition under a name or a state machine ARN (a name
+    /// gets an ARN in [`REGION`] and [`ACCOUNT`]). A definition that does not
+    /// validate is refused with the validator's problems. Returns the ARN.
+    pub fn register(&mut self, name_or_arn: &str, definition: Definition) -> Result<String, ExecError> {
+        let problems = crate::validate::validate(&definition);
+        if !problems.is_empty() {
+            return Err(ExecError::InvalidDefinition(Problems(problems)));
+        }
+        Ok(self.insert_machine(name_or_arn, definition))
+    }
+
+    /// Parses, validates and registers ASL JSON text; see [`World::register`].
+    pub fn register_json(&mut self, name_or_arn: &str, text: &str) -> Result<String, ExecError> {
+        let definition = crate::validate::parse_valid(text).map_err(ExecError::InvalidDefinition)?;
+        Ok(self.insert_machine(name_or_arn, definition))
+    }
+
+    fn insert_machine(&mut self, name_or_arn: &str, definition: Definition) -> String {
+        let (name, arn) = if name_or_arn.starts_with("arn:") {
+            let name = name_or_arn.rsplit(':').next().unwrap_or(name_or_arn).to_string();
+            (name, name_or_arn.to_string())
+        } else {
+            (name_or_arn.to_string(), format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name_or_arn}"))
+        };
+        let machine = Arc::new(Machine { name, arn: arn.clone(), definition: Arc::new(definition) });
+        self.machines.insert(arn.clone(), machine);
+        arn
+    }
+
+    /// The state machine registered under this ARN or name.
+    pub fn machine(&self, name_or_arn: &str) -> Option<&Arc<Machine>> {
+        self.machines.get(name_or_arn).or_else(|| self.machines.values().find(|m| m.name == name_or_arn))
+    }
+
+    /// Registers the handler for a resource: an exact resource (or, for
+    /// `lambda:invoke`, a `FunctionName`), or a pattern with `*`.
+    pub fn handle(&mut self, resource: &str, handler: impl TaskHandler + 'static) {
+        self.handlers.add(resource, Arc::new(handler));
+    }
+
+    /// [`World::handle`] with a shared handler.
+    pub fn handle_arc(&mut self, resource: &str, handler: Arc<dyn TaskHandler>) {
+        self.handlers.add(resource, handler);
+    }
+
+    /// Adds an EventBridge-like rule: status changes of executions start another state machine.
+    pub fn on_status_change(&mut self, rule: StatusRule) {
+        self.rules.push(rule);
+    }
+
+    /// The in-memory DynamoDB.
+    pub fn dynamodb(&self) -> &MemoryDynamoDb {
+        &self.db
+    }
+
+    /// The in-memory DynamoDB, to create tables and seed items.
+    pub fn dynamodb_mut(&mut self) -> &mut MemoryDynamoDb {
+        &mut self.db
+    }
+
+    /// Starts an execution of a registered state machine; returns its ARN.
+    /// Without a name, one is drawn from the seeded generator.
+    pub fn start_execution(&mut self, machine: &str, input: Value, name: Option<&str>) -> Result<String, ExecError> {
+        self.start_inner(machine, input, name, None).map(|id| self.executions[id.0].arn.clone())
+    }
+
+    pub(crate) fn start_inner(
+        &mut self,
+        machine: &str,
+        input: Value,
+        name: Option<&str>,
+        waiter: Option<(ThreadId, String, SyncMode)>,
+    ) -> Result<ExecutionId, ExecError> {
+        let machine =
+            self.machine(machine).cloned().ok_or_else(|| ExecError::StateMachineDoesNotExist(machine.into()))?;
+        let name = match name {
+            Some(n) => n.to_string(),
+            None => self.uuid(),
+        };
+        let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{}:{name}", machine.name);
+        if self.exec_by_arn.contains_key(&arn) {
+            return Err(ExecError::ExecutionAlreadyExists(name));
+        }
+        let id = ExecutionId(self.executions.len());
+        let root = ThreadId(self.threads.len());
+        let context_base = Arc::new(json!({
+            "Execution": {
+                "Id": arn,
+                "Input": input,
+                "Name": name,
+                "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/StepFunctions-{}-role", machine.name),
+                "StartTime": format_millis(self.now),
+                "RedriveCount": 0,
+            },
+            "StateMachine": { "Id": machine.arn, "Name": machine.name },
+        }));
+        let mut exec = Execution {
+            arn: arn.clone(),
+            name,
+            machine: machine.clone(),
+            input: input.clone(),
+            start: self.now,
+            stop: None,
+            status: Status::Running,
+            output: None,
+            failure: None,
+            history: Vec::new(),
+            root,
+            transitions: 0,
+            waiter,
+            timeout_key: None,
+            context_base,
+        };
+        let details = json!({
+            "input": super::history::text(&input),
+            "inputDetails": {"truncated": false},
+            "roleArn": exec.context_base["Execution"]["RoleArn"],
+            "stateMachineArn": machine.arn,
+        });
+        exec.history.push(HistoryEvent {
+            id: 1,
+            previous_event_id: 0,
+            timestamp: self.now,
+            kind: "ExecutionStarted".into(),
+            details: Some(details),
+        });
+        self.executions.push(exec);
+        self.exec_by_arn.insert(arn, id);
+        if let Some(seconds) = machine.definition.timeout_seconds {
+            let key = self.push_event(self.now + seconds as i64 * 1000, Event::ExecutionTimeout(id));
+            self.executions[id.0].timeout_key = Some(key);
+        }
+        let thread = Thread {
+            exec: id,
+            scope: Arc::from(Vec::new()),
+            state: machine.definition.graph.start_at.clone(),
+            input,
+            vars: Map::new(),
+            parent: None,
+            map_item: None,
+            entered: self.now,
+            retry_counts: Vec::new(),
+            retry_total: 0,
+            phase: Phase::Idle,
+            keys: Vec::new(),
+            last_event: 1,
+            stay: None,
+        };
+        self.threads.push(Some(thread));
+        self.schedule(root, self.now, Event::Enter(root));
+        Ok(id)
+    }
+
+    /// Every execution, in the order they started.
+    pub fn executions(&self) -> impl Iterator<Item = &Execution> {
+        self.executions.iter()
+    }
+
+    /// The execution with this ARN.
+    pub fn execution(&self, arn: &str) -> Option<&Execution> {
+        self.exec_by_arn.get(arn).map(|id| &self.executions[id.0])
+    }
+
+    /// The events that may happen next: those due at the earliest instant.
+    pub fn enabled(&self) -> Vec<EnabledEvent> {
+        let Some((&(due, _), _)) = self.queue.iter().next() else {
+            return Vec::new();
+        };
+        self.queue.range((due, 0)..=(due, u64::MAX)).map(|(key, ev)| self.describe_event(*key, ev)).collect()
+    }
+
+    fn describe_event(&self, key: Key, ev: &Event) -> EnabledEvent {
+        let (kind, thread, exec) = match ev {
+            Event::Enter(t) => (EventKind::Transition, Some(*t), None),
+            Event::WaitOver(t) => (EventKind::Timer, Some(*t), None),
+            Event::Invoke(t) => (EventKind::TaskCall, Some(*t), None),
+            Event::TaskDone(t, _) => (EventKind::TaskCompletion, Some(*t), None),
+            Event::TaskTimeout(t, _) => (EventKind::Timer, Some(*t), None),
+            Event::Retry(t) => (EventKind::Timer, Some(*t), None),
+            Event::FanoutDone(t) => (EventKind::Transition, Some(*t), None),
+            Event::ExecutionTimeout(e) => (EventKind::Timer, None, Some(*e)),
+            Event::Deliver(..) => (EventKind::Delivery, None, None),
+        };
+        let th = thread.and_then(|t| self.threads.get(t.0)).and_then(Option::as_ref);
+        let exec = exec.or(th.map(|t| t.exec));
+        EnabledEvent {
+            id: key.1,
+            due_millis: key.0,
+            kind,
+            execution_arn: exec.map(|e| self.executions[e.0].arn.clone()),
+            state: th.map(|t| t.state.clone()),
+            integration: matches!(ev, Event::Invoke(_)),
+        }
+    }
+
+    /// Takes one transition, chosen among the enabled events by the seeded
+    /// generator. False when nothing is enabled.
+    pub fn step(&mut self) -> bool {
+        let Some((&(due, _), _)) = self.queue.iter().next() else {
+            return false;
+        };
+        let count = self.queue.range((due, 0)..=(due, u64::MAX)).count();
+        let pick = if count > 1 { self.rng.usize(0..count) } else { 0 };
+        self.step_nth(due, pick)
+    }
+
+    /// Takes the enabled event with this id (from [`World::enabled`]).
+    /// False when no enabled event has it.
+    pub fn step_event(&mut self, id: u64) -> bool {
+        let Some((&(due, _), _)) = self.queue.iter().next() else {
+            return false;
+        };
+        if !self.queue.contains_key(&(due, id)) {
+            return false;
+        }
+        self.fire((due, id));
+        true
+    }
+
+    fn step_nth(&mut self, due: i64, n: usize) -> bool {
+        let Some(key) = self.queue.range((due, 0)..=(due, u64::MAX)).nth(n).map(|(k, _)| *k) else {
+            return false;
+        };
+        self.fire(key);
+        true
+    }
+
+    /// Runs until every execution has ended or all remaining work waits on
+    /// the host (task tokens, handlers that returned `Pending`).
+    pub fn run_until_idle(&mut self) -> Idle {
+        let mut steps = 0;
+        while self.step() {
+            steps += 1;
+        }
+        self.idle(steps)
+    }
+
+    /// [`World::run_until_idle`] with the order of simultaneous events chosen by `schedule`.
+    pub fn run_until_idle_with(&mut self, schedule: &mut dyn Schedule) -> Idle {
+        let mut steps = 0;
+        loop {
+            let enabled = self.enabled();
+            if enabled.is_empty() {
+                break;
+            }
+            let pick = if enabled.len() == 1 { 0 } else { schedule.choose(self.now, &enabled).min(enabled.len() - 1) };
+            self.step_event(enabled[pick].id);
+            steps += 1;
+        }
+        self.idle(steps)
+    }
+
+    fn idle(&self, steps: u64) -> Idle {
+        Idle { steps, running: self.executions.iter().filter(|e| e.status == Status::Running).count() }
+    }
+
+    fn fire(&mut self, key: Key) {
+        let Some(event) = self.queue.remove(&key) else { return };
+        self.now = self.now.max(key.0);
+        self.mark += 1;
+        let owner = match &event {
+            Event::Enter(t)
+            | Event::WaitOver(t)
+            | Event::Invoke(t)
+            | Event::TaskDone(t, _)
+            | Event::TaskTimeout(t, _)
+            | Event::Retry(t)
+            | Event::FanoutDone(t) => Some(*t),
+            Event::ExecutionTimeout(_) | Event::Deliver(..) => None,
+        };
+        if let Some(t) = owner {
+            match self.threads.get_mut(t.0).and_then(Option::as_mut) {
+                Some(th) => th.keys.retain(|k| *k != key),
+                None => return,
+            }
+        }
+        self.dispatch(event);
+    }
+
+    /// Queues an event at `at`; returns its key.
+    pub(crate) fn push_event(&mut self, at: i64, event: Event) -> Key {
+        self.seq += 1;
+        let key = (at.max(self.now), self.seq);
+        self.queue.insert(key, event);
+        key
+    }
+
+    /// Queues an event owned by a thread that is in the slab.
+    pub(crate) fn schedule(&mut self, tid: ThreadId, at: i64, event: Event) -> Option<Key> {
+        let key = self.push_event(at, event);
+        match self.threads.get_mut(tid.0).and_then(Option::as_mut) {
+            Some(th) => {
+                th.keys.push(key);
+                Some(key)
+            }
+            None => {
+                self.queue.remove(&key);
+                None
+            }
+        }
+    }
+
+    /// Queues an event owned by a thread taken out of the slab.
+    pub(crate) fn schedule_for(&mut self, th: &mut Thread, at: i64, event: Event) -> Key {
+        let key = self.push_event(at, event);
+        th.keys.push(key);
+        key
+    }
+
+    /// Drops every queued event of a thread.
+    pub(crate) fn cancel_keys(&mut self, th: &mut Thread) {
+        for key in th.keys.drain(..) {
+            self.queue.remove(&key);
+        }
+    }
+
+    /// A random UUID (version 4 layout) from the seeded generator.
+    pub(crate) fn uuid(&mut self) -> String {
+        let bytes = self.rng.u128(..).to_be_bytes();
+        uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string()
+    }
+
+    /// Appends a history event for an execution; returns its id.
+    pub(crate) fn record(&mut self, exec: ExecutionId, previous: u64, kind: &str, details: Option<Value>) -> u64 {
+        let e = &mut self.executions[exec.0];
+        let id = e.history.len() as u64 + 1;
+        e.history.push(HistoryEvent {
+            id,
+            previous_event_id: previous,
+            timestamp: self.now,
+            kind: kind.to_string(),
+            details,
+        });
+        id
+    }
+
+    /// The graph a thread runs in, and the machine it belongs to.
+    pub(crate) fn graph_of<'d>(def: &'d Definition, scope: &[Hop]) -> Option<&'d Graph> {
+        let mut graph = &def.graph;
+        for hop in scope {
+            graph = match graph.states.get(&hop.state)? {
+                State::Parallel(p) => p.branches.get(hop.branch)?,
+                State::Map(m) => &m.item_processor.graph,
+                _ => return None,
+            };
+        }
+        Some(graph)
+    }
+
+    /// The most executions inside any of `states` at once, and when that
+    /// first happened. Iterations of one execution's Map count once each.
+    pub fn peak_occupancy(&self, states: &[&str]) -> Peak {
+        super::timeline::peak(&self.stays, states)
+    }
+
+    /// Every stay inside a state: `(execution ARN, state, entered, exited)` in
+    /// virtual milliseconds; `exited` is `None` while still inside.
+    pub fn stays(&self) -> Vec<(String, String, i64, Option<i64>)> {
+        self.stays
+            .iter()
+            .map(|s| (self.executions[s.exec.0].arn.clone(), s.state.clone(), s.enter_ms, s.exit_ms))
+            .collect()
+    }
+}
+
+use super::timeline::Peak;
