@@ -1,0 +1,763 @@
+//! JSONata evaluation through `jsonata-rs` 0.3, with Step Functions' bindings
+//! and functions.
+//!
+//! # What is bound
+//!
+//! - `$states`: `{ input, context }`, plus `result` and `errorOutput` when the
+//!   field being evaluated can see them; workflow variables as `$name`.
+//! - There is no `$`: Step Functions gives top-level expressions no input.
+//!
+//! # Functions
+//!
+//! Step Functions' own (each tested in `core/tests/exec_eval.rs`):
+//! `$partition(array, size)`, `$range(start, end, step)` (end included, at most
+//! 1000 items), `$hash(string, algorithm)` (MD5, SHA-1, SHA-256, SHA-384,
+//! SHA-512; lowercase hex), `$random()` and `$random(seed)` (from the caller's
+//! [`Entropy`]; a seed gives a fixed number), `$uuid()` (version 4 from
+//! [`Entropy`]), `$parse(json)`.
+//!
+//! `$now()` and `$millis()` read the executor's virtual clock
+//! ([`JsonataEnv::now_millis`]); `$now(picture, timezone)` formats it with
+//! `jsonata-rs`'s `$fromMillis`.
+//!
+//! Added here because `jsonata-rs` lacks them: `$average`, `$type`.
+//!
+//! From `jsonata-rs`: `$abs $append $assert $base64decode $base64encode
+//! $boolean $ceil $contains $count $distinct $each $error $exists $filter
+//! $floor $fromMillis $join $keys $length $lookup $lowercase $map $match $max
+//! $merge $min $not $number $pad $power $reduce $replace $reverse $round
+//! $single $sort $split $sqrt $string $substring $substringAfter
+//! $substringBefore $sum $toMillis $trim $uppercase $zip`.
+//!
+//! Not available, each a `States.QueryEvaluationError` naming the function
+//! before anything is evaluated: `$formatNumber $formatBase $formatInteger
+//! $parseInteger $shuffle $spread $sift $encodeUrl $encodeUrlComponent
+//! $decodeUrl $decodeUrlComponent $clone`, and `$eval`, which Step Functions
+//! does not offer either (use `$parse`).
+//!
+//! # Known differences from AWS
+//!
+//! - `jsonata-rs` keeps objects in hash maps, so an object built by an
+//!   expression comes out with its keys sorted (values passed through from the
+//!   input or variables keep their order only when not rebuilt).
+//! - Numbers are doubles inside JSONata (as in JavaScript); integers beyond
+//!   2^53 lose digits.
+
+use std::cell::RefCell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use bumpalo::Bump;
+use jsonata_rs::{ArrayFlags, Error as JError, FunctionContext, JsonAta, Value as JValue};
+use serde_json::{Map, Number, Value};
+
+use super::intrinsic::hash;
+use super::{Entropy, EvalError};
+use crate::asl::jsonata::{Jsonata, JsonataTemplate};
+
+/// What a JSONata expression sees: `$states.input`, `$states.result`,
+/// `$states.errorOutput`, `$states.context`, the workflow variables, and the
+/// virtual clock for `$now()` and `$millis()`.
+#[derive(Debug, Clone, Copy)]
+pub struct JsonataEnv<'a> {
+    /// `$states.input`: the state's input.
+    pub input: &'a Value,
+    /// `$states.result`: the task's (or Map's, Parallel's) result, in `Output` and `Assign`.
+    pub result: Option<&'a Value>,
+    /// `$states.errorOutput`: the error in a `Catch`'s `Output` and `Assign`.
+    pub error_output: Option<&'a Value>,
+    /// `$states.context`: the context object.
+    pub context: &'a Value,
+    /// Workflow variables visible here, by name without `$`.
+    pub variables: &'a Map<String, Value>,
+    /// Milliseconds since the Unix epoch on the executor's (virtual) clock.
+    pub now_millis: i64,
+}
+
+/// How deep evaluation may recurse before it is stopped: a runaway recursive
+/// lambda must fail, not overflow the stack. `jsonata-rs` takes about 12 KB of
+/// stack per level in a debug build, so 100 levels stay within 1.2 MB (a test
+/// thread has 2 MB); real expressions nest far less.
+const MAX_DEPTH: usize = 100;
+
+/// Wall-clock limit for one evaluation, in milliseconds: only a runaway
+/// expression reaches it.
+const TIME_LIMIT_MS: usize = 10_000;
+
+/// Standard JSONata functions `jsonata-rs` does not provide.
+const UNSUPPORTED: &[&str] = &[
+    "formatNumber",
+    "formatBase",
+    "formatInteger",
+    "parseInteger",
+    "shuffle",
+    "spread",
+    "sift",
+    "encodeUrl",
+    "encodeUrlComponent",
+    "decodeUrl",
+    "decodeUrlComponent",
+    "clone",
+    "eval",
+];
+
+/// The names `jsonata-rs` binds itself at evaluation time, over anything bound
+/// before: a workflow variable with one of these names is renamed in the
+/// expression so that it is not hidden.
+const BUILTINS: &[&str] = &[
+    "abs",
+    "append",
+    "assert",
+    "base64decode",
+    "base64encode",
+    "boolean",
+    "ceil",
+    "contains",
+    "count",
+    "distinct",
+    "each",
+    "error",
+    "exists",
+    "fromMillis",
+    "toMillis",
+    "single",
+    "filter",
+    "floor",
+    "join",
+    "keys",
+    "length",
+    "lookup",
+    "lowercase",
+    "map",
+    "match",
+    "max",
+    "merge",
+    "min",
+    "not",
+    "now",
+    "number",
+    "pad",
+    "power",
+    "random",
+    "reduce",
+    "replace",
+    "reverse",
+    "round",
+    "sort",
+    "split",
+    "sqrt",
+    "string",
+    "substring",
+    "substringBefore",
+    "substringAfter",
+    "sum",
+    "trim",
+    "uppercase",
+    "zip",
+    "millis",
+    "uuid",
+];
+
+/// Step Functions' functions that replace `jsonata-rs`'s (which read the
+/// machine's clock and generator), under the names they are bound as.
+const REPLACED: &[(&str, &str)] =
+    &[("now", "__sfn_now"), ("millis", "__sfn_millis"), ("random", "__sfn_random"), ("uuid", "__sfn_uuid")];
+
+/// Evaluates a `{% … %}` expression. Failures, and a result JSON cannot hold
+/// (nothing, a function), are `States.QueryEvaluationError`.
+pub fn jsonata(expr: &Jsonata, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<Value, EvalError> {
+    evaluate(expr.expression(), env, rng)?.ok_or_else(|| {
+        EvalError::query(format!("The JSONata expression '{}' returned nothing (undefined)", expr.as_str()))
+    })
+}
+
+/// Evaluates a JSONata `Condition`: its value must be a boolean.
+pub fn jsonata_condition(expr: &Jsonata, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<bool, EvalError> {
+    match jsonata(expr, env, rng)? {
+        Value::Bool(b) => Ok(b),
+        other => Err(EvalError::query(format!(
+            "The JSONata expression '{}' of a Condition must return a boolean, but returned {}",
+            expr.as_str(),
+            other
+        ))),
+    }
+}
+
+/// Evaluates a JSONata template (`Arguments`, `Output`, `Assign`, `Items`, …):
+/// every string written `{% … %}`, at any depth, is replaced by its value (a
+/// string that is exactly one expression takes the value's type); everything
+/// else is copied.
+pub fn jsonata_template(t: &JsonataTemplate, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<Value, EvalError> {
+    template_value(&t.0, env, rng)
+}
+
+fn template_value(value: &Value, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<Value, EvalError> {
+    match value {
+        Value::String(s) if Jsonata::is_expression(s) => {
+            let inner = s.get(2..s.len() - 2).unwrap_or_default().trim();
+            evaluate(inner, env, rng)?
+                .ok_or_else(|| EvalError::query(format!("The JSONata expression '{s}' returned nothing (undefined)")))
+        }
+        Value::Array(items) => {
+            items.iter().map(|v| template_value(v, env, rng)).collect::<Result<_, _>>().map(Value::Array)
+        }
+        Value::Object(map) => {
+            let mut out = Map::with_capacity(map.len());
+            for (k, v) in map {
+                out.insert(k.clone(), template_value(v, env, rng)?);
+            }
+            Ok(Value::Object(out))
+        }
+        other => Ok(other.clone()),
+    }
+}
+
+/// What one evaluation needs from outside: the clock and a generator seeded
+/// from the caller's [`Entropy`]. `jsonata-rs` takes plain `fn` pointers, so
+/// its functions reach these through a thread-local set for the evaluation.
+struct Ambient {
+    now_millis: i64,
+    rng: fastrand::Rng,
+}
+
+thread_local! {
+    static AMBIENT: RefCell<Option<Ambient>> = const { RefCell::new(None) };
+}
+
+/// Clears the thread-local when an evaluation ends, panicking or not.
+struct AmbientGuard;
+
+impl Drop for AmbientGuard {
+    fn drop(&mut self) {
+        AMBIENT.with(|a| a.borrow_mut().take());
+    }
+}
+
+/// Evaluates expression text (between the delimiters); `None` is undefined.
+fn evaluate(text: &str, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<Option<Value>, EvalError> {
+    let rewritten = rewrite(text, env.variables)?;
+    // Draw from the caller's generator only when the expression needs it, so
+    // that adding a JSONata field without randomness does not shift the rest.
+    let seed = if rewritten.random { rng.next_u64() } else { 0 };
+    AMBIENT
+        .with(|a| *a.borrow_mut() = Some(Ambient { now_millis: env.now_millis, rng: fastrand::Rng::with_seed(seed) }));
+    let _guard = AmbientGuard;
+    let fail = |why: String| EvalError::query(format!("The JSONata expression '{{% {text} %}}' failed: {why}"));
+    // jsonata-rs is third-party code that panics on some inputs: a panic must
+    // become an error, not take the executor down.
+    let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<Option<Value>, String> {
+        let arena = Bump::new();
+        let expr = JsonAta::new(&rewritten.text, &arena).map_err(|e| e.to_string())?;
+        register(&expr);
+        bind(&expr, &arena, env, &rewritten.renamed)?;
+        let result = expr.evaluate_timeboxed(None, Some(MAX_DEPTH), Some(TIME_LIMIT_MS)).map_err(|e| describe(&e))?;
+        to_json(result)
+    }));
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(why)) => Err(fail(why)),
+        Err(_) => Err(fail("the JSONata engine failed on this expression".into())),
+    }
+}
+
+/// An engine error, with the code JSONata documents.
+fn describe(e: &JError) -> String {
+    match e {
+        JError::U1001StackOverflow => "U1001: the expression recursed too deeply".into(),
+        JError::U1001Timeout => "U1001: the expression ran too long".into(),
+        JError::T1006InvokedNonFunction(_) | JError::T1005InvokedNonFunctionSuggest(..) => {
+            format!("{e} (an undefined function or variable was called)")
+        }
+        _ => e.to_string(),
+    }
+}
+
+fn register<'a>(expr: &JsonAta<'a>) {
+    expr.register_function("partition", 2, fn_partition);
+    expr.register_function("range", 3, fn_range);
+    expr.register_function("hash", 2, fn_hash);
+    expr.register_function("parse", 1, fn_parse);
+    expr.register_function("__sfn_random", 1, fn_random);
+    expr.register_function("__sfn_uuid", 0, fn_uuid);
+    expr.register_function("__sfn_now", 2, fn_now);
+    expr.register_function("__sfn_millis", 0, fn_millis);
+    expr.register_function("average", 1, fn_average);
+    expr.register_function("type", 1, fn_type);
+}
+
+/// Binds `$states` and the workflow variables (after the functions, so that a
+/// variable hides a function of the same name, as in JSONata).
+fn bind<'a>(expr: &JsonAta<'a>, arena: &'a Bump, env: &JsonataEnv, renamed: &[String]) -> Result<(), String> {
+    let states = JValue::object_with_capacity(arena, 4);
+    states.insert("input", to_jsonata(arena, env.input)?);
+    states.insert("context", to_jsonata(arena, env.context)?);
+    if let Some(result) = env.result {
+        states.insert("result", to_jsonata(arena, result)?);
+    }
+    if let Some(error) = env.error_output {
+        states.insert("errorOutput", to_jsonata(arena, error)?);
+    }
+    expr.assign_var("states", states);
+    for (name, value) in env.variables {
+        let bound = if renamed.contains(name) { format!("__sfn_var_{name}") } else { name.clone() };
+        expr.assign_var(&bound, to_jsonata(arena, value)?);
+    }
+    Ok(())
+}
+
+/// A JSON value in the arena.
+fn to_jsonata<'a>(arena: &'a Bump, value: &Value) -> Result<&'a JValue<'a>, String> {
+    Ok(match value {
+        Value::Null => JValue::null(arena),
+        Value::Bool(b) => JValue::bool(*b),
+        Value::Number(n) => {
+            let x: f64 = n.as_str().parse().map_err(|_| format!("the number {n} cannot be read"))?;
+            if !x.is_finite() {
+                return Err(format!("the number {n} is too large for JSONata"));
+            }
+            JValue::number(arena, x)
+        }
+        Value::String(s) => JValue::string(arena, s),
+        Value::Array(items) => {
+            let array = JValue::array_with_capacity(arena, items.len(), ArrayFlags::empty());
+            for item in items {
+                array.push(to_jsonata(arena, item)?);
+            }
+            array
+        }
+        Value::Object(map) => {
+            let object = JValue::object_with_capacity(arena, map.len());
+            for (k, v) in map {
+                object.insert(k, to_jsonata(arena, v)?);
+            }
+            object
+        }
+    })
+}
+
+/// A JSONata value as JSON; `None` for undefined. Undefined members of arrays
+/// and objects are left out, as JSON.stringify does.
+fn to_json<'a>(value: &'a JValue<'a>) -> Result<Option<Value>, String> {
+    Ok(Some(match value {
+        JValue::Undefined => return Ok(None),
+        JValue::Null => Value::Null,
+        JValue::Bool(b) => Value::Bool(*b),
+        JValue::Number(x) => Value::Number(number(*x)?),
+        JValue::String(s) => Value::String(s.to_string()),
+        JValue::Array(..) | JValue::Range(..) => {
+            let mut items = Vec::with_capacity(value.len());
+            for member in value.members() {
+                items.extend(to_json(member)?);
+            }
+            Value::Array(items)
+        }
+        JValue::Object(_) => {
+            let mut entries: Vec<(String, Value)> = Vec::with_capacity(value.entries().len());
+            for (k, v) in value.entries() {
+                if let Some(v) = to_json(v)? {
+                    entries.push((k.to_string(), v));
+                }
+            }
+            // Hash-map order is not reproducible; sorted keys are.
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().collect())
+        }
+        JValue::Lambda { .. } | JValue::NativeFn { .. } | JValue::Transformer { .. } => {
+            return Err("the expression returned a function, which JSON cannot hold".into());
+        }
+        JValue::Regex(_) => return Err("the expression returned a regular expression, which JSON cannot hold".into()),
+    }))
+}
+
+/// A double as a JSON number: integers without a fraction, the rest in the
+/// shortest form that reads back the same.
+fn number(x: f64) -> Result<Number, String> {
+    if !x.is_finite() {
+        return Err(format!("the result {x} is not a JSON number"));
+    }
+    if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 {
+        return Ok(Number::from(x as i64));
+    }
+    Number::from_f64(x).ok_or_else(|| format!("the result {x} is not a JSON number"))
+}
+
+/// The expression with Step Functions' functions and clashing variable names
+/// renamed, and what it uses.
+struct Rewritten {
+    text: String,
+    /// Whether `$random` or `$uuid` appear (they draw from the generator).
+    random: bool,
+    /// Workflow variables renamed to `__sfn_var_<name>`.
+    renamed: Vec<String>,
+}
+
+/// Renames `$now`, `$millis`, `$random`, `$uuid` and workflow variables that
+/// share a name with a `jsonata-rs` function, outside strings, comments,
+/// regular expressions and backquoted names; refuses unsupported functions.
+fn rewrite(text: &str, variables: &Map<String, Value>) -> Result<Rewritten, EvalError> {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut random = false;
+    let mut renamed: Vec<String> = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // Whether a `/` here starts a regular expression (nothing before it that
+    // could be a left operand) rather than dividing.
+    let mut operand_expected = true;
+    let names = scan_names(text);
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'\'' | b'"' | b'`' => {
+                let end = quoted_end(bytes, i, b);
+                out.push_str(&text[i..end]);
+                i = end;
+                operand_expected = false;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let end = text[i + 2..].find("*/").map_or(bytes.len(), |e| i + 2 + e + 2);
+                out.push_str(&text[i..end]);
+                i = end;
+            }
+            b'/' if operand_expected => {
+                let end = quoted_end(bytes, i, b'/');
+                let mut end = end;
+                while bytes.get(end).is_some_and(u8::is_ascii_alphabetic) {
+                    end += 1;
+                }
+                out.push_str(&text[i..end]);
+                i = end;
+                operand_expected = false;
+            }
+            b'$' => {
+                let start = i + 1;
+                let mut end = start;
+                while end < bytes.len()
+                    && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_' || bytes[end] >= 0x80)
+                {
+                    end += 1;
+                }
+                let name = &text[start..end];
+                let is_variable = variables.contains_key(name);
+                if !is_variable && !names.assigned.iter().any(|a| a == name) {
+                    if let Some(replacement) = REPLACED.iter().find(|(n, _)| *n == name).map(|(_, r)| r) {
+                        random |= name == "random" || name == "uuid";
+                        out.push('$');
+                        out.push_str(replacement);
+                        i = end;
+                        operand_expected = false;
+                        continue;
+                    }
+                    if UNSUPPORTED.contains(&name) {
+                        let why = if name == "eval" {
+                            "Step Functions does not support $eval; use $parse to read JSON text".to_owned()
+                        } else {
+                            format!("the function ${name} is not available in stepforge's JSONata engine (jsonata-rs)")
+                        };
+                        return Err(EvalError::query(format!("The JSONata expression '{{% {text} %}}' failed: {why}")));
+                    }
+                }
+                if is_variable && BUILTINS.contains(&name) {
+                    if !renamed.iter().any(|r| r == name) {
+                        renamed.push(name.to_owned());
+                    }
+                    out.push_str("$__sfn_var_");
+                    out.push_str(name);
+                } else {
+                    out.push_str(&text[i..end]);
+                }
+                i = end;
+                operand_expected = false;
+            }
+            _ => {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                out.push(c);
+                i += c.len_utf8();
+                if !c.is_whitespace() {
+                    operand_expected = !(c.is_alphanumeric() || c == '_' || c == ')' || c == ']' || c == '}');
+                }
+            }
+        }
+    }
+    Ok(Rewritten { text: out, random, renamed })
+}
+
+/// Names assigned in the expression (`$name :=`), which hide functions.
+struct Names {
+    assigned: Vec<String>,
+}
+
+fn scan_names(text: &str) -> Names {
+    let mut assigned = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        let after = &rest[at + 1..];
+        let len = after.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(after.len());
+        let name = &after[..len];
+        if !name.is_empty() && after[len..].trim_start().starts_with(":=") {
+            assigned.push(name.to_owned());
+        }
+        rest = &after[len..];
+    }
+    // Function parameters (`function($x)`) also hide functions of the same name.
+    let mut rest = text;
+    while let Some(at) = rest.find("function") {
+        let after = rest[at + "function".len()..].trim_start();
+        if let Some(params) = after.strip_prefix('(').and_then(|p| p.split(')').next()) {
+            for param in params.split(',') {
+                if let Some(name) = param.trim().strip_prefix('$') {
+                    assigned.push(name.to_owned());
+                }
+            }
+        }
+        rest = &rest[at + "function".len()..];
+    }
+    Names { assigned }
+}
+
+/// The offset after a quoted run starting at `start` (backslash escapes skipped).
+fn quoted_end(bytes: &[u8], start: usize, quote: u8) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b if b == quote => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// Whether `text` matches a Jayway filter regex (`/pattern/flags`) in full,
+/// using the JSONata engine's ECMAScript regular expressions (no regex crate
+/// is a dependency). `None` when the pattern does not compile.
+pub(crate) fn regex_matches(literal: &str, text: &str) -> Option<bool> {
+    let body = literal.strip_prefix('/')?;
+    let close = body.rfind('/')?;
+    let (pattern, flags) = (&body[..close], &body[close + 1..]);
+    let flags: String = flags.chars().filter(|c| matches!(c, 'i' | 'm')).collect();
+    let expression = format!("$contains($s, /^(?:{pattern})$/{flags})");
+    let outcome = catch_unwind(AssertUnwindSafe(|| -> Option<bool> {
+        let arena = Bump::new();
+        let expr = JsonAta::new(&expression, &arena).ok()?;
+        expr.assign_var("s", JValue::string(&arena, text));
+        match expr.evaluate_timeboxed(None, Some(MAX_DEPTH), Some(TIME_LIMIT_MS)).ok()? {
+            JValue::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }));
+    outcome.ok().flatten()
+}
+
+// Step Functions' functions. Each fails with a message naming itself; the
+// engine reports it as a `States.QueryEvaluationError`.
+
+type Native<'a> = jsonata_rs::Result<&'a JValue<'a>>;
+
+fn fail<'a>(name: &str, why: impl std::fmt::Display) -> Native<'a> {
+    Err(JError::D3137Error(format!("${name}: {why}")))
+}
+
+fn arg<'a>(args: &[&'a JValue<'a>], index: usize) -> &'a JValue<'a> {
+    args.get(index).copied().unwrap_or_else(JValue::undefined)
+}
+
+/// An integral number argument.
+fn integer(value: &JValue) -> Option<i64> {
+    match value {
+        JValue::Number(x) if x.fract() == 0.0 && x.abs() < 9_007_199_254_740_992.0 => Some(*x as i64),
+        _ => None,
+    }
+}
+
+fn fn_partition<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let array = arg(args, 0);
+    let Some(size) = integer(arg(args, 1)).filter(|&s| s > 0) else {
+        return fail("partition", "the second argument must be a positive integer");
+    };
+    let items: Vec<&'a JValue<'a>> = match array {
+        JValue::Array(..) | JValue::Range(..) => array.members().collect(),
+        JValue::Undefined => return Ok(JValue::undefined()),
+        single => vec![single],
+    };
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    let out = JValue::array_with_capacity(ctx.arena, items.len().div_ceil(size), ArrayFlags::empty());
+    for chunk in items.chunks(size) {
+        let part = JValue::array_with_capacity(ctx.arena, chunk.len(), ArrayFlags::empty());
+        for item in chunk {
+            part.push(item);
+        }
+        out.push(part);
+    }
+    Ok(out)
+}
+
+fn fn_range<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let (Some(start), Some(end)) = (integer(arg(args, 0)), integer(arg(args, 1))) else {
+        return fail("range", "the start and end must be integers");
+    };
+    let step = match arg(args, 2) {
+        JValue::Undefined => 1,
+        v => match integer(v) {
+            Some(s) if s != 0 => s,
+            _ => return fail("range", "the step must be a non-zero integer"),
+        },
+    };
+    let (start, end, step) = (i128::from(start), i128::from(end), i128::from(step));
+    let count = if (step > 0 && start > end) || (step < 0 && start < end) { 0 } else { (end - start) / step + 1 };
+    if count > 1000 {
+        return fail("range", format!("the range would have {count} items; at most 1000 are allowed"));
+    }
+    let out = JValue::array_with_capacity(ctx.arena, count as usize, ArrayFlags::empty());
+    for i in 0..count {
+        out.push(JValue::number(ctx.arena, (start + i * step) as f64));
+    }
+    Ok(out)
+}
+
+fn fn_hash<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let (JValue::String(data), JValue::String(algorithm)) = (arg(args, 0), arg(args, 1)) else {
+        return fail("hash", "both arguments must be strings: the data and the algorithm");
+    };
+    match hash(data, algorithm) {
+        Some(hex) => Ok(JValue::string(ctx.arena, &hex)),
+        None => fail("hash", format!("unknown algorithm '{algorithm}': use MD5, SHA-1, SHA-256, SHA-384 or SHA-512")),
+    }
+}
+
+fn fn_parse<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let JValue::String(text) = arg(args, 0) else {
+        return fail("parse", "the argument must be a string of JSON");
+    };
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => return fail("parse", format!("not valid JSON ({e})")),
+    };
+    match to_jsonata(ctx.arena, &value) {
+        Ok(v) => Ok(v),
+        Err(why) => fail("parse", why),
+    }
+}
+
+fn fn_random<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let x = match arg(args, 0) {
+        JValue::Undefined => AMBIENT.with(|a| a.borrow_mut().as_mut().map(|a| a.rng.f64())),
+        // A seed gives the same number every time.
+        seed => match to_json(seed) {
+            Ok(Some(v)) => {
+                let text = v.to_string();
+                let digest = hash(&text, "SHA-256").unwrap_or_default();
+                let bits = u64::from_str_radix(digest.get(..16).unwrap_or("0"), 16).unwrap_or(0);
+                Some(fastrand::Rng::with_seed(bits).f64())
+            }
+            _ => return fail("random", "the seed must be a JSON value"),
+        },
+    };
+    match x {
+        Some(x) => Ok(JValue::number(ctx.arena, x)),
+        None => fail("random", "no generator is set for this evaluation"),
+    }
+}
+
+fn fn_uuid<'a>(ctx: FunctionContext<'a, '_>, _args: &[&'a JValue<'a>]) -> Native<'a> {
+    let id = AMBIENT.with(|a| {
+        a.borrow_mut().as_mut().map(|a| {
+            let mut source = RngEntropy(&mut a.rng);
+            super::intrinsic::uuid_v4(&mut source)
+        })
+    });
+    match id {
+        Some(id) => Ok(JValue::string(ctx.arena, &id)),
+        None => fail("uuid", "no generator is set for this evaluation"),
+    }
+}
+
+struct RngEntropy<'r>(&'r mut fastrand::Rng);
+
+impl Entropy for RngEntropy<'_> {
+    fn next_u64(&mut self) -> u64 {
+        self.0.u64(..)
+    }
+}
+
+fn now_millis() -> Option<i64> {
+    AMBIENT.with(|a| a.borrow().as_ref().map(|a| a.now_millis))
+}
+
+fn fn_millis<'a>(ctx: FunctionContext<'a, '_>, _args: &[&'a JValue<'a>]) -> Native<'a> {
+    match now_millis() {
+        Some(ms) => Ok(JValue::number(ctx.arena, ms as f64)),
+        None => fail("millis", "no clock is set for this evaluation"),
+    }
+}
+
+fn fn_now<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let Some(ms) = now_millis() else {
+        return fail("now", "no clock is set for this evaluation");
+    };
+    let picture_given = args.iter().any(|a| !a.is_undefined());
+    if !picture_given {
+        return match iso_millis(ms) {
+            Some(text) => Ok(JValue::string(ctx.arena, &text)),
+            None => fail("now", format!("the clock ({ms} ms) is out of range")),
+        };
+    }
+    // With a picture or a timezone: `$fromMillis` formats the virtual instant.
+    let Some(from_millis) = ctx.frame.lookup("fromMillis") else {
+        return fail("now", "$fromMillis is not available");
+    };
+    let mut call_args: Vec<&'a JValue<'a>> = vec![JValue::number(ctx.arena, ms as f64)];
+    call_args.extend(args.iter().copied());
+    ctx.evaluate_function(from_millis, &call_args)
+}
+
+/// `2026-03-14T01:59:00.000Z`: what JSONata's `$now()` returns.
+fn iso_millis(ms: i64) -> Option<String> {
+    let ts = jiff::Timestamp::from_millisecond(ms).ok()?;
+    let dt = jiff::tz::TimeZone::UTC.to_datetime(ts);
+    Some(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second(),
+        dt.subsec_nanosecond() / 1_000_000
+    ))
+}
+
+fn fn_average<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let value = arg(args, 0);
+    let numbers: Vec<f64> = match value {
+        JValue::Undefined => return Ok(JValue::undefined()),
+        JValue::Number(x) => vec![*x],
+        JValue::Array(..) | JValue::Range(..) => {
+            let mut out = Vec::new();
+            for member in value.members() {
+                match member {
+                    JValue::Number(x) => out.push(*x),
+                    _ => return fail("average", "the array must hold only numbers"),
+                }
+            }
+            out
+        }
+        _ => return fail("average", "the argument must be an array of numbers"),
+    };
+    if numbers.is_empty() {
+        return Ok(JValue::undefined());
+    }
+    Ok(JValue::number(ctx.arena, numbers.iter().sum::<f64>() / numbers.len() as f64))
+}
+
+fn fn_type<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let name = match arg(args, 0) {
+        JValue::Undefined => return Ok(JValue::undefined()),
+        JValue::Null => "null",
+        JValue::Number(_) => "number",
+        JValue::String(_) => "string",
+        JValue::Bool(_) => "boolean",
+        JValue::Array(..) | JValue::Range(..) => "array",
+        JValue::Object(_) => "object",
+        JValue::Lambda { .. } | JValue::NativeFn { .. } | JValue::Transformer { .. } | JValue::Regex(_) => "function",
+    };
+    Ok(JValue::string(ctx.arena, name))
+}
