@@ -92,6 +92,26 @@ fn exact_str<'py>(s: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
     if s.is_exact_instance_of::<PyString>() { Ok(s.clone()) } else { Ok(PyString::new(s.py(), &s.to_cow()?)) }
 }
 
+/// The UTF-8 text of a str, or a `MarshalError` at `loc` for a str that has
+/// none: a lone surrogate (`"\udc80"`, as `os.fsdecode` makes of bad bytes)
+/// cannot be encoded, so no DynamoDB request could carry it.
+pub(crate) fn utf8<'s>(s: &'s Bound<'_, PyString>, loc: &Loc<'_, '_>) -> PyResult<&'s str> {
+    s.to_str().map_err(|e| {
+        let py = s.py();
+        let at = e.value(py).getattr(intern!(py, "start")).and_then(|v| v.extract::<usize>()).ok();
+        let what = at
+            .and_then(|i| s.get_item(i).ok())
+            .and_then(|c| c.cast_into::<PyString>().ok())
+            .and_then(|c| c.as_any().call_method0(intern!(py, "__repr__")).ok())
+            .map(|r| r.to_string())
+            .unwrap_or_default();
+        let index = at.map(|i| format!(" at index {i}")).unwrap_or_default();
+        loc.fail(format!(
+            "the str holds a lone surrogate {what}{index}: it cannot be encoded as UTF-8, so DynamoDB cannot store it"
+        ))
+    })
+}
+
 /// `dict[key] = value` with `key` as an exact str.
 fn set_str_item<'py>(dict: &Bound<'py, PyDict>, key: &Bound<'py, PyString>, value: &Bound<'py, PyAny>) -> PyResult<()> {
     if key.is_exact_instance_of::<PyString>() {
@@ -120,35 +140,16 @@ fn binary<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Option<Cow<'a, [u8]>>> {
 const INLINE: usize = 64;
 
 /// Copies the text of a short ASCII str onto the stack and returns its
-/// length: with the 3.9 stable ABI there is no borrowed UTF-8 view of a str,
-/// and `to_cow` would make a bytes object and a `String` for every number.
-/// `None` when the str is longer than the buffer or not ASCII (the caller
-/// then uses `to_cow`).
+/// length, so that a number in normal form (most are) needs no `String`.
+/// `None` when the str is longer than the buffer, not ASCII, or not
+/// encodable (the caller then takes the slow path, which reports it).
 fn short_ascii(s: &Bound<'_, PyString>, buf: &mut [u8; INLINE]) -> Option<usize> {
-    // SAFETY: `s` is a live str and the GIL is held; `PyUnicode_AsUCS4`
-    // writes at most `wide.len()` code points.
-    let len = unsafe { ffi::PyUnicode_GetLength(s.as_ptr()) };
-    if len < 0 || len as usize > buf.len() {
-        if len < 0 {
-            let _ = PyErr::take(s.py());
-        }
+    let text = s.to_str().ok()?;
+    if text.len() > INLINE || !text.is_ascii() {
         return None;
     }
-    let len = len as usize;
-    let mut wide = [0u32; INLINE];
-    // SAFETY: as above; the buffer holds `wide.len()` code points and `len` fits.
-    let copied = unsafe { ffi::PyUnicode_AsUCS4(s.as_ptr(), wide.as_mut_ptr(), wide.len() as ffi::Py_ssize_t, 0) };
-    if copied.is_null() {
-        let _ = PyErr::take(s.py());
-        return None;
-    }
-    for (b, &c) in buf.iter_mut().zip(&wide[..len]) {
-        if c >= 0x80 {
-            return None;
-        }
-        *b = c as u8;
-    }
-    Some(len)
+    buf[..text.len()].copy_from_slice(text.as_bytes());
+    Some(text.len())
 }
 
 /// The ASCII text `short_ascii` (or an integer formatter) left in `buf`.
@@ -216,7 +217,7 @@ impl<'py> Num<'py> {
         let mut buf = [0u8; INLINE];
         match short_ascii(s, &mut buf) {
             Some(len) => Num::from_inline(s, buf, len, loc),
-            None => Num::from_text(s, s.to_cow()?.into_owned(), loc),
+            None => Num::from_text(s, utf8(s, loc)?.to_owned(), loc),
         }
     }
 }
@@ -301,7 +302,8 @@ pub(crate) trait Build<'py> {
     type Out;
     /// A map being filled.
     type Map;
-    fn string(&self, s: &Bound<'py, PyString>) -> PyResult<Self::Out>;
+    /// A str; `loc` is where it is, for builders whose output must be UTF-8.
+    fn string(&self, s: &Bound<'py, PyString>, loc: &Loc<'_, 'py>) -> PyResult<Self::Out>;
     fn number(&self, n: &Num<'py>) -> PyResult<Self::Out>;
     fn boolean(&self, b: bool) -> PyResult<Self::Out>;
     fn null(&self) -> PyResult<Self::Out>;
@@ -310,16 +312,47 @@ pub(crate) trait Build<'py> {
     fn set(&self, set: AttributeValue) -> PyResult<Self::Out>;
     fn list(&self, items: Vec<Self::Out>) -> PyResult<Self::Out>;
     fn new_map(&self, len: usize) -> Self::Map;
-    fn insert(&self, map: &mut Self::Map, key: &Bound<'py, PyString>, value: Self::Out) -> PyResult<()>;
+    /// Adds a member; `loc` is the map's location (the key's is `Loc::Key(loc, key)`).
+    fn insert(&self, map: &mut Self::Map, key: &Bound<'py, PyString>, value: Self::Out, loc: &Loc<'_, 'py>)
+    -> PyResult<()>;
     fn map(&self, map: Self::Map) -> PyResult<Self::Out>;
+}
+
+/// How `marshall` writes binary (`B`, `BS`).
+#[derive(Clone, Copy)]
+pub(crate) enum BinaryForm {
+    /// `bytes`: what boto3's client and `TypeSerializer` use (the client
+    /// base64-encodes it for the wire itself).
+    Bytes,
+    /// Base64 text: DynamoDB JSON as the AWS CLI prints it, for JSON files.
+    Base64,
+}
+
+impl BinaryForm {
+    fn parse(name: &str) -> PyResult<BinaryForm> {
+        match name {
+            "bytes" => Ok(BinaryForm::Bytes),
+            "base64" => Ok(BinaryForm::Base64),
+            other => Err(PyValueError::new_err(format!("binary={other:?}: expected \"bytes\" or \"base64\""))),
+        }
+    }
 }
 
 /// Builds DynamoDB JSON as Python dicts: `{"S": "x"}`, `{"N": "1"}`, …
 pub(crate) struct Typed<'py> {
     py: Python<'py>,
+    binary: BinaryForm,
 }
 
 impl<'py> Typed<'py> {
+    /// One binary value in the chosen form.
+    fn bytes(&self, bytes: &[u8]) -> Bound<'py, PyAny> {
+        match self.binary {
+            BinaryForm::Bytes => PyBytes::new(self.py, bytes).into_any(),
+            BinaryForm::Base64 => PyString::new(self.py, &attr::base64(bytes)).into_any(),
+        }
+    }
+
     fn tagged(&self, tag: &Bound<'py, PyString>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let dict = PyDict::new(self.py);
         dict.set_item(tag, value)?;
@@ -331,7 +364,8 @@ impl<'py> Build<'py> for Typed<'py> {
     type Out = Bound<'py, PyAny>;
     type Map = Bound<'py, PyDict>;
 
-    fn string(&self, s: &Bound<'py, PyString>) -> PyResult<Self::Out> {
+    fn string(&self, s: &Bound<'py, PyString>, loc: &Loc<'_, 'py>) -> PyResult<Self::Out> {
+        utf8(s, loc)?;
         if s.is_exact_instance_of::<PyString>() {
             self.tagged(intern!(self.py, "S"), s.as_any())
         } else {
@@ -351,16 +385,14 @@ impl<'py> Build<'py> for Typed<'py> {
         self.tagged(intern!(self.py, "NULL"), PyBool::new(self.py, true).as_any())
     }
     fn binary(&self, bytes: &[u8]) -> PyResult<Self::Out> {
-        self.tagged(intern!(self.py, "B"), PyString::new(self.py, &attr::base64(bytes)).as_any())
+        self.tagged(intern!(self.py, "B"), &self.bytes(bytes))
     }
     fn set(&self, set: AttributeValue) -> PyResult<Self::Out> {
         let py = self.py;
         match set {
             AttributeValue::Ss(s) => self.tagged(intern!(py, "SS"), PyList::new(py, s)?.as_any()),
             AttributeValue::Ns(n) => self.tagged(intern!(py, "NS"), PyList::new(py, n)?.as_any()),
-            AttributeValue::Bs(b) => {
-                self.tagged(intern!(py, "BS"), PyList::new(py, b.iter().map(|x| attr::base64(x)))?.as_any())
-            }
+            AttributeValue::Bs(b) => self.tagged(intern!(py, "BS"), PyList::new(py, b.iter().map(|x| self.bytes(x)))?.as_any()),
             other => Err(PyValueError::new_err(format!("not a set: {}", other.type_name()))),
         }
     }
@@ -370,7 +402,14 @@ impl<'py> Build<'py> for Typed<'py> {
     fn new_map(&self, _len: usize) -> Self::Map {
         PyDict::new(self.py)
     }
-    fn insert(&self, map: &mut Self::Map, key: &Bound<'py, PyString>, value: Self::Out) -> PyResult<()> {
+    fn insert(
+        &self,
+        map: &mut Self::Map,
+        key: &Bound<'py, PyString>,
+        value: Self::Out,
+        loc: &Loc<'_, 'py>,
+    ) -> PyResult<()> {
+        utf8(key, &Loc::Key(loc, key))?;
         set_str_item(map, key, &value)
     }
     fn map(&self, map: Self::Map) -> PyResult<Self::Out> {
@@ -414,7 +453,7 @@ impl<'py> Build<'py> for Plain<'py> {
     type Out = Bound<'py, PyAny>;
     type Map = Bound<'py, PyDict>;
 
-    fn string(&self, s: &Bound<'py, PyString>) -> PyResult<Self::Out> {
+    fn string(&self, s: &Bound<'py, PyString>, _: &Loc<'_, 'py>) -> PyResult<Self::Out> {
         Ok(exact_str(s)?.into_any())
     }
     fn number(&self, n: &Num<'py>) -> PyResult<Self::Out> {
@@ -467,7 +506,13 @@ impl<'py> Build<'py> for Plain<'py> {
     fn new_map(&self, _len: usize) -> Self::Map {
         PyDict::new(self.py)
     }
-    fn insert(&self, map: &mut Self::Map, key: &Bound<'py, PyString>, value: Self::Out) -> PyResult<()> {
+    fn insert(
+        &self,
+        map: &mut Self::Map,
+        key: &Bound<'py, PyString>,
+        value: Self::Out,
+        _: &Loc<'_, 'py>,
+    ) -> PyResult<()> {
         set_str_item(map, key, &value)
     }
     fn map(&self, map: Self::Map) -> PyResult<Self::Out> {
@@ -482,8 +527,8 @@ impl<'py> Build<'py> for Attr {
     type Out = AttributeValue;
     type Map = Item;
 
-    fn string(&self, s: &Bound<'py, PyString>) -> PyResult<Self::Out> {
-        Ok(AttributeValue::S(s.to_cow()?.into_owned()))
+    fn string(&self, s: &Bound<'py, PyString>, loc: &Loc<'_, 'py>) -> PyResult<Self::Out> {
+        Ok(AttributeValue::S(utf8(s, loc)?.to_owned()))
     }
     fn number(&self, n: &Num<'py>) -> PyResult<Self::Out> {
         Ok(AttributeValue::N(n.text().to_owned()))
@@ -506,8 +551,14 @@ impl<'py> Build<'py> for Attr {
     fn new_map(&self, len: usize) -> Self::Map {
         Item::with_capacity(len)
     }
-    fn insert(&self, map: &mut Self::Map, key: &Bound<'py, PyString>, value: Self::Out) -> PyResult<()> {
-        map.insert(key.to_cow()?.into_owned(), value);
+    fn insert(
+        &self,
+        map: &mut Self::Map,
+        key: &Bound<'py, PyString>,
+        value: Self::Out,
+        loc: &Loc<'_, 'py>,
+    ) -> PyResult<()> {
+        map.insert(utf8(key, &Loc::Key(loc, key))?.to_owned(), value);
         Ok(())
     }
     fn map(&self, map: Self::Map) -> PyResult<Self::Out> {
@@ -546,7 +597,7 @@ impl<'py, B: Build<'py>> PlainReader<'py, B> {
     pub(crate) fn value(&self, value: &Bound<'py, PyAny>, loc: &Loc<'_, 'py>, depth: usize) -> PyResult<B::Out> {
         // The common types first; bool before int (Python's bool is an int).
         if let Ok(s) = value.cast::<PyString>() {
-            return self.build.string(s);
+            return self.build.string(s, loc);
         }
         if value.is_none() {
             return self.build.null();
@@ -616,7 +667,7 @@ impl<'py, B: Build<'py>> PlainReader<'py, B> {
                 )));
             };
             let value = self.value(&v, &Loc::Key(loc, key), depth + 1)?;
-            self.build.insert(&mut map, key, value)?;
+            self.build.insert(&mut map, key, value, loc)?;
         }
         Ok(map)
     }
@@ -651,7 +702,7 @@ impl<'py, B: Build<'py>> PlainReader<'py, B> {
                 ))
             };
             let kind = if let Ok(s) = member.cast::<PyString>() {
-                strings.push(s.to_cow()?.into_owned());
+                strings.push(utf8(s, &here)?.to_owned());
                 SetKind::Strings
             } else if member.cast::<PyBool>().is_ok() {
                 return Err(cannot_hold());
@@ -724,7 +775,7 @@ impl<'py, B: Build<'py>> TypedReader<B> {
                 return Err(loc.fail(format!("a map key must be a str, not {}", type_name(&k))));
             };
             let value = self.value(&v, &Loc::Key(loc, key), depth + 1)?;
-            self.build.insert(&mut map, key, value)?;
+            self.build.insert(&mut map, key, value, loc)?;
         }
         Ok(map)
     }
@@ -774,7 +825,7 @@ impl<'py, B: Build<'py>> TypedReader<B> {
         };
         match tag {
             "S" => match inner.cast::<PyString>() {
-                Ok(s) => self.build.string(s),
+                Ok(s) => self.build.string(s, &here),
                 Err(_) => Err(here.fail(format!("`S` holds a str, not {}", type_name(&inner)))),
             },
             "N" => match inner.cast::<PyString>() {
@@ -856,24 +907,35 @@ impl<'py, B: Build<'py>> TypedReader<B> {
 ///
 /// str → S; int → N (exact, any size up to 38 significant digits); float → N
 /// (the digits `repr` prints); Decimal → N (exact); bool → BOOL; None →
-/// NULL; bytes, bytearray, memoryview → B (base64 text); dict → M; list,
-/// tuple → L; set, frozenset → SS, NS or BS (as lists). Numbers are written
+/// NULL; bytes, bytearray, memoryview → B (as `bytes`, what boto3's client
+/// takes; with `binary="base64"`, base64 text as the AWS CLI prints it, for
+/// JSON files); dict → M; list, tuple → L; set, frozenset → SS, NS or BS (as
+/// lists). Numbers are written
 /// in DynamoDB's normal form (`Decimal("1.50")` → `"1.5"`, `1e20` →
 /// `"100000000000000000000"`). Raises MarshalError, with the JSON pointer of
 /// the value, for what DynamoDB cannot store: NaN or infinity, more than 38
-/// significant digits, an empty or mixed set, a key that is not a str, other
-/// types, lists and dicts nested more than 32 deep.
+/// significant digits, an empty or mixed set, a key that is not a str, a str
+/// with a lone surrogate (no UTF-8 for it), other types, lists and dicts
+/// nested more than 32 deep.
 #[pyfunction]
-pub(crate) fn marshall<'py>(py: Python<'py>, item: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyDict>> {
-    guard(|| PlainReader::new(py, Typed { py })?.item(item, &Loc::Root))?
+#[pyo3(signature = (item, *, binary = "bytes"))]
+pub(crate) fn marshall<'py>(py: Python<'py>, item: &Bound<'py, PyAny>, binary: &str) -> PyResult<Bound<'py, PyDict>> {
+    let binary = BinaryForm::parse(binary)?;
+    guard(|| PlainReader::new(py, Typed { py, binary })?.item(item, &Loc::Root))?
 }
 
 /// The DynamoDB JSON of one attribute value, by the rules of `marshall`:
 /// `marshall_value("x")` is `{"S": "x"}`, `marshall_value({1, 2})` is
 /// `{"NS": ["1", "2"]}`.
 #[pyfunction]
-pub(crate) fn marshall_value<'py>(py: Python<'py>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    guard(|| PlainReader::new(py, Typed { py })?.value(value, &Loc::Root, 0))?
+#[pyo3(signature = (value, *, binary = "bytes"))]
+pub(crate) fn marshall_value<'py>(
+    py: Python<'py>,
+    value: &Bound<'py, PyAny>,
+    binary: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let binary = BinaryForm::parse(binary)?;
+    guard(|| PlainReader::new(py, Typed { py, binary })?.value(value, &Loc::Root, 0))?
 }
 
 /// An item in DynamoDB JSON back to Python values: S → str, N →

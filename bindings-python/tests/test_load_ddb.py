@@ -6,14 +6,12 @@ with boto3."""
 from __future__ import annotations
 
 import base64
-import itertools
 import json
 import os
 import pathlib
 import pickle
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -32,82 +30,6 @@ pytest.importorskip("moto")
 
 D = Decimal
 SEED = ROOT / "examples" / "seed004-map-over-dynamodb"
-LOCAL_AWS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_REGION": "us-east-1",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def endpoint():
-    """The server, with the environment set for it (restored at the end)."""
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in LOCAL_AWS.items():
-            mp.setenv(name, value)
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB"):
-            mp.delenv(name, raising=False)
-        given = os.environ.get("STEPFORGE_DYNAMODB_ENDPOINT")
-        if given:
-            yield given
-            return
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    if server.poll() is not None:
-                        pytest.fail(f"moto's server exited ({server.returncode}) before listening")
-                    if time.monotonic() > deadline:
-                        pytest.fail(f"moto's server did not listen on port {port} within 60 s")
-                    time.sleep(0.1)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-
-
-@pytest.fixture(scope="session")
-def client(endpoint):
-    return boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1")
-
-
-_numbers = itertools.count()
-
-
-@pytest.fixture
-def table(client):
-    """A fresh table with a string partition key `id`."""
-    name = f"py-{os.getpid()}-{next(_numbers)}"
-    client.create_table(
-        TableName=name,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-    )
-    return name
-
-
 def scan(client, table: str) -> dict:
     """Every item of the table as Python values (stepforge.unmarshall of the
     client's answer: Decimal numbers, bytes, sets), by `id`."""

@@ -66,10 +66,10 @@ def error_of(call, *args, **kwargs) -> MarshalError:
         (D("1E+2"), {"N": "100"}),
         (D("12.340e-1"), {"N": "1.234"}),
         (DEC38, {"N": str(DEC38)}),
-        (b"\x00\xff", {"B": "AP8="}),
-        (bytearray(b"hi"), {"B": "aGk="}),
-        (memoryview(b"hi"), {"B": "aGk="}),
-        (b"", {"B": ""}),
+        (b"\x00\xff", {"B": b"\x00\xff"}),
+        (bytearray(b"hi"), {"B": b"hi"}),
+        (memoryview(b"hi"), {"B": b"hi"}),
+        (b"", {"B": b""}),
         ([], {"L": []}),
         ((1, "a"), {"L": [{"N": "1"}, {"S": "a"}]}),
         ({}, {"M": {}}),
@@ -87,7 +87,22 @@ def test_marshall_sets():
     ns = marshall_value({1, 2.5, D("3.10"), 10**30})
     assert set(ns) == {"NS"} and sorted(ns["NS"], key=D) == ["1", "2.5", "3.1", "1" + "0" * 30]
     bs = marshall_value({b"\x00", b"\x01"})
-    assert sorted(bs["BS"]) == ["AA==", "AQ=="]
+    assert sorted(bs["BS"]) == [b"\x00", b"\x01"] and all(type(b) is bytes for b in bs["BS"])
+    assert sorted(marshall_value({b"\x00", b"\x01"}, binary="base64")["BS"]) == ["AA==", "AQ=="]
+
+
+def test_binary_is_bytes_for_boto3_and_base64_only_when_asked():
+    """boto3's client base64-encodes `bytes` itself: text there would be encoded twice."""
+    item = {"id": "1", "blob": b"\x00\x01\xfe", "blobs": {b"\x00", b"\xfe"}}
+    out = marshall(item)
+    assert out["blob"] == {"B": b"\x00\x01\xfe"} and type(out["blob"]["B"]) is bytes
+    assert sorted(out["blobs"]["BS"]) == [b"\x00", b"\xfe"]
+    text = marshall(item, binary="base64")
+    assert text["blob"] == {"B": "AAH+"} and sorted(text["blobs"]["BS"]) == ["/g==", "AA=="]
+    assert marshall_value(bytearray(b"\x01"), binary="base64") == {"B": "AQ=="}
+    assert unmarshall(out) == unmarshall(text) == item
+    with pytest.raises(ValueError, match='binary="hex"'):
+        marshall(item, binary="hex")
 
 
 def test_marshall_item():
@@ -96,16 +111,16 @@ def test_marshall_item():
         "id": {"S": "a"},
         "n": {"N": "1"},
         "tags": {"SS": ["x"]},
-        "nested": {"M": {"list": {"L": [{"N": "1.5"}, {"B": "AQ=="}]}}},
+        "nested": {"M": {"list": {"L": [{"N": "1.5"}, {"B": b"\x01"}]}}},
     }
     assert list(marshall({"z": 1, "a": 2, "m": 3})) == ["z", "a", "m"], "attribute order is kept"
     assert marshall({}) == {}
 
 
-def test_marshall_output_is_the_aws_cli_json():
+def test_marshall_base64_output_is_the_aws_cli_json():
     import json
 
-    text = json.dumps(marshall({"id": "a", "b": b"\x00", "s": {1}, "none": None}))
+    text = json.dumps(marshall({"id": "a", "b": b"\x00", "s": {1}, "none": None}, binary="base64"))
     assert json.loads(text) == {"id": {"S": "a"}, "b": {"B": "AA=="}, "s": {"NS": ["1"]}, "none": {"NULL": True}}
 
 
@@ -411,24 +426,25 @@ def normal(text: str) -> str:
     return format(d.normalize(Context(prec=50)), "f") if d else "0"
 
 
-def boto3_as_dynamodb_json(av):
-    """boto3's serialized value as the AWS CLI writes it: binary as base64, numbers in
-    DynamoDB's normal form (boto3 keeps a Decimal's own spelling, "1.50")."""
+def boto3_as_dynamodb_json(av, text=True):
+    """boto3's serialized value with numbers in DynamoDB's normal form (boto3 keeps a
+    Decimal's own spelling, "1.50") and, with `text`, binary as base64 as the AWS CLI
+    writes it (boto3's own form is bytes)."""
     ((tag, inner),) = av.items()
     if tag == "N":
         return {"N": normal(inner)}
     if tag == "NS":
         return {"NS": sorted(normal(n) for n in inner)}
     if tag == "B":
-        return {"B": base64.b64encode(inner).decode()}
+        return {"B": base64.b64encode(inner).decode() if text else inner}
     if tag == "BS":
-        return {"BS": sorted(base64.b64encode(b).decode() for b in inner)}
+        return {"BS": sorted(base64.b64encode(b).decode() if text else b for b in inner)}
     if tag == "SS":
         return {"SS": sorted(inner)}
     if tag == "L":
-        return {"L": [boto3_as_dynamodb_json(v) for v in inner]}
+        return {"L": [boto3_as_dynamodb_json(v, text) for v in inner]}
     if tag == "M":
-        return {"M": {k: boto3_as_dynamodb_json(v) for k, v in inner.items()}}
+        return {"M": {k: boto3_as_dynamodb_json(v, text) for k, v in inner.items()}}
     return av
 
 
@@ -447,8 +463,12 @@ def test_marshall_matches_boto3_type_serializer():
     ser = boto3_types.TypeSerializer()
     items = corpus(2000)
     for i, item in enumerate(items):
+        serialized = {k: ser.serialize(v) for k, v in without_floats(item).items()}
         ours = {k: sorted_sets(v) for k, v in marshall(item).items()}
-        theirs = {k: boto3_as_dynamodb_json(ser.serialize(v)) for k, v in without_floats(item).items()}
+        theirs = {k: boto3_as_dynamodb_json(v, text=False) for k, v in serialized.items()}
+        assert ours == theirs, f"item {i}: {item!r}"
+        ours = {k: sorted_sets(v) for k, v in marshall(item, binary="base64").items()}
+        theirs = {k: boto3_as_dynamodb_json(v) for k, v in serialized.items()}
         assert ours == theirs, f"item {i}: {item!r}"
 
 
@@ -459,3 +479,20 @@ def test_unmarshall_matches_boto3_type_deserializer():
         expected = {k: de.deserialize(v) for k, v in serialized.items()}
         assert unmarshall(serialized) == expected, f"item {i}"
         assert unmarshall(marshall(item)) == expected, f"item {i}, through our own DynamoDB JSON"
+
+
+def test_lone_surrogates_cannot_be_marshalled():
+    """A str with a lone surrogate has no UTF-8 form, so no request could carry it:
+    boto3 fails late, when it encodes the request; stepforge says where at once."""
+    err = error_of(marshall, {"a": ["ok", "bad\udc80"]})
+    assert err.pointer == "/a/1" and "lone surrogate" in str(err) and "index 3" in str(err)
+    assert error_of(marshall, {"k\ud800": 1}).pointer.startswith("/k")
+    assert error_of(marshall_value, {"x\udfff"}).pointer == "/0"
+    # unmarshall judges no encoding: it only reads what it is given.
+    assert unmarshall({"a": {"S": "bad\udc80"}}) == {"a": "bad\udc80"}
+
+
+def test_two_type_tags_are_an_error():
+    err = error_of(unmarshall, {"a": {"S": "x", "N": "1"}})
+    assert err.pointer == "/a" and "exactly one type tag" in str(err)
+    assert pointer_of(unmarshall_value, {"L": [{"BOOL": True, "NULL": True}]}) == "/L/0"

@@ -1,7 +1,7 @@
 """Type stubs of ``stepforge._native``, the Rust extension. Import from ``stepforge``."""
 
 import os
-from typing import Any, ClassVar, Dict, Iterable, List, Literal, Mapping, Optional, Protocol, Sequence, Union, final
+from typing import Any, ClassVar, Dict, Iterable, List, Literal, Mapping, NoReturn, Optional, Protocol, Sequence, Union, final
 
 from typing_extensions import Self, TypeAlias
 
@@ -91,16 +91,20 @@ def run_load_ddb(argv: Sequence[str]) -> int:
 
 _Numbers: TypeAlias = Literal["decimal", "int_or_float"]
 """How ``unmarshall`` returns numbers: ``decimal.Decimal``, or int when integral and float otherwise."""
+_Binary: TypeAlias = Literal["bytes", "base64"]
+"""How ``marshall`` writes binary: ``bytes`` (boto3's client) or base64 text (DynamoDB JSON files)."""
 
-def marshall(item: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
-    """The DynamoDB JSON of an item (a dict with str keys): ``{"id": {"S": "a"}, "n": {"N": "1"}}``.
+def marshall(item: Dict[str, Any], *, binary: _Binary = "bytes") -> Dict[str, Dict[str, Any]]:
+    """The attribute values of an item (a dict with str keys): ``{"id": {"S": "a"}, "n": {"N": "1"}}``,
+    ready for boto3's client (``put_item(Item=...)``).
 
     str → S; int, float, Decimal → N (exact; normal form); bool → BOOL; None → NULL; bytes,
-    bytearray, memoryview → B (base64 text); dict → M; list, tuple → L; set, frozenset → SS,
-    NS or BS (as lists). Raises ``MarshalError`` (with the JSON pointer of the value) for what
-    DynamoDB cannot store."""
+    bytearray, memoryview → B (``bytes``, as boto3 expects; ``binary="base64"`` gives base64 text,
+    DynamoDB JSON as the AWS CLI prints it); dict → M; list, tuple → L; set, frozenset → SS, NS or
+    BS (as lists). Raises ``MarshalError`` (with the JSON pointer of the value) for what DynamoDB
+    cannot store, a str with a lone surrogate included."""
 
-def marshall_value(value: Any) -> Dict[str, Any]:
+def marshall_value(value: Any, *, binary: _Binary = "bytes") -> Dict[str, Any]:
     """The DynamoDB JSON of one attribute value, by the rules of ``marshall``: ``{"S": "x"}``."""
 
 def unmarshall(item: Dict[str, Any], *, numbers: _Numbers = "decimal") -> Dict[str, Any]:
@@ -420,6 +424,8 @@ class Choice(State):
     ) -> Self: ...
     def otherwise(self, next: _Chainable) -> Self: ...
     def afterwards(self, *, include_otherwise: bool = False) -> Chain: ...
+    def next(self, next: _Chainable) -> NoReturn:
+        """Raises ChainError (INVALID_CHAIN): a Choice goes on through when/otherwise, or afterwards()."""
 
 class Wait(State):
     def __new__(
@@ -450,6 +456,8 @@ class Succeed(State):
         output_path: Optional[_Path] = ...,
         output: _Payload = ...,
     ) -> Self: ...
+    def next(self, next: _Chainable) -> NoReturn:
+        """Raises ChainError (INVALID_CHAIN): nothing follows a Succeed state."""
 
 class Fail(State):
     def __new__(
@@ -463,6 +471,8 @@ class Fail(State):
         cause: str = ...,
         cause_path: _Path = ...,
     ) -> Self: ...
+    def next(self, next: _Chainable) -> NoReturn:
+        """Raises ChainError (INVALID_CHAIN): nothing follows a Fail state."""
 
 class Parallel(State):
     def __new__(
