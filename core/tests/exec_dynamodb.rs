@@ -143,3 +143,553 @@ fn semaphore_get_current_lock_record_projects_the_owner() {
     // An item whose projection matches nothing is still returned, empty.
     assert_eq!(call(&mut db, "getItem", get("exec-2")), json!({"Item": {}}));
 }
+
+// --- helpers for the rules below
+
+const T: &str = "Things";
+
+/// A table `Things` with partition key `pk` (S) and sort key `sk` (N).
+fn things() -> MemoryDynamoDb {
+    let mut db = MemoryDynamoDb::new();
+    db.create_table(T, ("pk", KeyType::S), Some(("sk", KeyType::N))).unwrap();
+    db
+}
+
+fn put_plain(db: &mut MemoryDynamoDb, item: Value) {
+    db.put(T, stepforge::dynamo::marshall_item(&item).unwrap()).unwrap();
+}
+
+fn get_plain(db: &MemoryDynamoDb, pk: &str, sk: i64) -> Option<Value> {
+    let key = stepforge::dynamo::marshall_item(&json!({"pk": pk, "sk": sk})).unwrap();
+    db.get(T, &key).map(stepforge::dynamo::attr::item_to_plain_json)
+}
+
+fn key(pk: &str, sk: i64) -> Value {
+    json!({"pk": {"S": pk}, "sk": {"N": sk.to_string()}})
+}
+
+/// An UpdateItem on `a`/1 with the given expression, names and values.
+fn update(expression: &str, names: Option<Value>, values: Option<Value>) -> Value {
+    let mut req =
+        json!({"TableName": T, "Key": key("a", 1), "UpdateExpression": expression, "ReturnValues": "ALL_NEW"});
+    if let Some(n) = names {
+        req["ExpressionAttributeNames"] = n;
+    }
+    if let Some(v) = values {
+        req["ExpressionAttributeValues"] = v;
+    }
+    req
+}
+
+/// Whether `condition` holds for the item `a`/1 (a conditional no-op update).
+fn holds(db: &mut MemoryDynamoDb, condition: &str, values: Value) -> bool {
+    let mut req = json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": condition});
+    if values.as_object().is_some_and(|v| !v.is_empty()) {
+        req["ExpressionAttributeValues"] = values;
+    }
+    match db.call("updateItem", &req) {
+        Ok(_) => true,
+        Err(e) if e.code == "ConditionalCheckFailedException" => false,
+        Err(e) => panic!("{condition}: {e}"),
+    }
+}
+
+// --- key rules
+
+#[test]
+fn key_attributes_are_required_with_their_types() {
+    let mut db = things();
+    let e = fail(&mut db, "putItem", json!({"TableName": T, "Item": {"pk": {"S": "a"}}}));
+    assert_eq!(e.code, "ValidationException");
+    assert_eq!(e.message, "One or more parameter values were invalid: Missing the key sk in the item");
+    let e = fail(&mut db, "putItem", json!({"TableName": T, "Item": {"pk": {"N": "1"}, "sk": {"N": "1"}}}));
+    assert_eq!(e.message, "One or more parameter values were invalid: Type mismatch for key pk expected: S actual: N");
+    let e = fail(&mut db, "putItem", json!({"TableName": T, "Item": {"pk": {"S": ""}, "sk": {"N": "1"}}}));
+    assert!(e.message.contains("cannot contain an empty string value. Key: pk"), "{e}");
+    for bad_key in [
+        json!({"pk": {"S": "a"}}),
+        json!({"pk": {"S": "a"}, "sk": {"S": "1"}}),
+        json!({"pk": {"S": "a"}, "sk": {"N": "1"}, "x": {"S": "y"}}),
+    ] {
+        let e = fail(&mut db, "getItem", json!({"TableName": T, "Key": bad_key}));
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("ValidationException", "The provided key element does not match the schema")
+        );
+    }
+    let e = fail(&mut db, "getItem", json!({"TableName": "Nope", "Key": key("a", 1)}));
+    assert_eq!(e.code, "ResourceNotFoundException");
+    let e = fail(&mut db, "getItem", json!({"Key": key("a", 1)}));
+    assert!(e.message.contains("'tableName' failed to satisfy constraint: Member must not be null"), "{e}");
+    let e = fail(&mut db, "getItem", json!({"TableName": T, "Key": {"pk": "a", "sk": 1}}));
+    assert!(e.message.starts_with("Key at /pk: expected a typed value"), "{e}");
+}
+
+#[test]
+fn numbers_are_keys_by_value() {
+    let mut db = things();
+    call(&mut db, "putItem", json!({"TableName": T, "Item": {"pk": {"S": "a"}, "sk": {"N": "1.50"}, "v": {"S": "x"}}}));
+    let out = call(&mut db, "getItem", json!({"TableName": T, "Key": {"pk": {"S": "a"}, "sk": {"N": "15E-1"}}}));
+    assert_eq!(out["Item"]["sk"], json!({"N": "1.5"}));
+}
+
+#[test]
+fn updates_may_not_touch_key_attributes() {
+    let mut db = things();
+    let e = fail(&mut db, "updateItem", update("SET sk = :v", None, Some(json!({":v": {"N": "2"}}))));
+    assert_eq!(
+        e.message,
+        "One or more parameter values were invalid: Cannot update attribute sk. This attribute is part of the key"
+    );
+    let e = fail(&mut db, "updateItem", update("REMOVE #p", Some(json!({"#p": "pk"})), None));
+    assert!(e.message.contains("Cannot update attribute pk"), "{e}");
+}
+
+#[test]
+fn items_are_at_most_400_kb() {
+    let mut db = things();
+    let big = "x".repeat(400 * 1024);
+    let e = fail(
+        &mut db,
+        "putItem",
+        json!({"TableName": T, "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "big": {"S": big}}}),
+    );
+    assert_eq!(e.message, "Item size has exceeded the maximum allowed size");
+    let almost = "x".repeat(400 * 1024 - 20);
+    call(
+        &mut db,
+        "putItem",
+        json!({"TableName": T, "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "big": {"S": almost}}}),
+    );
+    let e = fail(&mut db, "updateItem", update("SET more = :v", None, Some(json!({":v": {"S": "y".repeat(100)}}))));
+    assert_eq!(e.message, "Item size to update has exceeded the maximum allowed size");
+}
+
+#[test]
+fn update_creates_the_item_from_its_key() {
+    let mut db = things();
+    let out = call(&mut db, "updateItem", json!({"TableName": T, "Key": key("a", 1), "ReturnValues": "ALL_NEW"}));
+    assert_eq!(out, json!({"Attributes": {"pk": {"S": "a"}, "sk": {"N": "1"}}}));
+    assert_eq!(get_plain(&db, "a", 1), Some(json!({"pk": "a", "sk": 1})));
+}
+
+// --- expression syntax and placeholders
+
+#[test]
+fn syntax_errors_quote_the_token() {
+    let mut db = things();
+    let e = fail(&mut db, "updateItem", update("SET a = = :v", None, Some(json!({":v": {"N": "1"}}))));
+    assert_eq!(e.message, "Invalid UpdateExpression: Syntax error; token: \"=\", near: \"= = :v\"");
+    let e = fail(&mut db, "updateItem", update("SET a = ", None, None));
+    assert_eq!(e.message, "Invalid UpdateExpression: Syntax error; token: \"<EOF>\", near: \"=\"");
+    let req = json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": "a < b AND"});
+    let e = fail(&mut db, "deleteItem", req);
+    assert!(e.message.starts_with("Invalid ConditionExpression: Syntax error; token: \"<EOF>\""), "{e}");
+    let req = json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": "a ! b"});
+    let e = fail(&mut db, "deleteItem", req);
+    assert!(e.message.contains("Invalid character"), "{e}");
+    let req = json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": "frobnicate(a)"});
+    assert_eq!(
+        fail(&mut db, "deleteItem", req).message,
+        "Invalid ConditionExpression: Invalid function name; function: frobnicate"
+    );
+    let e = fail(&mut db, "updateItem", update("", None, None));
+    assert_eq!(e.message, "Invalid UpdateExpression: The expression can not be empty;");
+}
+
+#[test]
+fn placeholders_must_be_defined_and_used() {
+    let mut db = things();
+    let e = fail(&mut db, "updateItem", update("SET #a = :v", None, Some(json!({":v": {"N": "1"}}))));
+    assert_eq!(
+        e.message,
+        "Invalid UpdateExpression: An expression attribute name used in the document path is not defined; attribute name: #a"
+    );
+    let e = fail(&mut db, "updateItem", update("SET a = :v", None, None));
+    assert_eq!(
+        e.message,
+        "Invalid UpdateExpression: An expression attribute value used in expression is not defined; attribute value: :v"
+    );
+    let e =
+        fail(&mut db, "updateItem", update("SET a = :v", Some(json!({"#x": "x"})), Some(json!({":v": {"N": "1"}}))));
+    assert_eq!(e.message, "Value provided in ExpressionAttributeNames unused in expressions: keys: {#x}");
+    let e = fail(&mut db, "updateItem", update("SET a = :v", None, Some(json!({":v": {"N": "1"}, ":w": {"N": "2"}}))));
+    assert_eq!(e.message, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}");
+    let e = fail(&mut db, "updateItem", update("SET a = :v", None, Some(json!({}))));
+    assert_eq!(e.message, "ExpressionAttributeValues must not be empty");
+    let req = json!({"TableName": T, "Key": key("a", 1), "ExpressionAttributeValues": {":v": {"N": "1"}}});
+    assert_eq!(
+        fail(&mut db, "getItem", req).message,
+        "ExpressionAttributeValues can only be specified when using expressions"
+    );
+    let e = fail(&mut db, "updateItem", update("SET a = :v", None, Some(json!({":v": {"SS": []}}))));
+    assert!(
+        e.message.starts_with("ExpressionAttributeValues contains invalid value:") && e.message.ends_with("for key :v"),
+        "{e}"
+    );
+}
+
+#[test]
+fn reserved_words_need_a_placeholder() {
+    let mut db = things();
+    let e = fail(&mut db, "updateItem", update("SET count = :v", None, Some(json!({":v": {"N": "1"}}))));
+    assert_eq!(e.message, "Invalid UpdateExpression: Attribute name is a reserved keyword; reserved keyword: count");
+    call(&mut db, "updateItem", update("SET #c = :v", Some(json!({"#c": "count"})), Some(json!({":v": {"N": "1"}}))));
+    assert_eq!(get_plain(&db, "a", 1).unwrap()["count"], json!(1));
+}
+
+// --- conditions
+
+fn condition_item(db: &mut MemoryDynamoDb) {
+    call(
+        db,
+        "putItem",
+        json!({"TableName": T, "Item": {
+            "pk": {"S": "a"}, "sk": {"N": "1"},
+            "n": {"N": "10"}, "f": {"N": "0.3"}, "s": {"S": "Zebra"}, "u": {"S": "é"},
+            "b": {"B": "AQID"}, "t": {"BOOL": true}, "z": {"NULL": true},
+            "ss": {"SS": ["red", "green"]}, "ns": {"NS": ["1", "2.5"]},
+            "l": {"L": [{"S": "x"}, {"N": "7"}, {"M": {"deep": {"S": "y"}}}]},
+            "m": {"M": {"nested": {"M": {"v": {"N": "3"}}}, "name": {"S": "Ann"}}}
+        }}),
+    );
+}
+
+#[test]
+fn comparisons_follow_dynamodb_types() {
+    let mut db = things();
+    condition_item(&mut db);
+    let n = |v: &str| json!({":v": {"N": v}});
+    let s = |v: &str| json!({":v": {"S": v}});
+    // Numbers by exact value.
+    assert!(holds(&mut db, "n = :v", n("10.0")));
+    assert!(holds(&mut db, "n > :v", n("9.999999999999999999999999999999999999")));
+    assert!(holds(&mut db, "f = :v", n("3E-1")));
+    assert!(holds(&mut db, "n <> :v", n("11")));
+    assert!(
+        holds(&mut db, "n <= :v", n("10")) && holds(&mut db, "n >= :v", n("10")) && !holds(&mut db, "n < :v", n("10"))
+    );
+    // Strings by UTF-8 bytes: upper case before lower case, ASCII before é.
+    assert!(holds(&mut db, "s < :v", s("a")));
+    assert!(holds(&mut db, "u > :v", s("z")));
+    // Binary by bytes.
+    assert!(holds(&mut db, "b < :v", json!({":v": {"B": "AQIE"}})));
+    // Different types are neither equal nor ordered; <> is true.
+    assert!(!holds(&mut db, "n = :v", s("10")));
+    assert!(!holds(&mut db, "n < :v", s("99")));
+    assert!(holds(&mut db, "n <> :v", s("10")));
+    // A missing attribute: comparisons false, <> true.
+    assert!(!holds(&mut db, "absent = :v", n("1")));
+    assert!(!holds(&mut db, "absent < :v", n("1")));
+    assert!(holds(&mut db, "absent <> :v", n("1")));
+    // Documents: nested paths, list elements, whole maps, sets regardless of order.
+    assert!(holds(&mut db, "m.nested.v = :v", n("3")));
+    assert!(holds(&mut db, "l[1] = :v", n("7")));
+    assert!(holds(&mut db, "l[2].deep = :v", s("y")));
+    assert!(!holds(&mut db, "l[9] = :v", s("x")));
+    assert!(holds(&mut db, "ss = :v", json!({":v": {"SS": ["green", "red"]}})));
+    assert!(holds(&mut db, "t = :v AND z = :w", json!({":v": {"BOOL": true}, ":w": {"NULL": true}})));
+    let e = fail(
+        &mut db,
+        "deleteItem",
+        json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": "n < :v", "ExpressionAttributeValues": {":v": {"BOOL": true}}}),
+    );
+    assert_eq!(
+        e.message,
+        "Invalid ConditionExpression: Incorrect operand type for operator or function; operator: <, operand type: BOOLEAN"
+    );
+}
+
+#[test]
+fn between_in_and_logic() {
+    let mut db = things();
+    condition_item(&mut db);
+    let v = json!({":lo": {"N": "5"}, ":hi": {"N": "10"}});
+    assert!(holds(&mut db, "n BETWEEN :lo AND :hi", v.clone()));
+    assert!(!holds(&mut db, "NOT n between :lo and :hi", v.clone()));
+    let e = fail(
+        &mut db,
+        "deleteItem",
+        json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": "n BETWEEN :hi AND :lo", "ExpressionAttributeValues": v}),
+    );
+    assert!(
+        e.message.contains("BETWEEN operator requires upper bound to be greater than or equal to lower bound"),
+        "{e}"
+    );
+    let v = json!({":a": {"N": "1"}, ":b": {"N": "10"}, ":c": {"S": "Zebra"}});
+    assert!(holds(&mut db, "n IN (:a, :b) AND s IN (:c)", v.clone()));
+    assert!(!holds(&mut db, "n IN (:a, :c) AND s <> :b", v.clone()));
+    // AND binds tighter than OR; NOT tighter than AND; parentheses override.
+    let v = json!({":t": {"N": "10"}, ":f": {"N": "0"}});
+    assert!(holds(&mut db, "n = :t OR n = :f AND n = :f", v.clone()));
+    assert!(!holds(&mut db, "(n = :t OR n = :f) AND n = :f", v.clone()));
+    assert!(holds(&mut db, "NOT n = :f AND n = :t", v.clone()));
+    assert!(!holds(&mut db, "NOT (n = :f OR n = :t)", v));
+}
+
+#[test]
+fn condition_functions() {
+    let mut db = things();
+    condition_item(&mut db);
+    let none = json!({});
+    assert!(holds(&mut db, "attribute_exists(m.nested.v) AND attribute_not_exists(m.nested.w)", none.clone()));
+    assert!(holds(&mut db, "attribute_exists(l[2].deep) AND attribute_not_exists(l[3])", none.clone()));
+    let t = |name: &str| json!({":t": {"S": name}});
+    for (path, type_name) in [
+        ("n", "N"),
+        ("s", "S"),
+        ("b", "B"),
+        ("t", "BOOL"),
+        ("z", "NULL"),
+        ("ss", "SS"),
+        ("ns", "NS"),
+        ("l", "L"),
+        ("m", "M"),
+    ] {
+        assert!(holds(&mut db, &format!("attribute_type({path}, :t)"), t(type_name)), "{path}");
+    }
+    assert!(!holds(&mut db, "attribute_type(n, :t)", t("S")));
+    let e = fail(
+        &mut db,
+        "deleteItem",
+        json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": "attribute_type(n, :t)", "ExpressionAttributeValues": t("STRING")}),
+    );
+    assert!(e.message.contains("Invalid attribute type name found; type: STRING"), "{e}");
+    let s = |v: &str| json!({":v": {"S": v}});
+    assert!(holds(&mut db, "begins_with(s, :v)", s("Zeb")));
+    assert!(!holds(&mut db, "begins_with(s, :v)", s("zeb")));
+    assert!(holds(&mut db, "begins_with(b, :v)", json!({":v": {"B": "AQ=="}})));
+    assert!(!holds(&mut db, "begins_with(n, :v)", s("1")));
+    assert!(holds(&mut db, "contains(s, :v)", s("bra")));
+    assert!(holds(&mut db, "contains(ss, :v)", s("red")));
+    assert!(!holds(&mut db, "contains(ss, :v)", s("blue")));
+    assert!(holds(&mut db, "contains(ns, :v)", json!({":v": {"N": "2.50"}})));
+    assert!(holds(&mut db, "contains(l, :v)", s("x")));
+    let n = |v: &str| json!({":v": {"N": v}});
+    assert!(holds(&mut db, "size(s) = :v", n("5")));
+    assert!(holds(&mut db, "size(u) = :v", n("2")), "size counts UTF-8 bytes");
+    assert!(holds(&mut db, "size(l) = :v AND size(ss) < :v", n("3")));
+    assert!(holds(&mut db, "size(m) = :v", n("2")));
+    assert!(holds(&mut db, "size(b) = :v", n("3")));
+    assert!(!holds(&mut db, "size(n) = :v", n("2")));
+    let e = fail(
+        &mut db,
+        "deleteItem",
+        json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": "attribute_exists(:v)", "ExpressionAttributeValues": n("1")}),
+    );
+    assert!(e.message.contains("requires a document path"), "{e}");
+    let e = fail(
+        &mut db,
+        "deleteItem",
+        json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": "attribute_exists(n) = :v", "ExpressionAttributeValues": n("1")}),
+    );
+    assert!(e.message.starts_with("Invalid ConditionExpression: Syntax error"), "{e}");
+}
+
+#[test]
+fn condition_failure_returns_the_old_item_when_asked() {
+    let mut db = things();
+    put_plain(&mut db, json!({"pk": "a", "sk": 1, "v": 1}));
+    let req = json!({
+        "TableName": T, "Key": key("a", 1), "ConditionExpression": "v = :two",
+        "ExpressionAttributeValues": {":two": {"N": "2"}}, "ReturnValuesOnConditionCheckFailure": "ALL_OLD"
+    });
+    let e = fail(&mut db, "deleteItem", req.clone());
+    assert_eq!(e.code, "ConditionalCheckFailedException");
+    assert_eq!(e.item, Some(json!({"pk": {"S": "a"}, "sk": {"N": "1"}, "v": {"N": "1"}})));
+    let mut without = req;
+    without.as_object_mut().unwrap().remove("ReturnValuesOnConditionCheckFailure");
+    assert_eq!(fail(&mut db, "deleteItem", without).item, None);
+    assert!(get_plain(&db, "a", 1).is_some(), "the failed delete deleted nothing");
+}
+
+// --- update expressions
+
+fn updated(db: &mut MemoryDynamoDb, expression: &str, values: Value) -> Value {
+    let values = values.as_object().is_some_and(|v| !v.is_empty()).then_some(values);
+    call(db, "updateItem", update(expression, None, values));
+    let mut item = get_plain(db, "a", 1).unwrap();
+    item.as_object_mut().unwrap().retain(|k, _| k != "pk" && k != "sk");
+    item
+}
+
+#[test]
+fn set_writes_paths_and_does_arithmetic() {
+    let mut db = things();
+    put_plain(&mut db, json!({"pk": "a", "sk": 1, "n": 5, "m": {"x": 1}, "l": [1, 2, 3]}));
+    let v = json!({":one": {"N": "1"}, ":half": {"N": "0.5"}, ":s": {"S": "new"}});
+    let item = updated(&mut db, "SET n = n + :one, m.y = :s, l[1] = :half, l[10] = :s, top = m.x - :half", v);
+    assert_eq!(item, json!({"n": 6, "m": {"x": 1, "y": "new"}, "l": [1, 0.5, 3, "new"], "top": 0.5}));
+    // Every right-hand side reads the item as it was before the update.
+    let v = json!({":one": {"N": "1"}});
+    let item = updated(&mut db, "SET n = top + :one, top = n + :one", v);
+    assert_eq!((&item["n"], &item["top"]), (&json!(1.5), &json!(7)));
+}
+
+#[test]
+fn set_functions() {
+    let mut db = things();
+    put_plain(&mut db, json!({"pk": "a", "sk": 1, "l": [2], "n": 3}));
+    let v = json!({":zero": {"N": "0"}, ":one": {"N": "1"}, ":front": {"L": [{"N": "1"}]}, ":back": {"L": [{"N": "3"}]}, ":e": {"L": []}});
+    let item = updated(
+        &mut db,
+        "SET c = if_not_exists(c, :zero) + :one, n = if_not_exists(n, :zero), l = list_append(:front, l), l2 = list_append(if_not_exists(l2, :e), :back)",
+        v,
+    );
+    assert_eq!(item, json!({"l": [1, 2], "n": 3, "c": 1, "l2": [3]}));
+    let v = json!({":back": {"L": [{"N": "3"}]}});
+    assert_eq!(updated(&mut db, "SET l = list_append(l, :back)", v)["l"], json!([1, 2, 3]));
+}
+
+#[test]
+fn remove_attributes_and_list_elements() {
+    let mut db = things();
+    put_plain(&mut db, json!({"pk": "a", "sk": 1, "x": 1, "l": ["a", "b", "c", "d"], "m": {"k": 1, "j": 2}}));
+    // Indexes are those of the list before the update.
+    let item = updated(&mut db, "REMOVE x, l[1], l[3], m.k, nothing, l[9]", json!({}));
+    assert_eq!(item, json!({"l": ["a", "c"], "m": {"j": 2}}));
+}
+
+#[test]
+fn add_and_delete_numbers_and_sets() {
+    let mut db = things();
+    put_plain(&mut db, json!({"pk": "a", "sk": 1, "n": 1}));
+    let v = json!({":n": {"N": "-3"}, ":ss": {"SS": ["a", "b"]}, ":ns": {"NS": ["1", "2"]}});
+    updated(&mut db, "ADD n :n, fresh :n, tags :ss, nums :ns", v);
+    let v = json!({":ss": {"SS": ["b", "c"]}, ":ns": {"NS": ["2.0"]}});
+    updated(&mut db, "ADD tags :ss DELETE nums :ns", v);
+    let out = call(&mut db, "getItem", json!({"TableName": T, "Key": key("a", 1)}));
+    assert_eq!(out["Item"]["n"], json!({"N": "-2"}));
+    assert_eq!(out["Item"]["fresh"], json!({"N": "-3"}));
+    assert_eq!(out["Item"]["tags"], json!({"SS": ["a", "b", "c"]}));
+    assert_eq!(out["Item"]["nums"], json!({"NS": ["1"]}));
+    // A set emptied by DELETE vanishes; DELETE of an absent attribute does nothing.
+    let v = json!({":ns": {"NS": ["1"]}, ":ss": {"SS": ["zz"]}});
+    let item = updated(&mut db, "DELETE nums :ns, absent :ss", v);
+    assert!(item.get("nums").is_none() && item.get("absent").is_none(), "{item}");
+    // Type errors.
+    let e = fail(&mut db, "updateItem", update("ADD tags :n", None, Some(json!({":n": {"N": "1"}}))));
+    assert_eq!(e.message, "An operand in the update expression has an incorrect data type");
+    let e = fail(&mut db, "updateItem", update("ADD n :s", None, Some(json!({":s": {"S": "x"}}))));
+    assert_eq!(
+        e.message,
+        "Invalid UpdateExpression: Incorrect operand type for operator or function; operator: ADD, operand type: STRING"
+    );
+    let e = fail(&mut db, "updateItem", update("DELETE tags :n", None, Some(json!({":n": {"N": "1"}}))));
+    assert!(e.message.contains("operator: DELETE, operand type: NUMBER"), "{e}");
+}
+
+#[test]
+fn update_expression_rules() {
+    let mut db = things();
+    put_plain(&mut db, json!({"pk": "a", "sk": 1, "s": "text", "m": {"x": 1}}));
+    let one = || Some(json!({":v": {"N": "1"}}));
+    let e = fail(&mut db, "updateItem", update("SET a = :v SET b = :v", None, one()));
+    assert_eq!(
+        e.message,
+        "Invalid UpdateExpression: The \"SET\" section can only be used once in an update expression;"
+    );
+    let e = fail(&mut db, "updateItem", update("SET m = :v REMOVE m.x", None, one()));
+    assert_eq!(
+        e.message,
+        "Invalid UpdateExpression: Two document paths overlap with each other; must remove or rewrite one of these paths; path one: [m], path two: [m, x]"
+    );
+    let e = fail(&mut db, "updateItem", update("SET a = :v, a = :v", None, one()));
+    assert!(e.message.contains("Two document paths overlap"), "{e}");
+    let e = fail(&mut db, "updateItem", update("SET m.x = :v REMOVE m[0]", None, one()));
+    assert!(e.message.contains("Two document paths conflict"), "{e}");
+    let e = fail(&mut db, "updateItem", update("SET a = absent + :v", None, one()));
+    assert_eq!(e.message, "The provided expression refers to an attribute that does not exist in the item");
+    let e = fail(&mut db, "updateItem", update("SET a = s + :v", None, one()));
+    assert_eq!(e.message, "An operand in the update expression has an incorrect data type");
+    let e = fail(&mut db, "updateItem", update("SET absent.x = :v", None, one()));
+    assert_eq!(e.message, "The document path provided in the update expression is invalid for update");
+    let e = fail(&mut db, "updateItem", update("SET s[0] = :v", None, one()));
+    assert_eq!(e.message, "The document path provided in the update expression is invalid for update");
+    let e = fail(&mut db, "updateItem", update("SET a = :v + :v + :v", None, one()));
+    assert!(e.message.starts_with("Invalid UpdateExpression: Syntax error; token: \"+\""), "{e}");
+    let e = fail(&mut db, "updateItem", update("SET a = size(s)", None, None));
+    assert!(e.message.contains("function: size"), "{e}");
+    assert_eq!(
+        get_plain(&db, "a", 1),
+        Some(json!({"pk": "a", "sk": 1, "s": "text", "m": {"x": 1}})),
+        "nothing changed"
+    );
+}
+
+#[test]
+fn arithmetic_is_exact_to_38_digits() {
+    let mut db = things();
+    let big = "9".repeat(38);
+    put_plain(&mut db, json!({"pk": "a", "sk": 1}));
+    let v = json!({":a": {"N": "0.1"}, ":b": {"N": "0.2"}});
+    assert_eq!(updated(&mut db, "SET x = :a + :b", v)["x"], json!(0.3));
+    let v = json!({":big": {"N": big}, ":one": {"N": "1"}});
+    let out = call(&mut db, "updateItem", update("SET y = :big + :one", None, Some(v)));
+    assert_eq!(out["Attributes"]["y"], json!({"N": format!("1{}", "0".repeat(38))}));
+    let v = json!({":big": {"N": big}, ":tenth": {"N": "0.1"}});
+    let e = fail(&mut db, "updateItem", update("SET z = :big + :tenth", None, Some(v)));
+    assert_eq!(e.message, "Attempting to store more than 38 significant digits in a Number");
+    let huge = "9.9999999999999999999999999999999999999E+125";
+    let v = json!({":h": {"N": huge}});
+    let e = fail(&mut db, "updateItem", update("SET z = :h + :h", None, Some(v)));
+    assert_eq!(e.message, "Number overflow. Attempting to store a number with magnitude larger than supported range");
+}
+
+#[test]
+fn return_values() {
+    let mut db = things();
+    put_plain(&mut db, json!({"pk": "a", "sk": 1, "keep": "k", "n": 1, "gone": true, "m": {"a": 1, "b": 2}}));
+    let req = |rv: &str| {
+        json!({"TableName": T, "Key": key("a", 1), "ReturnValues": rv,
+               "UpdateExpression": "SET n = n + :one, m.b = :one, added = :one REMOVE gone",
+               "ExpressionAttributeValues": {":one": {"N": "1"}}})
+    };
+    assert_eq!(call(&mut db, "updateItem", req("NONE")), json!({}));
+    assert_eq!(
+        call(&mut db, "updateItem", req("UPDATED_OLD")),
+        json!({"Attributes": {"n": {"N": "2"}, "m": {"M": {"b": {"N": "1"}}}, "added": {"N": "1"}}})
+    );
+    assert_eq!(
+        call(&mut db, "updateItem", req("UPDATED_NEW")),
+        json!({"Attributes": {"n": {"N": "4"}, "m": {"M": {"b": {"N": "1"}}}, "added": {"N": "1"}}})
+    );
+    let all_old = call(&mut db, "updateItem", req("ALL_OLD"));
+    assert_eq!(all_old["Attributes"]["n"], json!({"N": "4"}));
+    assert_eq!(all_old["Attributes"]["keep"], json!({"S": "k"}));
+    let all_new = call(&mut db, "updateItem", req("ALL_NEW"));
+    assert_eq!(all_new["Attributes"]["n"], json!({"N": "6"}));
+    assert_eq!(all_new["Attributes"]["pk"], json!({"S": "a"}));
+    // The first update removed `gone`, so later UPDATED_OLD had none to show.
+    let put = json!({"TableName": T, "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "ReturnValues": "ALL_OLD"});
+    assert_eq!(call(&mut db, "putItem", put.clone())["Attributes"]["n"], json!({"N": "6"}));
+    let e = fail(
+        &mut db,
+        "putItem",
+        json!({"TableName": T, "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "ReturnValues": "ALL_NEW"}),
+    );
+    assert_eq!(e.code, "ValidationException");
+    let e = fail(&mut db, "updateItem", json!({"TableName": T, "Key": key("a", 1), "ReturnValues": "EVERYTHING"}));
+    assert!(e.message.contains("Member must satisfy enum value set"), "{e}");
+    let del = json!({"TableName": T, "Key": key("a", 1), "ReturnValues": "ALL_OLD"});
+    assert_eq!(call(&mut db, "deleteItem", del.clone()), json!({"Attributes": {"pk": {"S": "a"}, "sk": {"N": "1"}}}));
+    assert_eq!(call(&mut db, "deleteItem", del), json!({}), "deleting nothing returns no attributes");
+}
+
+#[test]
+fn projections_pick_nested_paths() {
+    let mut db = things();
+    put_plain(
+        &mut db,
+        json!({"pk": "a", "sk": 1, "m": {"x": 1, "y": {"z": 2}, "w": 3}, "l": ["a", "b", "c"], "other": 0}),
+    );
+    let get = |projection: &str| json!({"TableName": T, "Key": key("a", 1), "ProjectionExpression": projection});
+    let out = call(&mut db, "getItem", get("m.y.z, l[2], l[0], pk, nothere"));
+    assert_eq!(
+        out["Item"],
+        json!({"pk": {"S": "a"}, "m": {"M": {"y": {"M": {"z": {"N": "2"}}}}}, "l": {"L": [{"S": "a"}, {"S": "c"}]}})
+    );
+    let e = fail(&mut db, "getItem", get("m, m.x"));
+    assert!(e.message.starts_with("Invalid ProjectionExpression: Two document paths overlap"), "{e}");
+    assert_eq!(call(&mut db, "getItem", json!({"TableName": T, "Key": key("zz", 1)})), json!({}));
+}

@@ -193,10 +193,9 @@ impl<'a> Parser<'a> {
     fn path_name(&mut self) -> Result<String> {
         let name = match self.peek() {
             Tok::Word(w) => {
-                if let Some(reserved) = super::reserved::reserved(w) {
-                    return Err(
-                        self.error(format_args!("Attribute name is a reserved keyword; reserved keyword: {reserved}"))
-                    );
+                // DynamoDB quotes the word as written.
+                if super::reserved::reserved(w).is_some() {
+                    return Err(self.error(format_args!("Attribute name is a reserved keyword; reserved keyword: {w}")));
                 }
                 w.clone()
             }
