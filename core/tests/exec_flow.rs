@@ -1,0 +1,305 @@
+//! The local executor with many threads and executions: Parallel, Map,
+//! nested executions, status-change events, DynamoDB, Lambda. Each test cites
+//! the AWS page whose documented behaviour it checks.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use stepforge::exec::dynamodb::KeyType;
+use stepforge::exec::{Status, StatusRule, TaskCall, TaskOutcome, World};
+
+const T0: i64 = stepforge::exec::DEFAULT_EPOCH_MILLIS;
+
+fn lambda(name: &str) -> String {
+    format!("arn:aws:lambda:us-east-1:123456789012:function:{name}")
+}
+
+fn run(world: &mut World, def: Value, input: Value) -> String {
+    world.register_json("m", &def.to_string()).expect("definition registers");
+    let arn = world.start_execution("m", input, Some("e1")).expect("starts");
+    world.run_until_idle();
+    arn
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html
+// (every branch gets the input; the output is the array of branch outputs, in branch order).
+#[test]
+fn parallel_outputs_in_branch_order() {
+    let mut w = World::new(5);
+    w.handle(&lambda("slow"), |c: &TaskCall| TaskOutcome::Succeed {
+        output: json!({"slow": c.input["v"]}),
+        after: Duration::from_secs(10),
+    });
+    let def = json!({"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [
+        {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": lambda("slow"), "End": true}}},
+        {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "fast", "End": true}}}],
+        "ResultSelector": {"first.$": "$[0].slow", "second.$": "$[1]"}, "ResultPath": "$.out", "End": true}}});
+    let arn = run(&mut w, def, json!({"v": 7}));
+    let e = w.execution(&arn).unwrap();
+    assert_eq!(e.output(), Some(&json!({"v": 7, "out": {"first": 7, "second": "fast"}})));
+    assert_eq!(e.stop_millis(), Some(T0 + 10_000));
+    let kinds: Vec<&str> = e.history().iter().map(|h| h.kind.as_str()).collect();
+    assert!(kinds.starts_with(&["ExecutionStarted", "ParallelStateEntered", "ParallelStateStarted"]));
+    assert!(kinds.ends_with(&["ParallelStateSucceeded", "ParallelStateExited", "ExecutionSucceeded"]));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html (a failed branch fails
+// the Parallel state, which its Catch handles) and concepts-error-handling.html (Catch ResultPath).
+#[test]
+fn parallel_branch_failure_is_caught() {
+    let mut w = World::new(5);
+    let def = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Branches": [
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 100, "End": true}}},
+            {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom", "Cause": "branch 2"}}}],
+            "Catch": [{"ErrorEquals": ["Boom"], "ResultPath": "$.error", "Next": "Handled"}], "End": true},
+        "Handled": {"Type": "Pass", "End": true}}});
+    let arn = run(&mut w, def, json!({}));
+    let e = w.execution(&arn).unwrap();
+    assert_eq!(e.output(), Some(&json!({"error": {"Error": "Boom", "Cause": "branch 2"}})));
+    assert_eq!(e.stop_millis(), Some(T0), "the waiting branch was stopped");
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html
+// (ItemsPath, ItemSelector with $$.Map.Item.Index/Value, MaxConcurrency, results in item order).
+#[test]
+fn inline_map_with_item_selector_and_concurrency() {
+    let mut w = World::new(9);
+    w.handle(&lambda("work"), |c: &TaskCall| TaskOutcome::Succeed {
+        output: json!(format!("{}#{}", c.input["value"].as_str().unwrap_or("?"), c.input["index"])),
+        after: Duration::from_secs(2),
+    });
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.list", "MaxConcurrency": 2,
+        "ItemSelector": {"index.$": "$$.Map.Item.Index", "value.$": "$$.Map.Item.Value", "tag.$": "$.tag"},
+        "ItemProcessor": {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": lambda("work"), "End": true}}},
+        "End": true}}});
+    let arn = run(&mut w, def, json!({"list": ["a", "b", "c", "d", "e"], "tag": "x"}));
+    let e = w.execution(&arn).unwrap();
+    assert_eq!(e.output(), Some(&json!(["a#0", "b#1", "c#2", "d#3", "e#4"])));
+    // Two at a time, two seconds each: 2 + 2 + 2 seconds.
+    assert_eq!(e.stop_millis(), Some(T0 + 6_000));
+    assert_eq!(w.peak_occupancy(&["T"]).count, 1, "one execution, however many iterations");
+    let starts = e.history().iter().filter(|h| h.kind == "MapIterationStarted").count();
+    assert_eq!(starts, 5);
+    let started = e.history().iter().find(|h| h.kind == "MapStateStarted").unwrap();
+    assert_eq!(started.details.as_ref().unwrap()["length"], json!(5));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html (the deprecated
+// Iterator and Parameters fields still work).
+#[test]
+fn legacy_iterator_and_parameters() {
+    let mut w = World::new(1);
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+        "Parameters": {"n.$": "$$.Map.Item.Value"},
+        "Iterator": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}});
+    let arn = run(&mut w, def, json!([1, 2]));
+    assert_eq!(w.execution(&arn).unwrap().output(), Some(&json!([{"n": 1}, {"n": 2}])));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html (a failed
+// iteration fails the Map state).
+#[test]
+fn a_failed_iteration_fails_the_map() {
+    let mut w = World::new(1);
+    w.handle(&lambda("picky"), |c: &TaskCall| {
+        if c.input == json!(3) { TaskOutcome::fail("NotThree", "three") } else { TaskOutcome::ok(c.input.clone()) }
+    });
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map",
+        "ItemProcessor": {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": lambda("picky"), "End": true}}},
+        "End": true}}});
+    let arn = run(&mut w, def, json!([1, 2, 3, 4]));
+    let e = w.execution(&arn).unwrap();
+    assert_eq!((e.status(), e.error(), e.cause()), (Status::Failed, Some("NotThree"), Some("three")));
+    assert!(e.history().iter().any(|h| h.kind == "MapIterationFailed"));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html
+// (ToleratedFailureCount; past it, States.ExceedToleratedFailureThreshold).
+#[test]
+fn distributed_map_tolerated_failures() {
+    let def = |tolerated: u64| {
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ToleratedFailureCount": tolerated,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "C", "States": {
+                    "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericGreaterThan": 2, "Next": "F"}], "Default": "S"},
+                    "F": {"Type": "Fail", "Error": "TooBig"},
+                    "S": {"Type": "Succeed"}}},
+            "End": true}}})
+    };
+    let mut w = World::new(1);
+    let arn = run(&mut w, def(2), json!([1, 2, 3, 4]));
+    assert_eq!(w.execution(&arn).unwrap().status(), Status::Succeeded);
+    let mut w = World::new(1);
+    let arn = run(&mut w, def(1), json!([1, 2, 3, 4]));
+    assert_eq!(w.execution(&arn).unwrap().error(), Some("States.ExceedToleratedFailureThreshold"));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html
+// (startExecution: fire-and-forget returns ExecutionArn/StartDate; .sync:2 returns Output as
+// JSON; .sync returns it as a string; a failed child fails the task).
+#[test]
+fn nested_executions() {
+    let mut w = World::new(2);
+    let child = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 30, "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$.fail", "IsPresent": true, "Next": "F"}], "Default": "S"},
+        "F": {"Type": "Fail", "Error": "ChildFailed", "Cause": "asked to"},
+        "S": {"Type": "Pass", "Parameters": {"got.$": "$.x"}, "End": true}}});
+    w.register_json("child", &child.to_string()).unwrap();
+    let parent = |resource: &str, input: Value| {
+        json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": resource,
+            "Parameters": {"StateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:child", "Input": input},
+            "End": true}}})
+    };
+    w.register_json("sync2", &parent("arn:aws:states:::states:startExecution.sync:2", json!({"x": 1})).to_string())
+        .unwrap();
+    w.register_json("sync", &parent("arn:aws:states:::states:startExecution.sync", json!({"x": 2})).to_string())
+        .unwrap();
+    w.register_json("fire", &parent("arn:aws:states:::states:startExecution", json!({"x": 3})).to_string()).unwrap();
+    w.register_json(
+        "fails",
+        &parent("arn:aws:states:::states:startExecution.sync:2", json!({"fail": true})).to_string(),
+    )
+    .unwrap();
+    let a = w.start_execution("sync2", json!({}), None).unwrap();
+    let b = w.start_execution("sync", json!({}), None).unwrap();
+    let c = w.start_execution("fire", json!({}), None).unwrap();
+    let d = w.start_execution("fails", json!({}), None).unwrap();
+    w.run_until_idle();
+    let out = |arn: &str| w.execution(arn).unwrap().output().cloned().unwrap_or(Value::Null);
+    assert_eq!(out(&a)["Output"], json!({"got": 1}));
+    assert_eq!(out(&a)["Status"], json!("SUCCEEDED"));
+    assert_eq!(out(&b)["Output"], json!("{\"got\":2}"));
+    assert!(out(&c)["ExecutionArn"].as_str().unwrap().contains(":execution:child:"));
+    assert_eq!(w.execution(&a).unwrap().stop_millis(), Some(T0 + 30_000));
+    assert_eq!(w.execution(&c).unwrap().stop_millis(), Some(T0), "fire-and-forget does not wait");
+    let failed = w.execution(&d).unwrap();
+    assert_eq!(failed.error(), Some("States.TaskFailed"));
+    assert!(failed.cause().unwrap().contains("ChildFailed"));
+    assert_eq!(w.executions().count(), 8);
+    assert!(w.executions().all(|e| e.status() != Status::Running));
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html (Execution Status Change
+// events; detail carries executionArn, stateMachineArn, status).
+#[test]
+fn status_change_starts_another_machine() {
+    let mut w = World::new(4);
+    w.register_json("work", &json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "E"}}}).to_string())
+        .unwrap();
+    w.register_json(
+        "cleanup",
+        &json!({"StartAt": "P", "States": {"P": {"Type": "Pass",
+            "Parameters": {"arn.$": "$.detail.executionArn", "status.$": "$.detail.status", "type.$": "$.detail-type"},
+            "End": true}}})
+        .to_string(),
+    )
+    .unwrap();
+    w.on_status_change(StatusRule {
+        source: Some("work".into()),
+        statuses: vec![Status::Failed, Status::TimedOut, Status::Aborted],
+        target: "cleanup".into(),
+    });
+    let arn = w.start_execution("work", json!({}), None).unwrap();
+    w.run_until_idle();
+    let cleanup: Vec<_> = w.executions().filter(|e| e.state_machine_arn().ends_with(":cleanup")).collect();
+    assert_eq!(cleanup.len(), 1);
+    assert_eq!(
+        cleanup[0].output(),
+        Some(&json!({"arn": arn, "status": "FAILED", "type": "Step Functions Execution Status Change"}))
+    );
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html (putItem, getItem,
+// updateItem with ConditionExpression; errors named DynamoDB.<exception>) and
+// https://docs.aws.amazon.com/step-functions/latest/dg/supported-services-awssdk.html (aws-sdk).
+#[test]
+fn dynamodb_integrations() {
+    let mut w = World::new(1);
+    w.dynamodb_mut().create_table("Things", ("pk", KeyType::S), None).unwrap();
+    let def = json!({"StartAt": "Put", "States": {
+        "Put": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+                "Parameters": {"TableName": "Things", "Item": {"pk": {"S.$": "$.id"}, "n": {"N": "1"}}},
+                "ResultPath": null, "Next": "Inc"},
+        "Inc": {"Type": "Task", "Resource": "arn:aws:states:::aws-sdk:dynamodb:updateItem",
+                "Parameters": {"TableName": "Things", "Key": {"pk": {"S.$": "$.id"}},
+                    "UpdateExpression": "SET n = n + :one", "ConditionExpression": "n < :max",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":max": {"N": "2"}}, "ReturnValues": "UPDATED_NEW"},
+                "ResultPath": "$.updated", "Next": "Again"},
+        "Again": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+                "Parameters": {"TableName": "Things", "Key": {"pk": {"S.$": "$.id"}},
+                    "UpdateExpression": "SET n = n + :one", "ConditionExpression": "n < :max",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":max": {"N": "2"}}},
+                "Catch": [{"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"], "ResultPath": "$.err", "Next": "Get"}],
+                "Next": "Get"},
+        "Get": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:getItem",
+                "Parameters": {"TableName": "Things", "Key": {"pk": {"S.$": "$.id"}}},
+                "ResultSelector": {"n.$": "$.Item.n.N"}, "ResultPath": "$.got", "End": true}}});
+    let arn = run(&mut w, def, json!({"id": "a"}));
+    let e = w.execution(&arn).unwrap();
+    assert_eq!(e.status(), Status::Succeeded, "{:?}", e.cause());
+    let out = e.output().unwrap();
+    assert_eq!(out["updated"]["Attributes"], json!({"n": {"N": "2"}}));
+    assert_eq!(out["err"]["Error"], json!("DynamoDB.ConditionalCheckFailedException"));
+    assert_eq!(out["got"], json!({"n": "2"}));
+    let items = w.dynamodb().items("Things");
+    assert_eq!(items.len(), 1);
+}
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html (lambda:invoke
+// returns the function's result under Payload, with StatusCode 200).
+#[test]
+fn lambda_invoke_shape_and_routing_by_function_name() {
+    let mut w = World::new(1);
+    w.handle("arn:aws:lambda:*:function:Echo*", |c: &TaskCall| {
+        TaskOutcome::ok(json!({"echo": c.input, "via": c.resource}))
+    });
+    let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+        "Parameters": {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:EchoFn:live", "Payload.$": "$"},
+        "ResultSelector": {"p.$": "$.Payload", "code.$": "$.StatusCode"}, "End": true}}});
+    let arn = run(&mut w, def, json!({"k": 1}));
+    let e = w.execution(&arn).unwrap();
+    assert_eq!(
+        e.output(),
+        Some(
+            &json!({"p": {"echo": {"k": 1}, "via": "arn:aws:lambda:us-east-1:123456789012:function:EchoFn:live"}, "code": 200})
+        )
+    );
+    let sched = e.history().iter().find(|h| h.kind == "TaskScheduled").unwrap();
+    assert_eq!(sched.details.as_ref().unwrap()["resourceType"], json!("lambda"));
+    assert_eq!(sched.details.as_ref().unwrap()["resource"], json!("invoke"));
+}
+
+#[test]
+fn a_missing_handler_fails_clearly() {
+    let mut w = World::new(1);
+    let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": lambda("Nobody"),
+        "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "X"}], "End": true}, "X": {"Type": "Succeed"}}});
+    let arn = run(&mut w, def, json!({}));
+    let e = w.execution(&arn).unwrap();
+    assert_eq!(e.error(), Some("States.Runtime"), "States.ALL does not catch States.Runtime");
+    assert!(e.cause().unwrap().contains("no handler is registered"));
+}
+
+#[test]
+fn many_executions_interleave_on_one_clock() {
+    let mut w = World::new(21);
+    w.handle(&lambda("job"), |c: &TaskCall| TaskOutcome::Succeed {
+        output: json!(null),
+        after: Duration::from_millis(500 + c.random % 1000),
+    });
+    let def = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "Next": "J"},
+        "J": {"Type": "Task", "Resource": lambda("job"), "End": true}}});
+    w.register_json("m", &def.to_string()).unwrap();
+    for _ in 0..200 {
+        w.start_execution("m", json!({}), None).unwrap();
+    }
+    let idle = w.run_until_idle();
+    assert_eq!(idle.running, 0);
+    assert!(w.executions().all(|e| e.status() == Status::Succeeded));
+    let peak = w.peak_occupancy(&["J"]);
+    assert!(peak.count > 100, "they overlap: {peak:?}");
+    assert!(peak.at_millis.is_some_and(|t| (T0 + 1000..T0 + 2500).contains(&t)), "{peak:?}");
+    let fork = w.clone();
+    assert_eq!(fork.executions().count(), 200);
+}
