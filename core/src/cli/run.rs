@@ -1,0 +1,154 @@
+//! `stepforge run DEFINITION`: runs a definition on the local executor and
+//! prints the output (exit 0 when every execution succeeded, 1 otherwise with
+//! the error and cause on standard error).
+
+use std::io::Write;
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use crate::exec::{Status, World};
+
+/// The options of `stepforge run`.
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// The ASL JSON definition (`-` for standard input).
+    pub definition: String,
+    /// The execution input, as JSON text (default `{}`).
+    #[arg(long, conflicts_with = "input_file")]
+    pub input: Option<String>,
+    /// A file holding the execution input.
+    #[arg(long)]
+    pub input_file: Option<String>,
+    /// The seed of every random choice (jitter, UUIDs, the order of simultaneous events).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// How many executions to start at once, all with the same input.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub executions: u64,
+    /// Tables and initial items for the in-memory DynamoDB (JSON, as `--dump-dynamodb` writes it).
+    #[arg(long)]
+    pub dynamodb: Option<String>,
+    /// Where to write the in-memory DynamoDB's tables and items after the run.
+    #[arg(long)]
+    pub dump_dynamodb: Option<String>,
+    /// Also print each execution's history (GetExecutionHistory's shape).
+    #[arg(long)]
+    pub history: bool,
+    /// Also print, per state, the most executions inside it at once and when.
+    #[arg(long)]
+    pub timeline: bool,
+}
+
+/// Runs `stepforge run`; the exit code.
+pub fn run(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
+    let text = super::read(&args.definition)?;
+    let input_text = match (&args.input, &args.input_file) {
+        (Some(s), _) => s.clone(),
+        (None, Some(f)) => super::read(f)?,
+        (None, None) => "{}".into(),
+    };
+    let input: Value = match serde_json::from_str(&input_text) {
+        Ok(v) => v,
+        Err(e) => {
+            writeln!(err, "stepforge: the input is not JSON: {e}")?;
+            return Ok(2);
+        }
+    };
+    let mut world = World::new(args.seed);
+    if let Some(file) = &args.dynamodb {
+        let value: Value = match serde_json::from_str(&super::read(file)?) {
+            Ok(v) => v,
+            Err(e) => {
+                writeln!(err, "stepforge: {file} is not JSON: {e}")?;
+                return Ok(2);
+            }
+        };
+        match crate::exec::dynamodb::MemoryDynamoDb::from_json(&value) {
+            Ok(db) => *world.dynamodb_mut() = db,
+            Err(e) => {
+                writeln!(err, "stepforge: {file}: {e}")?;
+                return Ok(2);
+            }
+        }
+    }
+    let name = machine_name(&args.definition);
+    if let Err(e) = world.register_json(&name, &text) {
+        writeln!(err, "{e}")?;
+        return Ok(1);
+    }
+    let mut arns = Vec::new();
+    for i in 0..args.executions {
+        let exec_name = if args.executions == 1 { "local".to_string() } else { format!("local-{}", i + 1) };
+        match world.start_execution(&name, input.clone(), Some(&exec_name)) {
+            Ok(arn) => arns.push(arn),
+            Err(e) => {
+                writeln!(err, "stepforge: {e}")?;
+                return Ok(2);
+            }
+        }
+    }
+    let idle = world.run_until_idle();
+    let mut failed = 0;
+    for arn in &arns {
+        let Some(e) = world.execution(arn) else { continue };
+        if e.status() != Status::Succeeded {
+            failed += 1;
+            let status =
+                if e.status() == Status::Running { "RUNNING (waiting on a task token)" } else { e.status().as_str() };
+            writeln!(err, "{}: {status}: {}: {}", e.name(), e.error().unwrap_or(""), e.cause().unwrap_or(""))?;
+        }
+        if arns.len() == 1 {
+            if let Some(output) = e.output() {
+                writeln!(out, "{}", serde_json::to_string_pretty(output).unwrap_or_default())?;
+            }
+        } else {
+            let mut line = json!({"name": e.name(), "status": e.status().as_str()});
+            match e.output() {
+                Some(o) => line["output"] = o.clone(),
+                None => {
+                    line["error"] = e.error().into();
+                    line["cause"] = e.cause().into();
+                }
+            }
+            writeln!(out, "{line}")?;
+        }
+        if args.history {
+            writeln!(out, "{}", serde_json::to_string_pretty(&e.history_json()).unwrap_or_default())?;
+        }
+    }
+    if args.timeline {
+        writeln!(out, "{}", serde_json::to_string_pretty(&timeline(&world)).unwrap_or_default())?;
+    }
+    if let Some(file) = &args.dump_dynamodb {
+        let dump = serde_json::to_string_pretty(&world.dynamodb().to_json()).unwrap_or_default();
+        std::fs::write(file, dump + "\n").map_err(|e| std::io::Error::new(e.kind(), format!("{file}: {e}")))?;
+    }
+    if idle.running > 0 && failed == 0 {
+        failed = idle.running;
+    }
+    Ok(i32::from(failed > 0))
+}
+
+/// The state machine's name: the file name without its extension.
+fn machine_name(path: &str) -> String {
+    let stem = std::path::Path::new(path).file_stem().and_then(|s| s.to_str()).unwrap_or("local");
+    let clean: String = stem.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect();
+    if clean.is_empty() { "local".into() } else { clean }
+}
+
+/// Per state (every scope): the most executions inside at once and when, and
+/// the virtual time the run took.
+fn timeline(world: &World) -> Value {
+    let mut names: Vec<String> = world.stays().into_iter().map(|(_, state, _, _)| state).collect();
+    names.sort();
+    names.dedup();
+    let mut states = serde_json::Map::new();
+    for name in names {
+        let peak = world.peak_occupancy(&[name.as_str()]);
+        let at = peak.at_millis.map(crate::exec::history::format_millis);
+        states.insert(name, json!({"peak": peak.count, "at": at}));
+    }
+    let start = world.executions().map(|e| e.start_millis()).min().unwrap_or(world.now_millis());
+    json!({"states": states, "virtualSeconds": (world.now_millis() - start) as f64 / 1000.0})
+}

@@ -1,0 +1,102 @@
+//! `stepforge run`: the local executor from the command line.
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+/// Runs the CLI; (exit code, stdout, stderr).
+fn cli(args: &[&str]) -> (i32, String, String) {
+    let mut argv = vec!["stepforge".to_string()];
+    argv.extend(args.iter().map(|s| s.to_string()));
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let code = stepforge::cli::run(argv, &mut out, &mut err);
+    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+}
+
+/// A scratch file holding `content`, unique per test.
+fn scratch(name: &str, content: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("stepforge-exec-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path: PathBuf = dir.join(name);
+    std::fs::write(&path, content).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn run_prints_the_output_and_exits_zero() {
+    let def = scratch(
+        "ok.json",
+        &json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "Seconds": 3600, "Next": "P"},
+        "P": {"Type": "Pass", "Parameters": {"doubled.$": "States.MathAdd($.n, $.n)"}, "End": true}}})
+        .to_string(),
+    );
+    let (code, out, err) = cli(&["run", &def, "--input", r#"{"n": 21}"#]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), json!({"doubled": 42}));
+}
+
+#[test]
+fn run_reports_failures_on_stderr_with_exit_one() {
+    let def = scratch(
+        "fail.json",
+        &json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Nope", "Cause": "told to"}}}).to_string(),
+    );
+    let (code, out, err) = cli(&["run", &def]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(err.contains("FAILED: Nope: told to"), "{err}");
+}
+
+#[test]
+fn run_refuses_bad_definitions_and_bad_input() {
+    let bad = scratch("bad.json", r#"{"StartAt": "X", "States": {}}"#);
+    let (code, _, err) = cli(&["run", &bad]);
+    assert_eq!(code, 1);
+    assert!(err.contains("does not validate"), "{err}");
+    let good =
+        scratch("good.json", &json!({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}).to_string());
+    let (code, _, err) = cli(&["run", &good, "--input", "{not json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not JSON"), "{err}");
+}
+
+#[test]
+fn run_with_dynamodb_history_timeline_and_many_executions() {
+    let def = scratch(
+        "ddb.json",
+        &json!({"StartAt": "Inc", "States": {
+        "Inc": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem",
+            "Parameters": {"TableName": "Counters", "Key": {"id": {"S": "c"}},
+                "UpdateExpression": "ADD hits :one", "ExpressionAttributeValues": {":one": {"N": "1"}}},
+            "ResultPath": null, "Next": "W"},
+        "W": {"Type": "Wait", "Seconds": 5, "End": true}}})
+        .to_string(),
+    );
+    let tables = json!({"tables": [{"name": "Counters", "partitionKey": {"name": "id", "type": "S"}, "items": [{"id": "c", "hits": 0}]}]});
+    let db = scratch("db.json", &tables.to_string());
+    let dump = scratch("dump.json", "");
+    let (code, out, err) = cli(&[
+        "run",
+        &def,
+        "--executions",
+        "3",
+        "--seed",
+        "9",
+        "--dynamodb",
+        &db,
+        "--dump-dynamodb",
+        &dump,
+        "--timeline",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().take(3).collect();
+    assert!(lines.iter().all(|l| l.contains("\"SUCCEEDED\"")), "{out}");
+    assert!(out.contains("\"virtualSeconds\": 5.0"), "{out}");
+    let dumped = std::fs::read_to_string(&dump).unwrap();
+    assert!(dumped.contains("\"3\""), "three increments: {dumped}");
+
+    let (code, out, _) = cli(&["run", &def, "--dynamodb", &db, "--history"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("\"ExecutionSucceeded\"") && out.contains("\"previousEventId\""), "{out}");
+}
