@@ -693,3 +693,346 @@ fn projections_pick_nested_paths() {
     assert!(e.message.starts_with("Invalid ProjectionExpression: Two document paths overlap"), "{e}");
     assert_eq!(call(&mut db, "getItem", json!({"TableName": T, "Key": key("zz", 1)})), json!({}));
 }
+
+// --- query and scan
+
+/// Partition `p` with sort keys 1..=5 (`v` = sort key × 10), partition `q` with one item.
+fn partitioned() -> MemoryDynamoDb {
+    let mut db = things();
+    for sk in 1..=5 {
+        put_plain(&mut db, json!({"pk": "p", "sk": sk, "v": sk * 10, "odd": sk % 2 == 1}));
+    }
+    put_plain(&mut db, json!({"pk": "q", "sk": 1, "v": 0}));
+    db
+}
+
+fn sort_keys(out: &Value) -> Vec<i64> {
+    out["Items"].as_array().unwrap().iter().map(|i| i["sk"]["N"].as_str().unwrap().parse().unwrap()).collect()
+}
+
+/// A Query request with the values among `values` that `condition` uses.
+fn query(condition: &str, values: Value) -> Value {
+    let mut used = values.as_object().unwrap().clone();
+    used.retain(|k, _| condition.split(|c: char| !c.is_alphanumeric() && c != ':').any(|w| w == k));
+    json!({"TableName": T, "KeyConditionExpression": condition, "ExpressionAttributeValues": used})
+}
+
+#[test]
+fn query_key_conditions() {
+    let mut db = partitioned();
+    let p = |extra: Value| {
+        let mut v = json!({":p": {"S": "p"}});
+        v.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        v
+    };
+    let out = call(&mut db, "query", query("pk = :p", p(json!({}))));
+    assert_eq!((sort_keys(&out), &out["Count"], &out["ScannedCount"]), (vec![1, 2, 3, 4, 5], &json!(5), &json!(5)));
+    assert!(out.get("LastEvaluatedKey").is_none());
+    for (condition, want) in [
+        ("pk = :p AND sk = :a", vec![2]),
+        ("pk = :p AND sk < :a", vec![1]),
+        ("pk = :p AND sk <= :a", vec![1, 2]),
+        ("pk = :p AND sk > :b", vec![5]),
+        ("pk = :p AND sk >= :b", vec![4, 5]),
+        ("pk = :p AND sk BETWEEN :a AND :b", vec![2, 3, 4]),
+        (":p = pk AND :a < sk", vec![3, 4, 5]),
+    ] {
+        let out = call(&mut db, "query", query(condition, p(json!({":a": {"N": "2"}, ":b": {"N": "4"}}))));
+        assert_eq!(sort_keys(&out), want, "{condition}");
+    }
+    let mut backwards = query("pk = :p", p(json!({})));
+    backwards["ScanIndexForward"] = json!(false);
+    assert_eq!(sort_keys(&call(&mut db, "query", backwards)), vec![5, 4, 3, 2, 1]);
+    let errors = [
+        ("sk = :a", "Query condition missed key schema element: pk"),
+        ("pk < :p", "Query key condition not supported"),
+        ("pk = :p OR sk = :a", "Invalid operator used in KeyConditionExpression: OR"),
+        ("pk = :p AND sk = :a AND sk = :a", "KeyConditionExpressions must only contain one condition per key"),
+        ("pk = :p AND v = :a", "Query condition missed key schema element: pk"),
+        ("pk = :a", "One or more parameter values were invalid: Condition parameter type does not match schema type"),
+    ];
+    for (condition, message) in errors {
+        let e = fail(&mut db, "query", query(condition, json!({":p": {"S": "p"}, ":a": {"N": "2"}})));
+        assert_eq!(e.message, message, "{condition}");
+    }
+    let e = fail(&mut db, "query", json!({"TableName": T}));
+    assert!(e.message.contains("KeyConditionExpression parameter must be specified"), "{e}");
+}
+
+#[test]
+fn query_begins_with_on_string_sort_keys() {
+    let mut db = MemoryDynamoDb::new();
+    db.create_table("Events", ("user", KeyType::S), Some(("at", KeyType::S))).unwrap();
+    for at in ["2024-01-05", "2024-02-01", "2024-02-17", "2025-02-01"] {
+        db.put("Events", stepforge::dynamo::marshall_item(&json!({"user": "u", "at": at})).unwrap()).unwrap();
+    }
+    let req = json!({
+        "TableName": "Events", "KeyConditionExpression": "#u = :u AND begins_with(#at, :month)",
+        "ExpressionAttributeNames": {"#u": "user", "#at": "at"},
+        "ExpressionAttributeValues": {":u": {"S": "u"}, ":month": {"S": "2024-02"}}
+    });
+    let out = call(&mut db, "query", req);
+    let ats: Vec<&str> = out["Items"].as_array().unwrap().iter().map(|i| i["at"]["S"].as_str().unwrap()).collect();
+    assert_eq!(ats, ["2024-02-01", "2024-02-17"]);
+}
+
+#[test]
+fn query_pages_with_limit_and_exclusive_start_key() {
+    let mut db = partitioned();
+    let mut req = query("pk = :p", json!({":p": {"S": "p"}}));
+    req["Limit"] = json!(2);
+    let mut pages = Vec::new();
+    loop {
+        let out = call(&mut db, "query", req.clone());
+        pages.push(sort_keys(&out));
+        match out.get("LastEvaluatedKey") {
+            Some(last) => req["ExclusiveStartKey"] = last.clone(),
+            None => break,
+        }
+    }
+    // Five items, two a page: the third page stops on the last item.
+    assert_eq!(pages, vec![vec![1, 2], vec![3, 4], vec![5]]);
+    req["ExclusiveStartKey"] = key("p", 2);
+    req["ScanIndexForward"] = json!(false);
+    assert_eq!(sort_keys(&call(&mut db, "query", req.clone())), vec![1]);
+    req["ExclusiveStartKey"] = key("q", 1);
+    assert_eq!(fail(&mut db, "query", req.clone()).code, "ValidationException");
+    req["Limit"] = json!(0);
+    assert!(fail(&mut db, "query", req).message.contains("greater than or equal to 1"));
+}
+
+#[test]
+fn query_filters_count_and_project() {
+    let mut db = partitioned();
+    let mut req = json!({
+        "TableName": T, "KeyConditionExpression": "pk = :p", "FilterExpression": "odd = :t",
+        "ExpressionAttributeValues": {":p": {"S": "p"}, ":t": {"BOOL": true}}, "ProjectionExpression": "sk, v"
+    });
+    let out = call(&mut db, "query", req.clone());
+    assert_eq!((&out["Count"], &out["ScannedCount"]), (&json!(3), &json!(5)));
+    assert_eq!(out["Items"][0], json!({"sk": {"N": "1"}, "v": {"N": "10"}}));
+    // Limit counts items read, before the filter.
+    req["Limit"] = json!(2);
+    let out = call(&mut db, "query", req.clone());
+    assert_eq!((&out["Count"], &out["ScannedCount"], &out["LastEvaluatedKey"]), (&json!(1), &json!(2), &key("p", 2)));
+    req.as_object_mut().unwrap().remove("ProjectionExpression");
+    req["Select"] = json!("COUNT");
+    let out = call(&mut db, "query", req.clone());
+    assert!(out.get("Items").is_none());
+    assert_eq!(out["Count"], json!(1));
+    req["FilterExpression"] = json!("sk = :t");
+    let e = fail(&mut db, "query", req);
+    assert_eq!(e.message, "Filter Expression can only contain non-primary key attributes: Primary key attribute: sk");
+}
+
+#[test]
+fn scan_reads_every_partition() {
+    let mut db = partitioned();
+    let out = call(&mut db, "scan", json!({"TableName": T}));
+    assert_eq!((&out["Count"], out["Items"].as_array().unwrap().len()), (&json!(6), 6));
+    let req = json!({"TableName": T, "FilterExpression": "v >= :x", "ExpressionAttributeValues": {":x": {"N": "30"}}, "Limit": 4});
+    let out = call(&mut db, "scan", req.clone());
+    assert_eq!((&out["Count"], &out["ScannedCount"], &out["LastEvaluatedKey"]), (&json!(2), &json!(4), &key("p", 4)));
+    let mut next = req;
+    next["ExclusiveStartKey"] = out["LastEvaluatedKey"].clone();
+    let out = call(&mut db, "scan", next);
+    assert_eq!((&out["Count"], &out["ScannedCount"]), (&json!(1), &json!(2)));
+    assert!(out.get("LastEvaluatedKey").is_none());
+    // Segments split the table by partition, each item in exactly one segment.
+    let mut seen = 0;
+    for segment in 0..3 {
+        let out = call(&mut db, "scan", json!({"TableName": T, "Segment": segment, "TotalSegments": 3}));
+        seen += out["Count"].as_u64().unwrap();
+    }
+    assert_eq!(seen, 6);
+    let e = fail(&mut db, "scan", json!({"TableName": T, "Segment": 3, "TotalSegments": 3}));
+    assert_eq!(e.code, "ValidationException");
+    let e = fail(&mut db, "scan", json!({"TableName": T, "IndexName": "byV"}));
+    assert!(e.message.starts_with("The table does not have the specified index: byV"), "{e}");
+}
+
+// --- batches and transactions
+
+#[test]
+fn batch_write_then_batch_get() {
+    let mut db = things();
+    put_plain(&mut db, json!({"pk": "old", "sk": 1}));
+    let out = call(
+        &mut db,
+        "batchWriteItem",
+        json!({"RequestItems": {T: [
+            {"PutRequest": {"Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "v": {"S": "x"}}}},
+            {"PutRequest": {"Item": {"pk": {"S": "b"}, "sk": {"N": "2"}}}},
+            {"DeleteRequest": {"Key": key("old", 1)}}
+        ]}}),
+    );
+    assert_eq!(out, json!({"UnprocessedItems": {}}));
+    assert_eq!(db.items(T).len(), 2);
+    let out = call(
+        &mut db,
+        "batchGetItem",
+        json!({"RequestItems": {T: {"Keys": [key("b", 2), key("a", 1), key("zz", 9)], "ProjectionExpression": "#v, sk", "ExpressionAttributeNames": {"#v": "v"}}}}),
+    );
+    assert_eq!(
+        out,
+        json!({"Responses": {T: [{"sk": {"N": "2"}}, {"sk": {"N": "1"}, "v": {"S": "x"}}]}, "UnprocessedKeys": {}})
+    );
+    let e = fail(&mut db, "batchGetItem", json!({"RequestItems": {T: {"Keys": [key("a", 1), key("a", 1)]}}}));
+    assert_eq!(e.message, "Provided list of item keys contains duplicates");
+    // A batch with a bad request writes nothing.
+    let e = fail(
+        &mut db,
+        "batchWriteItem",
+        json!({"RequestItems": {T: [
+            {"PutRequest": {"Item": {"pk": {"S": "c"}, "sk": {"N": "3"}}}},
+            {"PutRequest": {"Item": {"pk": {"S": "d"}}}}
+        ]}}),
+    );
+    assert_eq!(e.message, "One or more parameter values were invalid: Missing the key sk in the item");
+    assert_eq!(db.items(T).len(), 2);
+    let e = fail(
+        &mut db,
+        "batchWriteItem",
+        json!({"RequestItems": {T: [{"DeleteRequest": {"Key": key("a", 1)}}, {"DeleteRequest": {"Key": key("a", 1)}}]}}),
+    );
+    assert_eq!(e.message, "Provided list of item keys contains duplicates");
+    let many: Vec<Value> = (0..26).map(|i| json!({"DeleteRequest": {"Key": key("x", i)}})).collect();
+    assert_eq!(fail(&mut db, "batchWriteItem", json!({"RequestItems": {T: many}})).code, "ValidationException");
+}
+
+#[test]
+fn transactions_are_all_or_nothing() {
+    let mut db = things();
+    put_plain(&mut db, json!({"pk": "acct", "sk": 1, "balance": 100}));
+    put_plain(&mut db, json!({"pk": "acct", "sk": 2, "balance": 0}));
+    put_plain(&mut db, json!({"pk": "bank", "sk": 1, "open": true}));
+    let transfer = |amount: &str| {
+        json!({"TransactItems": [
+            {"Update": {"TableName": T, "Key": key("acct", 1), "UpdateExpression": "SET balance = balance - :a",
+                        "ConditionExpression": "balance >= :a", "ExpressionAttributeValues": {":a": {"N": amount}}}},
+            {"Update": {"TableName": T, "Key": key("acct", 2), "UpdateExpression": "SET balance = balance + :a",
+                        "ExpressionAttributeValues": {":a": {"N": amount}}}},
+            {"ConditionCheck": {"TableName": T, "Key": key("bank", 1), "ConditionExpression": "attribute_exists(#o)",
+                                "ExpressionAttributeNames": {"#o": "open"}}},
+            {"Put": {"TableName": T, "Item": {"pk": {"S": "log"}, "sk": {"N": amount}}, "ConditionExpression": "attribute_not_exists(pk)"}}
+        ]})
+    };
+    assert_eq!(call(&mut db, "transactWriteItems", transfer("60")), json!({}));
+    assert_eq!(get_plain(&db, "acct", 1).unwrap()["balance"], json!(40));
+    assert_eq!(get_plain(&db, "acct", 2).unwrap()["balance"], json!(60));
+    let e = fail(&mut db, "transactWriteItems", transfer("50"));
+    assert_eq!(e.code, "TransactionCanceledException");
+    assert_eq!(
+        e.message,
+        "Transaction cancelled, please refer cancellation reasons for specific reasons [ConditionalCheckFailed, None, None, None]"
+    );
+    assert_eq!(get_plain(&db, "acct", 1).unwrap()["balance"], json!(40), "nothing applied");
+    assert_eq!(get_plain(&db, "acct", 2).unwrap()["balance"], json!(60));
+    assert!(get_plain(&db, "log", 50).is_none());
+    let twice = json!({"TransactItems": [
+        {"Delete": {"TableName": T, "Key": key("acct", 1)}},
+        {"ConditionCheck": {"TableName": T, "Key": key("acct", 1), "ConditionExpression": "attribute_exists(pk)"}}
+    ]});
+    assert_eq!(
+        fail(&mut db, "transactWriteItems", twice).message,
+        "Transaction request cannot include multiple operations on one item"
+    );
+    let out = call(
+        &mut db,
+        "transactGetItems",
+        json!({"TransactItems": [{"Get": {"TableName": T, "Key": key("acct", 2), "ProjectionExpression": "balance"}}, {"Get": {"TableName": T, "Key": key("none", 1)}}]}),
+    );
+    assert_eq!(out, json!({"Responses": [{"Item": {"balance": {"N": "60"}}}, {}]}));
+}
+
+// --- the API around call()
+
+#[test]
+fn actions_in_either_case_and_unknown_ones() {
+    let mut db = things();
+    call(&mut db, "PutItem", json!({"TableName": T, "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}}}));
+    assert!(call(&mut db, "GetItem", json!({"TableName": T, "Key": key("a", 1)})).get("Item").is_some());
+    let e = fail(&mut db, "describeTable", json!({"TableName": T}));
+    assert_eq!(e.code, "UnknownOperationException");
+    let e =
+        fail(&mut db, "putItem", json!({"TableName": T, "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}}, "Expected": {}}));
+    assert!(e.message.contains("legacy parameter Expected"), "{e}");
+    let e = fail(&mut db, "putItem", json!("not an object"));
+    assert!(e.message.contains("JSON object"), "{e}");
+}
+
+#[test]
+fn create_table_rules() {
+    let mut db = things();
+    assert_eq!(db.create_table(T, ("pk", KeyType::S), None).unwrap_err().code, "ResourceInUseException");
+    assert_eq!(db.create_table("x", ("pk", KeyType::S), None).unwrap_err().code, "ValidationException");
+    assert_eq!(
+        db.create_table("Same", ("k", KeyType::S), Some(("k", KeyType::N))).unwrap_err().code,
+        "ValidationException"
+    );
+    db.create_table("Bin", ("k", KeyType::B), None).unwrap();
+    assert_eq!(db.table_names(), vec!["Bin", T]);
+}
+
+#[test]
+fn tables_round_trip_through_json_in_key_order() {
+    let doc = json!({"tables": [
+        {"name": "Locks", "partitionKey": {"name": "LockName", "type": "S"},
+         "items": [{"LockName": "b", "currentlockcount": 2}, {"LockName": {"S": "a"}, "tags": {"SS": ["x"]}}]},
+        {"name": "Series", "partitionKey": {"name": "id", "type": "S"}, "sortKey": {"name": "n", "type": "N"},
+         "items": [{"id": "s", "n": 10}, {"id": "s", "n": 9}, {"id": "s", "n": -1.5}]}
+    ]});
+    let db = MemoryDynamoDb::from_json(&doc).unwrap();
+    let dumped = db.to_json();
+    assert_eq!(
+        dumped["tables"][0],
+        json!({"name": "Locks", "partitionKey": {"name": "LockName", "type": "S"}, "items": [
+            {"LockName": {"S": "a"}, "tags": {"SS": ["x"]}},
+            {"LockName": {"S": "b"}, "currentlockcount": {"N": "2"}}
+        ]})
+    );
+    let ns: Vec<&str> =
+        dumped["tables"][1]["items"].as_array().unwrap().iter().map(|i| i["n"]["N"].as_str().unwrap()).collect();
+    assert_eq!(ns, ["-1.5", "9", "10"], "sort keys in numeric order");
+    assert_eq!(dumped["tables"][1]["sortKey"], json!({"name": "n", "type": "N"}));
+    let again = MemoryDynamoDb::from_json(&dumped).unwrap();
+    assert_eq!(again.to_json(), dumped);
+    assert_eq!(again.items("Series").len(), 3);
+    assert!(again.items("Nope").is_empty());
+
+    let bad = [
+        (json!({}), "\"tables\" array"),
+        (json!({"tables": [{"name": "T1x"}]}), "/tables/0/partitionKey is required"),
+        (
+            json!({"tables": [{"name": "T1x", "partitionKey": {"name": "k", "type": "X"}}]}),
+            "/tables/0/partitionKey/type",
+        ),
+        (
+            json!({"tables": [{"name": "T1x", "partitionKey": {"name": "k"}, "items": [{"k": 1}]}]}),
+            "/tables/0/items/0: One or more parameter values were invalid: Type mismatch for key k expected: S actual: N",
+        ),
+        (
+            json!({"tables": [{"name": "T1x", "partitionKey": {"name": "k"}, "items": [{"k": {"S": "a"}, "x": {"NS": []}}]}]}),
+            "/tables/0/items/0/x/NS",
+        ),
+    ];
+    for (doc, message) in bad {
+        let e = MemoryDynamoDb::from_json(&doc).unwrap_err();
+        assert!(e.contains(message), "{e} should contain {message}");
+    }
+}
+
+#[test]
+fn calls_are_deterministic() {
+    let run = || {
+        let mut db = partitioned();
+        for i in 0..20 {
+            let values = json!({":one": {"N": "1"}, ":tag": {"SS": [format!("t{}", i % 3)]}});
+            let req = json!({"TableName": T, "Key": key("p", i % 7), "UpdateExpression": "ADD hits :one, tags :tag",
+                             "ExpressionAttributeValues": values});
+            call(&mut db, "updateItem", req);
+        }
+        db.to_json()
+    };
+    assert_eq!(serde_json::to_string(&run()).unwrap(), serde_json::to_string(&run()).unwrap());
+}
