@@ -9,12 +9,17 @@
 
 pub mod asl_job;
 pub mod cleanup;
+pub mod dynamodb_map;
 pub mod iam;
+pub mod lambda;
+pub mod phased_job;
 pub mod semaphore;
 
 pub use asl_job::{job_from_json, job_from_str};
 pub use cleanup::{CLEANUP_STATUSES, cleanup_event_pattern, cleanup_iam, cleanup_machine};
+pub use dynamodb_map::{DynamoDbListMap, MapConfig};
 pub use iam::{PolicyStatement, merge, policy_document, table_arn_placeholder};
+pub use phased_job::{Phase, PhasedJob};
 pub use semaphore::{DEFAULT_LEASE_SECONDS, DynamoRetry, Semaphore, Semaphores, WaitStrategy};
 
 use crate::error::{Code, Problem, Problems};
