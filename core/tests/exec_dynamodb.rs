@@ -1036,3 +1036,24 @@ fn calls_are_deterministic() {
     };
     assert_eq!(serde_json::to_string(&run()).unwrap(), serde_json::to_string(&run()).unwrap());
 }
+
+#[test]
+fn list_elements_set_past_the_end_append_in_index_order() {
+    let mut db = things();
+    put_plain(&mut db, json!({"pk": "a", "sk": 1, "l": ["x", "y"]}));
+    let v = json!({":a": {"S": "a"}, ":b": {"S": "b"}});
+    assert_eq!(updated(&mut db, "SET l[9] = :a, l[5] = :b", v)["l"], json!(["x", "y", "b", "a"]));
+}
+
+#[test]
+fn documents_nest_at_most_32_levels() {
+    let mut db = things();
+    let mut deep = json!({"S": "leaf"});
+    for _ in 0..31 {
+        deep = json!({"L": [deep]});
+    }
+    let put = json!({"TableName": T, "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "d": deep.clone()}});
+    call(&mut db, "putItem", put);
+    let e = fail(&mut db, "updateItem", update("SET m = :d", None, Some(json!({":d": {"M": {"x": deep}}}))));
+    assert_eq!(e.message, "Nesting Levels have exceeded supported limits");
+}

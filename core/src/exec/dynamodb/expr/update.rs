@@ -5,6 +5,7 @@
 
 use super::ast::{DocPath, Segment, SetOperand, SetValue, UpdateAction};
 use super::eval::resolve;
+use crate::dynamo::attr::MAX_DEPTH;
 use crate::dynamo::{AttributeValue, Item};
 use crate::exec::dynamodb::error::{Result, ServiceError};
 use crate::exec::dynamodb::value::arithmetic;
@@ -32,7 +33,14 @@ pub fn apply(item: &mut Item, actions: &[UpdateAction]) -> Result<()> {
             sets.push((path, set_value(&old, value)?));
         }
     }
-    for (path, value) in sets {
+    // Several elements set past the end of one list are appended in index
+    // order, whatever their order in the expression: list elements go last,
+    // sorted by path (no other SET can create or replace their list, as
+    // overlapping paths are refused).
+    let (mut elements, members): (Vec<_>, Vec<_>) =
+        sets.into_iter().partition(|(path, _)| matches!(path.0.last(), Some(Segment::Index(_))));
+    elements.sort_by(|(a, _), (b, _)| a.0.cmp(&b.0));
+    for (path, value) in members.into_iter().chain(elements) {
         write(item, path, value)?;
     }
     // Removals deepest and highest index first, so earlier positions stay valid.
@@ -66,7 +74,21 @@ pub fn apply(item: &mut Item, actions: &[UpdateAction]) -> Result<()> {
             _ => {}
         }
     }
+    // As when an item is read: the item is the first level, so an attribute
+    // holds at most MAX_DEPTH - 1 nested lists and maps.
+    if item.values().any(|v| depth(v) >= MAX_DEPTH) {
+        return Err(ServiceError::validation("Nesting Levels have exceeded supported limits"));
+    }
     Ok(())
+}
+
+/// How many lists and maps nest inside each other in a value.
+fn depth(value: &AttributeValue) -> usize {
+    match value {
+        AttributeValue::M(m) => 1 + m.values().map(depth).max().unwrap_or(0),
+        AttributeValue::L(l) => 1 + l.iter().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
 }
 
 fn set_value(old: &Item, value: &SetValue) -> Result<AttributeValue> {
