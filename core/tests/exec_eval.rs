@@ -803,3 +803,49 @@ fn jsonata_standard_functions_that_work() {
         assert_eq!(ata(expr, &input).unwrap(), expected, "{expr}");
     }
 }
+
+#[test]
+fn jsonata_keeps_passed_through_values_exact() {
+    // Values an expression passes through keep their key order and their
+    // numbers' digits (JSONata computes in doubles, but a value it does not
+    // compute on comes back as it went in).
+    let input: Value =
+        serde_json::from_str(r#"{"z": 1, "a": {"y": 2, "b": 3}, "big": 12345678901234567890, "dec": 1.10}"#).unwrap();
+    let out = ata("$states.input", &input).unwrap();
+    assert_eq!(
+        serde_json::to_string(&out).unwrap(),
+        r#"{"z":1,"a":{"y":2,"b":3},"big":12345678901234567890,"dec":1.10}"#
+    );
+    assert_eq!(serde_json::to_string(&ata("$states.input.a", &input).unwrap()).unwrap(), r#"{"y":2,"b":3}"#);
+    // New objects come out with sorted keys (jsonata-rs keeps no order).
+    assert_eq!(serde_json::to_string(&ata("{'b': 1, 'a': 2}", &input).unwrap()).unwrap(), r#"{"a":2,"b":1}"#);
+}
+
+#[test]
+fn jsonata_key_order_is_reproducible() {
+    // jsonata-rs's objects are hash maps seeded at random: the functions that
+    // list keys must not depend on that.
+    let input: Value = serde_json::from_str(r#"{"z": 1, "a": 2, "m": {"y": 0.5, "b": [1, 2]}}"#).unwrap();
+    for _ in 0..20 {
+        assert_eq!(ata("$keys($states.input)", &input).unwrap(), json!(["z", "a", "m"]));
+        assert_eq!(ata("$each($states.input, function($v, $k){ $k })", &input).unwrap(), json!(["z", "a", "m"]));
+        assert_eq!(ata("$string($states.input)", &input).unwrap(), json!(r#"{"z":1,"a":2,"m":{"y":0.5,"b":[1,2]}}"#));
+        assert_eq!(ata("$states.input ~> $keys()", &input).unwrap(), json!(["z", "a", "m"]));
+        assert_eq!(ata("$keys({'q': 1, 'c': 2})", &input).unwrap(), json!(["c", "q"]));
+    }
+    assert_eq!(
+        ata("$string($states.input.m, true)", &input).unwrap(),
+        json!("{\n  \"y\": 0.5,\n  \"b\": [\n    1,\n    2\n  ]\n}")
+    );
+    assert_eq!(ata("$string(0.1 + 0.2)", &input).unwrap(), json!("0.3"));
+    assert_eq!(ata("$string('x')", &input).unwrap(), json!("x"));
+    for wildcard in ["$states.input.*", "$states.input.**.y"] {
+        let err = ata(wildcard, &input).unwrap_err();
+        assert_eq!(err.error, "States.QueryEvaluationError", "{wildcard}");
+        assert!(err.cause.contains("wildcard"), "{}", err.cause);
+    }
+    // A star in a string, a regex or a product is no wildcard.
+    assert_eq!(ata("'a.*b' & ''", &input).unwrap(), json!("a.*b"));
+    assert_eq!(ata("$contains('aXb', /a.*b/)", &input).unwrap(), json!(true));
+    assert_eq!(ata("2 * 3", &input).unwrap(), json!(6));
+}

@@ -22,26 +22,35 @@
 //!
 //! Added here because `jsonata-rs` lacks them: `$average`, `$type`.
 //!
+//! Replaced here because `jsonata-rs` lists object keys in a random order
+//! (its objects are hash maps seeded per map): `$keys`, `$each`, `$string`
+//! list keys in the order of the JSON the object came from, and in sorted
+//! order for objects the expression built.
+//!
 //! From `jsonata-rs`: `$abs $append $assert $base64decode $base64encode
-//! $boolean $ceil $contains $count $distinct $each $error $exists $filter
-//! $floor $fromMillis $join $keys $length $lookup $lowercase $map $match $max
+//! $boolean $ceil $contains $count $distinct $error $exists $filter
+//! $floor $fromMillis $join $length $lookup $lowercase $map $match $max
 //! $merge $min $not $number $pad $power $reduce $replace $reverse $round
-//! $single $sort $split $sqrt $string $substring $substringAfter
+//! $single $sort $split $sqrt $substring $substringAfter
 //! $substringBefore $sum $toMillis $trim $uppercase $zip`.
 //!
 //! Not available, each a `States.QueryEvaluationError` naming the function
 //! before anything is evaluated: `$formatNumber $formatBase $formatInteger
 //! $parseInteger $shuffle $spread $sift $encodeUrl $encodeUrlComponent
 //! $decodeUrl $decodeUrlComponent $clone`, and `$eval`, which Step Functions
-//! does not offer either (use `$parse`).
+//! does not offer either (use `$parse`). The wildcards `.*` and `**` are
+//! refused the same way: they walk object values in hash-map order.
 //!
 //! # Known differences from AWS
 //!
-//! - `jsonata-rs` keeps objects in hash maps, so an object built by an
-//!   expression comes out with its keys sorted (values passed through from the
-//!   input or variables keep their order only when not rebuilt).
-//! - Numbers are doubles inside JSONata (as in JavaScript); integers beyond
-//!   2^53 lose digits.
+//! - An object the expression builds (`{'b': 1, 'a': 2}`, `$merge`, a
+//!   transform) comes out with its keys sorted, not in insertion order; an
+//!   object passed through from the input, the context or a variable keeps
+//!   its order, and its numbers keep their digits.
+//! - Numbers are doubles inside JSONata (as in JavaScript); a computed integer
+//!   beyond 2^53 loses digits.
+//! - Evaluation deeper than 100 levels (a runaway recursive function) is
+//!   stopped with an error, as is one that runs for more than 10 seconds.
 
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -159,8 +168,20 @@ const BUILTINS: &[&str] = &[
 
 /// Step Functions' functions that replace `jsonata-rs`'s (which read the
 /// machine's clock and generator), under the names they are bound as.
-const REPLACED: &[(&str, &str)] =
-    &[("now", "__sfn_now"), ("millis", "__sfn_millis"), ("random", "__sfn_random"), ("uuid", "__sfn_uuid")];
+///
+/// `$keys`, `$each` and `$string` are replaced too: `jsonata-rs` keeps objects
+/// in hash maps seeded at random, so its versions list keys in an order that
+/// changes from run to run. Ours follow the key order of the JSON the object
+/// came from (sorted keys for objects the expression built).
+const REPLACED: &[(&str, &str)] = &[
+    ("now", "__sfn_now"),
+    ("millis", "__sfn_millis"),
+    ("random", "__sfn_random"),
+    ("uuid", "__sfn_uuid"),
+    ("keys", "__sfn_keys"),
+    ("each", "__sfn_each"),
+    ("string", "__sfn_string"),
+];
 
 /// Evaluates a `{% … %}` expression. Failures, and a result JSON cannot hold
 /// (nothing, a function), are `States.QueryEvaluationError`.
@@ -217,6 +238,9 @@ fn template_value(value: &Value, env: &JsonataEnv, rng: &mut dyn Entropy) -> Res
 struct Ambient {
     now_millis: i64,
     rng: fastrand::Rng,
+    /// The key order of each object made from JSON, by engine-value address
+    /// (filled only when the expression lists keys).
+    key_orders: rustc_hash::FxHashMap<usize, Vec<String>>,
 }
 
 thread_local! {
@@ -238,8 +262,13 @@ fn evaluate(text: &str, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<Optio
     // Draw from the caller's generator only when the expression needs it, so
     // that adding a JSONata field without randomness does not shift the rest.
     let seed = if rewritten.random { rng.next_u64() } else { 0 };
-    AMBIENT
-        .with(|a| *a.borrow_mut() = Some(Ambient { now_millis: env.now_millis, rng: fastrand::Rng::with_seed(seed) }));
+    AMBIENT.with(|a| {
+        *a.borrow_mut() = Some(Ambient {
+            now_millis: env.now_millis,
+            rng: fastrand::Rng::with_seed(seed),
+            key_orders: rustc_hash::FxHashMap::default(),
+        })
+    });
     let _guard = AmbientGuard;
     let fail = |why: String| EvalError::query(format!("The JSONata expression '{{% {text} %}}' failed: {why}"));
     // jsonata-rs is third-party code that panics on some inputs: a panic must
@@ -248,9 +277,14 @@ fn evaluate(text: &str, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<Optio
         let arena = Bump::new();
         let expr = JsonAta::new(&rewritten.text, &arena).map_err(|e| e.to_string())?;
         register(&expr);
-        bind(&expr, &arena, env, &rewritten.renamed)?;
+        let mut origins = Origins { record_keys: rewritten.lists_keys, ..Origins::default() };
+        bind(&expr, &arena, env, &rewritten.renamed, &mut origins)?;
+        if rewritten.lists_keys {
+            let orders = std::mem::take(&mut origins.key_orders);
+            AMBIENT.with(|a| a.borrow_mut().as_mut().map(|a| a.key_orders = orders));
+        }
         let result = expr.evaluate_timeboxed(None, Some(MAX_DEPTH), Some(TIME_LIMIT_MS)).map_err(|e| describe(&e))?;
-        to_json(result)
+        to_json(result, &origins)
     }));
     match outcome {
         Ok(Ok(value)) => Ok(value),
@@ -282,30 +316,56 @@ fn register<'a>(expr: &JsonAta<'a>) {
     expr.register_function("__sfn_millis", 0, fn_millis);
     expr.register_function("average", 1, fn_average);
     expr.register_function("type", 1, fn_type);
+    expr.register_function("__sfn_keys", 1, fn_keys);
+    expr.register_function("__sfn_each", 2, fn_each);
+    expr.register_function("__sfn_string", 2, fn_string);
 }
 
 /// Binds `$states` and the workflow variables (after the functions, so that a
 /// variable hides a function of the same name, as in JSONata).
-fn bind<'a>(expr: &JsonAta<'a>, arena: &'a Bump, env: &JsonataEnv, renamed: &[String]) -> Result<(), String> {
+fn bind<'a, 'v>(
+    expr: &JsonAta<'a>,
+    arena: &'a Bump,
+    env: &JsonataEnv<'v>,
+    renamed: &[String],
+    origins: &mut Origins<'v>,
+) -> Result<(), String> {
     let states = JValue::object_with_capacity(arena, 4);
-    states.insert("input", to_jsonata(arena, env.input)?);
-    states.insert("context", to_jsonata(arena, env.context)?);
+    states.insert("input", to_jsonata(arena, env.input, origins)?);
+    states.insert("context", to_jsonata(arena, env.context, origins)?);
     if let Some(result) = env.result {
-        states.insert("result", to_jsonata(arena, result)?);
+        states.insert("result", to_jsonata(arena, result, origins)?);
     }
     if let Some(error) = env.error_output {
-        states.insert("errorOutput", to_jsonata(arena, error)?);
+        states.insert("errorOutput", to_jsonata(arena, error, origins)?);
     }
     expr.assign_var("states", states);
     for (name, value) in env.variables {
         let bound = if renamed.contains(name) { format!("__sfn_var_{name}") } else { name.clone() };
-        expr.assign_var(&bound, to_jsonata(arena, value)?);
+        expr.assign_var(&bound, to_jsonata(arena, value, origins)?);
     }
     Ok(())
 }
 
-/// A JSON value in the arena.
-fn to_jsonata<'a>(arena: &'a Bump, value: &Value) -> Result<&'a JValue<'a>, String> {
+/// The JSON each object and number given to the engine came from, by the
+/// address of its engine value. A value the expression passes through comes
+/// back as the same engine value: it is written back with its keys in their
+/// order and its number exactly as it was, not as a double.
+#[derive(Default)]
+struct Origins<'v> {
+    objects: rustc_hash::FxHashMap<usize, &'v Map<String, Value>>,
+    numbers: rustc_hash::FxHashMap<usize, &'v Number>,
+    /// Whether to copy key orders for the functions that list keys.
+    record_keys: bool,
+    key_orders: rustc_hash::FxHashMap<usize, Vec<String>>,
+}
+
+fn address(value: &JValue) -> usize {
+    value as *const JValue as usize
+}
+
+/// A JSON value in the arena, its objects and numbers noted in `origins`.
+fn to_jsonata<'a, 'v>(arena: &'a Bump, value: &'v Value, origins: &mut Origins<'v>) -> Result<&'a JValue<'a>, String> {
     Ok(match value {
         Value::Null => JValue::null(arena),
         Value::Bool(b) => JValue::bool(*b),
@@ -314,20 +374,26 @@ fn to_jsonata<'a>(arena: &'a Bump, value: &Value) -> Result<&'a JValue<'a>, Stri
             if !x.is_finite() {
                 return Err(format!("the number {n} is too large for JSONata"));
             }
-            JValue::number(arena, x)
+            let number = JValue::number(arena, x);
+            origins.numbers.insert(address(number), n);
+            number
         }
         Value::String(s) => JValue::string(arena, s),
         Value::Array(items) => {
             let array = JValue::array_with_capacity(arena, items.len(), ArrayFlags::empty());
             for item in items {
-                array.push(to_jsonata(arena, item)?);
+                array.push(to_jsonata(arena, item, origins)?);
             }
             array
         }
         Value::Object(map) => {
             let object = JValue::object_with_capacity(arena, map.len());
             for (k, v) in map {
-                object.insert(k, to_jsonata(arena, v)?);
+                object.insert(k, to_jsonata(arena, v, origins)?);
+            }
+            origins.objects.insert(address(object), map);
+            if origins.record_keys {
+                origins.key_orders.insert(address(object), map.keys().cloned().collect());
             }
             object
         }
@@ -336,30 +402,48 @@ fn to_jsonata<'a>(arena: &'a Bump, value: &Value) -> Result<&'a JValue<'a>, Stri
 
 /// A JSONata value as JSON; `None` for undefined. Undefined members of arrays
 /// and objects are left out, as JSON.stringify does.
-fn to_json<'a>(value: &'a JValue<'a>) -> Result<Option<Value>, String> {
+fn to_json<'a>(value: &'a JValue<'a>, origins: &Origins) -> Result<Option<Value>, String> {
     Ok(Some(match value {
         JValue::Undefined => return Ok(None),
         JValue::Null => Value::Null,
         JValue::Bool(b) => Value::Bool(*b),
-        JValue::Number(x) => Value::Number(number(*x)?),
+        JValue::Number(x) => match origins.numbers.get(&address(value)) {
+            Some(original) => Value::Number((*original).clone()),
+            None => Value::Number(number(*x)?),
+        },
         JValue::String(s) => Value::String(s.to_string()),
         JValue::Array(..) | JValue::Range(..) => {
             let mut items = Vec::with_capacity(value.len());
             for member in value.members() {
-                items.extend(to_json(member)?);
+                items.extend(to_json(member, origins)?);
             }
             Value::Array(items)
         }
         JValue::Object(_) => {
             let mut entries: Vec<(String, Value)> = Vec::with_capacity(value.entries().len());
             for (k, v) in value.entries() {
-                if let Some(v) = to_json(v)? {
+                if let Some(v) = to_json(v, origins)? {
                     entries.push((k.to_string(), v));
                 }
             }
-            // Hash-map order is not reproducible; sorted keys are.
+            // Keys in the order of the JSON the object came from; a new
+            // object's hash-map order is not reproducible, sorted keys are.
             entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().collect())
+            let Some(original) = origins.objects.get(&address(value)) else {
+                return Ok(Some(Value::Object(entries.into_iter().collect())));
+            };
+            let mut by_key: rustc_hash::FxHashMap<String, Value> = entries.into_iter().collect();
+            let mut ordered = Map::with_capacity(by_key.len());
+            for key in original.keys() {
+                if let Some(v) = by_key.remove(key) {
+                    ordered.insert(key.clone(), v);
+                }
+            }
+            // Keys a transform added go after, sorted.
+            let mut added: Vec<(String, Value)> = by_key.into_iter().collect();
+            added.sort_by(|a, b| a.0.cmp(&b.0));
+            ordered.extend(added);
+            Value::Object(ordered)
         }
         JValue::Lambda { .. } | JValue::NativeFn { .. } | JValue::Transformer { .. } => {
             return Err("the expression returned a function, which JSON cannot hold".into());
@@ -388,6 +472,8 @@ struct Rewritten {
     random: bool,
     /// Workflow variables renamed to `__sfn_var_<name>`.
     renamed: Vec<String>,
+    /// Whether `$keys`, `$each` or `$string` appear (they list object keys).
+    lists_keys: bool,
 }
 
 /// Renames `$now`, `$millis`, `$random`, `$uuid` and workflow variables that
@@ -396,6 +482,7 @@ struct Rewritten {
 fn rewrite(text: &str, variables: &Map<String, Value>) -> Result<Rewritten, EvalError> {
     let mut out = String::with_capacity(text.len() + 16);
     let mut random = false;
+    let mut lists_keys = false;
     let mut renamed: Vec<String> = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -440,6 +527,7 @@ fn rewrite(text: &str, variables: &Map<String, Value>) -> Result<Rewritten, Eval
                 if !is_variable && !names.assigned.iter().any(|a| a == name) {
                     if let Some(replacement) = REPLACED.iter().find(|(n, _)| *n == name).map(|(_, r)| r) {
                         random |= name == "random" || name == "uuid";
+                        lists_keys |= matches!(name, "keys" | "each" | "string");
                         out.push('$');
                         out.push_str(replacement);
                         i = end;
@@ -469,6 +557,18 @@ fn rewrite(text: &str, variables: &Map<String, Value>) -> Result<Rewritten, Eval
             }
             _ => {
                 let c = text[i..].chars().next().unwrap_or(' ');
+                // `.*` and `**` walk object values in jsonata-rs's hash-map
+                // order, which changes from run to run: refuse them rather
+                // than return values in a random order.
+                let next = text[i + c.len_utf8()..].trim_start().chars().next();
+                if (c == '.' || c == '*') && next == Some('*') {
+                    let what = if c == '.' { ".*" } else { "**" };
+                    return Err(EvalError::query(format!(
+                        "The JSONata expression '{{% {text} %}}' failed: the wildcard `{what}` is not supported by \
+                         stepforge's JSONata engine (jsonata-rs does not keep the order of object keys); name the \
+                         fields, or use $keys/$each"
+                    )));
+                }
                 out.push(c);
                 i += c.len_utf8();
                 if !c.is_whitespace() {
@@ -477,7 +577,7 @@ fn rewrite(text: &str, variables: &Map<String, Value>) -> Result<Rewritten, Eval
             }
         }
     }
-    Ok(Rewritten { text: out, random, renamed })
+    Ok(Rewritten { text: out, random, renamed, lists_keys })
 }
 
 /// Names assigned in the expression (`$name :=`), which hide functions.
@@ -631,7 +731,8 @@ fn fn_parse<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native
         Ok(v) => v,
         Err(e) => return fail("parse", format!("not valid JSON ({e})")),
     };
-    match to_jsonata(ctx.arena, &value) {
+    // Parsed text has no origin to keep: its numbers become doubles.
+    match to_jsonata(ctx.arena, &value, &mut Origins::default()) {
         Ok(v) => Ok(v),
         Err(why) => fail("parse", why),
     }
@@ -641,7 +742,7 @@ fn fn_random<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Nativ
     let x = match arg(args, 0) {
         JValue::Undefined => AMBIENT.with(|a| a.borrow_mut().as_mut().map(|a| a.rng.f64())),
         // A seed gives the same number every time.
-        seed => match to_json(seed) {
+        seed => match to_json(seed, &Origins::default()) {
             Ok(Some(v)) => {
                 let text = v.to_string();
                 let digest = hash(&text, "SHA-256").unwrap_or_default();
@@ -760,4 +861,166 @@ fn fn_type<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<
         JValue::Lambda { .. } | JValue::NativeFn { .. } | JValue::Transformer { .. } | JValue::Regex(_) => "function",
     };
     Ok(JValue::string(ctx.arena, name))
+}
+
+/// An object's entries in the order of the JSON it came from, or sorted by key
+/// when the expression built it.
+fn ordered_entries<'a>(object: &'a JValue<'a>) -> Vec<(String, &'a JValue<'a>)> {
+    let mut entries: Vec<(String, &'a JValue<'a>)> = object.entries().map(|(k, v)| (k.to_string(), *v)).collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let order = AMBIENT.with(|a| a.borrow().as_ref().and_then(|a| a.key_orders.get(&address(object)).cloned()));
+    if let Some(order) = order {
+        let position: rustc_hash::FxHashMap<&str, usize> =
+            order.iter().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+        entries.sort_by_key(|(k, _)| position.get(k.as_str()).copied().unwrap_or(usize::MAX));
+    }
+    entries
+}
+
+/// The argument, or the context value when a function is applied with `~>`
+/// or called without it.
+fn subject<'a>(ctx: &FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> &'a JValue<'a> {
+    match args.first() {
+        Some(value) => value,
+        None if ctx.input.is_array() && ctx.input.has_flags(ArrayFlags::WRAPPED) => ctx.input.get_member(0),
+        None => ctx.input,
+    }
+}
+
+fn fn_keys<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let value = subject(&ctx, args);
+    let mut keys: Vec<String> = Vec::new();
+    match value {
+        JValue::Object(_) => keys.extend(ordered_entries(value).into_iter().map(|(k, _)| k)),
+        JValue::Array(..) if value.members().all(JValue::is_object) => {
+            for member in value.members() {
+                for (k, _) in ordered_entries(member) {
+                    if !keys.contains(&k) {
+                        keys.push(k);
+                    }
+                }
+            }
+        }
+        _ => return Ok(JValue::undefined()),
+    }
+    let out = JValue::array(ctx.arena, ArrayFlags::SEQUENCE);
+    for key in keys {
+        out.push(JValue::string(ctx.arena, &key));
+    }
+    Ok(out)
+}
+
+fn fn_each<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let (object, function) = match args {
+        [function] => (subject(&ctx, &[]), *function),
+        [object, function, ..] => (*object, *function),
+        [] => return fail("each", "a function is required"),
+    };
+    if object.is_undefined() {
+        return Ok(JValue::undefined());
+    }
+    if !object.is_object() {
+        return fail("each", "the first argument must be an object");
+    }
+    if !function.is_function() {
+        return fail("each", "the second argument must be a function");
+    }
+    let out = JValue::array(ctx.arena, ArrayFlags::SEQUENCE);
+    for (key, value) in ordered_entries(object) {
+        let key = JValue::string(ctx.arena, &key);
+        let mapped = if function.arity() >= 3 {
+            ctx.evaluate_function(function, &[value, key, object])?
+        } else {
+            ctx.evaluate_function(function, &[value, key])?
+        };
+        if !mapped.is_undefined() {
+            out.push(mapped);
+        }
+    }
+    Ok(out)
+}
+
+/// `$string`: strings as they are, everything else as JSON text with
+/// JSONata's number formatting and keys in a reproducible order.
+fn fn_string<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let value = subject(&ctx, args);
+    let pretty = matches!(args.get(1), Some(JValue::Bool(true)));
+    match value {
+        JValue::Undefined => Ok(JValue::undefined()),
+        JValue::String(_) => Ok(value),
+        JValue::Lambda { .. } | JValue::NativeFn { .. } | JValue::Transformer { .. } | JValue::Regex(_) => {
+            Ok(JValue::string(ctx.arena, ""))
+        }
+        _ => {
+            let mut out = String::new();
+            match write_json(value, pretty, 0, &mut out) {
+                Ok(()) => Ok(JValue::string(ctx.arena, &out)),
+                Err(why) => Err(JError::D3137Error(format!("$string: {why}"))),
+            }
+        }
+    }
+}
+
+/// JSON.stringify as JSONata applies it: numbers to 15 significant digits,
+/// functions as `""`, undefined members left out; two-space indents when pretty.
+fn write_json<'a>(value: &'a JValue<'a>, pretty: bool, depth: usize, out: &mut String) -> Result<(), String> {
+    let newline = |out: &mut String, depth: usize| {
+        if pretty {
+            out.push('\n');
+            out.push_str(&"  ".repeat(depth));
+        }
+    };
+    match value {
+        JValue::Undefined => out.push_str("null"),
+        JValue::Null => out.push_str("null"),
+        JValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        JValue::Number(x) => {
+            if !x.is_finite() {
+                return Err(format!("the number {x} cannot be written as JSON"));
+            }
+            out.push_str(&value.serialize(false));
+        }
+        JValue::String(s) => out.push_str(&Value::String(s.to_string()).to_string()),
+        JValue::Array(..) | JValue::Range(..) => {
+            out.push('[');
+            let mut first = true;
+            for member in value.members().filter(|m| !m.is_undefined()) {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                newline(out, depth + 1);
+                write_json(member, pretty, depth + 1, out)?;
+            }
+            if !first {
+                newline(out, depth);
+            }
+            out.push(']');
+        }
+        JValue::Object(_) => {
+            out.push('{');
+            let mut first = true;
+            for (key, member) in ordered_entries(value).into_iter().filter(|(_, m)| !m.is_undefined()) {
+                if !first {
+                    out.push(',');
+                }
+                first = false;
+                newline(out, depth + 1);
+                out.push_str(&Value::String(key).to_string());
+                out.push(':');
+                if pretty {
+                    out.push(' ');
+                }
+                write_json(member, pretty, depth + 1, out)?;
+            }
+            if !first {
+                newline(out, depth);
+            }
+            out.push('}');
+        }
+        JValue::Lambda { .. } | JValue::NativeFn { .. } | JValue::Transformer { .. } | JValue::Regex(_) => {
+            out.push_str("\"\"");
+        }
+    }
+    Ok(())
 }
