@@ -36,6 +36,28 @@ use crate::dynamo::Item;
 
 /// An in-memory DynamoDB: named tables with key schemas, seedable and readable
 /// from code, answering DynamoDB API calls.
+///
+/// ```
+/// use serde_json::json;
+/// use stepforge::exec::dynamodb::{KeyType, MemoryDynamoDb};
+///
+/// let mut db = MemoryDynamoDb::new();
+/// db.create_table("Counters", ("id", KeyType::S), None).unwrap();
+/// let add_one = json!({
+///     "TableName": "Counters",
+///     "Key": {"id": {"S": "visits"}},
+///     "UpdateExpression": "SET #n = if_not_exists(#n, :zero) + :one",
+///     "ConditionExpression": "attribute_not_exists(#n) OR #n < :max",
+///     "ExpressionAttributeNames": {"#n": "n"},
+///     "ExpressionAttributeValues": {":zero": {"N": "0"}, ":one": {"N": "1"}, ":max": {"N": "2"}},
+///     "ReturnValues": "UPDATED_NEW"
+/// });
+/// assert_eq!(db.call("updateItem", &add_one).unwrap(), json!({"Attributes": {"n": {"N": "1"}}}));
+/// db.call("updateItem", &add_one).unwrap();
+/// let err = db.call("updateItem", &add_one).unwrap_err();
+/// assert_eq!(err.code, "ConditionalCheckFailedException");
+/// assert_eq!(db.items("Counters").len(), 1);
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct MemoryDynamoDb {
     tables: BTreeMap<String, Table>,

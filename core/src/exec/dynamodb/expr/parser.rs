@@ -511,3 +511,75 @@ fn show(v: &AttributeValue) -> String {
     };
     format!("AttributeValue: {{{}:{text}}}", v.type_name())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn placeholders(names: serde_json::Value, values: serde_json::Value) -> Placeholders {
+        let mut request = serde_json::Map::new();
+        if !names.as_object().is_some_and(|n| n.is_empty()) {
+            request.insert("ExpressionAttributeNames".into(), names);
+        }
+        if !values.as_object().is_some_and(|v| v.is_empty()) {
+            request.insert("ExpressionAttributeValues".into(), values);
+        }
+        Placeholders::from_request(&request).unwrap()
+    }
+
+    fn path(segments: &[&str]) -> DocPath {
+        DocPath(
+            segments
+                .iter()
+                .map(|s| match s.parse::<usize>() {
+                    Ok(i) => Segment::Index(i),
+                    Err(_) => Segment::Attr(s.to_string()),
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn paths_resolve_names_per_segment() {
+        let p = placeholders(serde_json::json!({"#a": "a.b", "#c": "c"}), serde_json::json!({}));
+        let paths = projection("#a[2].#c, x.y[0][1]", &p).unwrap();
+        assert_eq!(paths, vec![path(&["a.b", "2", "c"]), path(&["x", "y", "0", "1"])]);
+        assert_eq!(paths[0].to_string(), "[a.b, [2], c]");
+        p.check_all_used().unwrap();
+    }
+
+    #[test]
+    fn and_binds_tighter_than_or_and_not_tighter_than_and() {
+        let p = placeholders(serde_json::json!({}), serde_json::json!({":v": {"N": "1"}}));
+        let c = condition("NOT a = :v AND b = :v OR c = :v", ExprKind::Condition, &p).unwrap();
+        let cmp = |name: &str| {
+            Condition::Compare(
+                Operand::Path(path(&[name])),
+                Comparator::Eq,
+                Operand::Value(AttributeValue::N("1".into())),
+            )
+        };
+        let want = Condition::Or(
+            Box::new(Condition::And(Box::new(Condition::Not(Box::new(cmp("a")))), Box::new(cmp("b")))),
+            Box::new(cmp("c")),
+        );
+        assert_eq!(c, want);
+    }
+
+    #[test]
+    fn update_sections_in_any_order_and_case() {
+        let p = placeholders(serde_json::json!({}), serde_json::json!({":n": {"N": "1"}, ":s": {"SS": ["x"]}}));
+        let actions = update("remove a, b[1] add c :n set d = d - :n delete e :s", &p).unwrap();
+        let kinds: Vec<&str> = actions
+            .iter()
+            .map(|a| match a {
+                UpdateAction::Set(..) => "SET",
+                UpdateAction::Remove(_) => "REMOVE",
+                UpdateAction::Add(..) => "ADD",
+                UpdateAction::Delete(..) => "DELETE",
+            })
+            .collect();
+        assert_eq!(kinds, ["REMOVE", "REMOVE", "ADD", "SET", "DELETE"]);
+        assert!(matches!(&actions[3], UpdateAction::Set(_, SetValue::Minus(..))));
+    }
+}
