@@ -278,7 +278,7 @@ fn evaluate(text: &str, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<Optio
         let expr = JsonAta::new(&rewritten.text, &arena).map_err(|e| e.to_string())?;
         register(&expr);
         let mut origins = Origins { record_keys: rewritten.lists_keys, ..Origins::default() };
-        bind(&expr, &arena, env, &rewritten.renamed, &mut origins)?;
+        bind(&expr, &arena, env, &rewritten, &mut origins)?;
         if rewritten.lists_keys {
             let orders = std::mem::take(&mut origins.key_orders);
             AMBIENT.with(|a| a.borrow_mut().as_mut().map(|a| a.key_orders = orders));
@@ -321,15 +321,26 @@ fn register<'a>(expr: &JsonAta<'a>) {
     expr.register_function("__sfn_string", 2, fn_string);
 }
 
-/// Binds `$states` and the workflow variables (after the functions, so that a
-/// variable hides a function of the same name, as in JSONata).
+/// Binds the workflow variables and `$states` the expression mentions (after
+/// the functions, so that a variable hides a function of the same name, as in
+/// JSONata).
 fn bind<'a, 'v>(
     expr: &JsonAta<'a>,
     arena: &'a Bump,
     env: &JsonataEnv<'v>,
-    renamed: &[String],
+    rewritten: &Rewritten,
     origins: &mut Origins<'v>,
 ) -> Result<(), String> {
+    for (name, value) in env.variables {
+        if !rewritten.mentioned.contains(name) {
+            continue;
+        }
+        let bound = if rewritten.renamed.contains(name) { format!("__sfn_var_{name}") } else { name.clone() };
+        expr.assign_var(&bound, to_jsonata(arena, value, origins)?);
+    }
+    if !rewritten.mentioned.contains("states") {
+        return Ok(());
+    }
     let states = JValue::object_with_capacity(arena, 4);
     states.insert("input", to_jsonata(arena, env.input, origins)?);
     states.insert("context", to_jsonata(arena, env.context, origins)?);
@@ -340,10 +351,6 @@ fn bind<'a, 'v>(
         states.insert("errorOutput", to_jsonata(arena, error, origins)?);
     }
     expr.assign_var("states", states);
-    for (name, value) in env.variables {
-        let bound = if renamed.contains(name) { format!("__sfn_var_{name}") } else { name.clone() };
-        expr.assign_var(&bound, to_jsonata(arena, value, origins)?);
-    }
     Ok(())
 }
 
@@ -474,6 +481,9 @@ struct Rewritten {
     renamed: Vec<String>,
     /// Whether `$keys`, `$each` or `$string` appear (they list object keys).
     lists_keys: bool,
+    /// The `$names` the expression mentions: only these are bound, so that a
+    /// large variable the expression does not read costs nothing.
+    mentioned: rustc_hash::FxHashSet<String>,
 }
 
 /// Renames `$now`, `$millis`, `$random`, `$uuid` and workflow variables that
@@ -484,6 +494,7 @@ fn rewrite(text: &str, variables: &Map<String, Value>) -> Result<Rewritten, Eval
     let mut random = false;
     let mut lists_keys = false;
     let mut renamed: Vec<String> = Vec::new();
+    let mut mentioned = rustc_hash::FxHashSet::default();
     let bytes = text.as_bytes();
     let mut i = 0;
     // Whether a `/` here starts a regular expression (nothing before it that
@@ -523,6 +534,9 @@ fn rewrite(text: &str, variables: &Map<String, Value>) -> Result<Rewritten, Eval
                     end += 1;
                 }
                 let name = &text[start..end];
+                if !mentioned.contains(name) {
+                    mentioned.insert(name.to_owned());
+                }
                 let is_variable = variables.contains_key(name);
                 if !is_variable && !names.assigned.iter().any(|a| a == name) {
                     if let Some(replacement) = REPLACED.iter().find(|(n, _)| *n == name).map(|(_, r)| r) {
@@ -577,7 +591,7 @@ fn rewrite(text: &str, variables: &Map<String, Value>) -> Result<Rewritten, Eval
             }
         }
     }
-    Ok(Rewritten { text: out, random, renamed, lists_keys })
+    Ok(Rewritten { text: out, random, renamed, lists_keys, mentioned })
 }
 
 /// Names assigned in the expression (`$name :=`), which hide functions.
