@@ -303,3 +303,55 @@ fn many_executions_interleave_on_one_clock() {
     let fork = w.clone();
     assert_eq!(fork.executions().count(), 200);
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html
+// (ItemReader: s3:getObject of JSON, JSON Lines and CSV with a header row; s3:listObjectsV2; MaxItems).
+#[test]
+fn distributed_map_item_reader() {
+    let def = |reader: Value| {
+        json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemReader": reader,
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
+            "End": true}}})
+    };
+    let get = |key: &str, config: Value| {
+        json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": config,
+            "Parameters": {"Bucket": "in", "Key.$": key}})
+    };
+    let cases = [
+        (get("$.json", json!({"InputType": "JSON"})), json!([{"a": 1}, {"a": 2}])),
+        (get("$.jsonl", json!({"InputType": "JSONL", "MaxItems": 1})), json!([{"b": 1}])),
+        (
+            get("$.csv", json!({"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"})),
+            json!([{"name": "ada", "year": "1815"}, {"name": "alan, m.", "year": "1912"}]),
+        ),
+    ];
+    for (reader, want) in cases {
+        let mut w = World::new(1);
+        w.put_object("in", "items.json", r#"[{"a": 1}, {"a": 2}]"#);
+        w.put_object("in", "items.jsonl", "{\"b\": 1}\n{\"b\": 2}\n");
+        w.put_object("in", "people.csv", "name,year\nada,1815\n\"alan, m.\",1912\n");
+        let arn = run(&mut w, def(reader), json!({"json": "items.json", "jsonl": "items.jsonl", "csv": "people.csv"}));
+        let e = w.execution(&arn).unwrap();
+        assert_eq!(e.output(), Some(&want), "{:?}", e.cause());
+    }
+
+    // A local directory mounted as a bucket, listed with listObjectsV2.
+    let dir = std::env::temp_dir().join(format!("stepforge-exec-reader-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("logs")).unwrap();
+    std::fs::write(dir.join("logs/a.txt"), "hello").unwrap();
+    std::fs::write(dir.join("other.txt"), "x").unwrap();
+    let mut w = World::new(1);
+    w.mount_bucket("disk", &dir);
+    let list =
+        json!({"Resource": "arn:aws:states:::s3:listObjectsV2", "Parameters": {"Bucket": "disk", "Prefix": "logs/"}});
+    let arn = run(&mut w, def(list), json!({}));
+    let out = w.execution(&arn).unwrap().output().cloned().unwrap();
+    assert_eq!(out.as_array().map(Vec::len), Some(1));
+    assert_eq!(out[0]["Key"], json!("logs/a.txt"));
+    assert_eq!(out[0]["Size"], json!(5));
+
+    let mut w = World::new(1);
+    let arn = run(&mut w, def(get("$.json", json!({"InputType": "JSON"}))), json!({"json": "missing.json"}));
+    assert_eq!(w.execution(&arn).unwrap().error(), Some("States.ItemReaderFailed"));
+}

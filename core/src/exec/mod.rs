@@ -17,6 +17,7 @@ pub mod eval;
 pub mod handler;
 pub mod history;
 mod integrations;
+mod reader;
 pub mod schedule;
 pub mod status;
 mod step;

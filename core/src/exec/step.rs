@@ -646,10 +646,19 @@ impl World {
                     data::filter_path(m.input_path.as_ref(), &th.input, &view)?
                 };
                 let items = if let Some(reader) = &m.item_reader {
-                    return Err(Failure::new(
-                        "States.ItemReaderFailed",
-                        format!("stepforge cannot read items from `{}` yet", reader.resource),
-                    ));
+                    let params = match &reader.parameters {
+                        Some(Payload::Template(t)) => data::template(t, &eff, &view, &mut self.rng)?,
+                        Some(Payload::Jsonata(t)) => {
+                            data::jsonata_value(t, &view, &th.input, None, None, &mut self.rng)?
+                        }
+                        None => json!({}),
+                    };
+                    let config = reader.reader_config.as_ref();
+                    let max = match config.and_then(|c| c.max_items.as_ref()) {
+                        Some(d) => Some(data::dynamic_count(d, "MaxItems", &eff, &view, &mut self.rng)?),
+                        None => None,
+                    };
+                    Value::Array(super::reader::read_items(&self.objects, &reader.resource, &params, config, max)?)
                 } else if jsonata {
                     match &m.items {
                         Some(t) => data::jsonata_value(t, &view, &th.input, None, None, &mut self.rng)?,

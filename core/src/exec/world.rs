@@ -349,6 +349,7 @@ pub struct World {
     pub(crate) stays: Vec<Stay>,
     pub(crate) mark: u64,
     pub(crate) transition_limit: u64,
+    pub(crate) objects: super::reader::ObjectStore,
 }
 
 impl World {
@@ -370,6 +371,7 @@ impl World {
             stays: Vec::new(),
             mark: 0,
             transition_limit: DEFAULT_TRANSITION_LIMIT,
+            objects: Default::default(),
         }
     }
 
@@ -447,6 +449,17 @@ impl World {
     /// The in-memory DynamoDB, to create tables and seed items.
     pub fn dynamodb_mut(&mut self) -> &mut MemoryDynamoDb {
         &mut self.db
+    }
+
+    /// Puts an object in the in-memory object store a distributed Map's
+    /// `ItemReader` reads (`s3:getObject`, `s3:listObjectsV2`).
+    pub fn put_object(&mut self, bucket: &str, key: &str, body: impl Into<String>) {
+        self.objects.put(bucket, key, body.into(), self.now);
+    }
+
+    /// Serves a bucket from a local directory: keys are paths under it.
+    pub fn mount_bucket(&mut self, bucket: &str, dir: impl Into<std::path::PathBuf>) {
+        self.objects.mount(bucket, dir.into());
     }
 
     /// Starts an execution of a registered state machine; returns its ARN.
