@@ -40,8 +40,11 @@ fn released(w: &mut World, lock: &str) {
     assert_eq!(lock_item(w, lock), json!({"LockName": {"S": lock}, "currentlockcount": {"N": "0"}}), "no slot held");
 }
 
+/// Who ran the job, and when (virtual ms).
+type Log = Arc<Mutex<Vec<(String, i64)>>>;
+
 /// Jobs that take `1..5` s, and record who ran when.
-fn timed_work(w: &mut World) -> Arc<Mutex<Vec<(String, i64)>>> {
+fn timed_work(w: &mut World) -> Log {
     let log = Arc::new(Mutex::new(Vec::new()));
     let seen = log.clone();
     w.handle("work", move |c: &TaskCall| {
@@ -123,7 +126,7 @@ fn an_acquire_that_already_succeeded_is_recognised() {
 
 /// Limit 1; the first execution's job outlives the machine's 60 s timeout,
 /// then a second execution (whose job takes 1 s) wants the lock.
-fn timed_out_holder(cleanup: bool) -> (World, String, String, Arc<Mutex<Vec<(String, i64)>>>) {
+fn timed_out_holder(cleanup: bool) -> (World, String, String, Log) {
     let semaphore = Semaphore::new("life", 1, TABLE).timeout_seconds(60);
     let (mut w, arn) = world(&semaphore, 9);
     if cleanup {
