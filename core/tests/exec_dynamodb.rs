@@ -1057,3 +1057,43 @@ fn documents_nest_at_most_32_levels() {
     let e = fail(&mut db, "updateItem", update("SET m = :d", None, Some(json!({":d": {"M": {"x": deep}}}))));
     assert_eq!(e.message, "Nesting Levels have exceeded supported limits");
 }
+
+#[test]
+fn a_transaction_touches_each_item_once_even_when_a_condition_fails() {
+    let mut db = things();
+    let twice = json!({"TransactItems": [
+        {"ConditionCheck": {"TableName": T, "Key": key("a", 1), "ConditionExpression": "attribute_exists(pk)"}},
+        {"Put": {"TableName": T, "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}}}}
+    ]});
+    let e = fail(&mut db, "transactWriteItems", twice);
+    assert_eq!(e.message, "Transaction request cannot include multiple operations on one item");
+    assert!(db.items(T).is_empty());
+}
+
+#[test]
+fn consumed_capacity_when_asked() {
+    let mut db = things();
+    let put = json!({"TableName": T, "Item": {"pk": {"S": "a"}, "sk": {"N": "1"}, "big": {"S": "x".repeat(1500)}},
+                     "ReturnConsumedCapacity": "TOTAL"});
+    // 1,5xx bytes: two write units.
+    assert_eq!(
+        call(&mut db, "putItem", put)["ConsumedCapacity"],
+        json!({"TableName": T, "CapacityUnits": 2.0, "WriteCapacityUnits": 2.0})
+    );
+    let get = json!({"TableName": T, "Key": key("a", 1), "ReturnConsumedCapacity": "INDEXES"});
+    assert_eq!(
+        call(&mut db, "getItem", get)["ConsumedCapacity"],
+        json!({"TableName": T, "CapacityUnits": 0.5, "ReadCapacityUnits": 0.5, "Table": {"CapacityUnits": 0.5}})
+    );
+    let strong =
+        json!({"TableName": T, "Key": key("zz", 1), "ConsistentRead": true, "ReturnConsumedCapacity": "TOTAL"});
+    assert_eq!(call(&mut db, "getItem", strong)["ConsumedCapacity"]["CapacityUnits"], json!(1.0));
+    let plain = call(&mut db, "getItem", json!({"TableName": T, "Key": key("a", 1)}));
+    assert!(plain.get("ConsumedCapacity").is_none());
+    let batch =
+        json!({"RequestItems": {T: [{"DeleteRequest": {"Key": key("a", 1)}}]}, "ReturnConsumedCapacity": "TOTAL"});
+    assert_eq!(
+        call(&mut db, "batchWriteItem", batch)["ConsumedCapacity"],
+        json!([{"TableName": T, "CapacityUnits": 2.0, "WriteCapacityUnits": 2.0}])
+    );
+}

@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 
+use super::capacity::{Mode, Usage, read_units, write_units};
 use super::response_with;
 use crate::dynamo::Item;
-use crate::dynamo::attr::item_to_dynamodb_json;
+use crate::dynamo::attr::{item_size, item_to_dynamodb_json};
 use crate::exec::dynamodb::MemoryDynamoDb;
 use crate::exec::dynamodb::error::{Result, ServiceError};
 use crate::exec::dynamodb::expr::projection;
@@ -43,6 +44,8 @@ pub fn get(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     if total > MAX_GET {
         return Err(ServiceError::validation("Too many items requested for the BatchGetItem call"));
     }
+    let capacity = Mode::of(&Request::new(request)?)?;
+    let mut usage = Usage::default();
     let mut responses = Map::new();
     for (name, spec) in tables {
         let table = db.table(name)?;
@@ -56,7 +59,7 @@ pub fn get(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
             }
         };
         let projection = req.projection()?;
-        req.boolean("ConsistentRead")?;
+        let consistent = req.boolean("ConsistentRead")?.unwrap_or(false);
         req.finish_placeholders(projection.is_some())?;
         let mut seen = BTreeSet::new();
         let mut found = Vec::new();
@@ -65,7 +68,9 @@ pub fn get(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
             if !seen.insert(key.clone()) {
                 return Err(duplicates());
             }
-            if let Some(item) = table.items.get(&key) {
+            let item = table.items.get(&key);
+            usage.read(name, read_units(item.map_or(0, item_size), consistent));
+            if let Some(item) = item {
                 let shown = match &projection {
                     Some(paths) => item_to_dynamodb_json(&projection::project(item, paths)),
                     None => item_to_dynamodb_json(item),
@@ -75,12 +80,16 @@ pub fn get(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
         }
         responses.insert(name.clone(), Value::Array(found));
     }
-    Ok(json!({"Responses": responses, "UnprocessedKeys": {}}))
+    let mut response = json!({"Responses": responses, "UnprocessedKeys": {}});
+    usage.attach_list(&mut response, capacity);
+    Ok(response)
 }
 
 /// BatchWriteItem: puts and deletes, `{"UnprocessedItems": {}}`.
 pub fn write(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     let tables = request_items(request)?;
+    let capacity = Mode::of(&Request::new(request)?)?;
+    let mut usage = Usage::default();
     let mut writes: Vec<(String, PrimaryKey, Option<Item>)> = Vec::new();
     for (name, list) in tables {
         let table = db.table(name)?;
@@ -123,6 +132,8 @@ pub fn write(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     }
     for (name, key, item) in writes {
         let table = db.table_mut(&name)?;
+        let old = table.items.get(&key).map_or(0, item_size);
+        usage.write(&name, write_units(old.max(item.as_ref().map_or(0, item_size))));
         match item {
             Some(item) => {
                 table.items.insert(key, item);
@@ -132,7 +143,9 @@ pub fn write(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
             }
         }
     }
-    Ok(json!({"UnprocessedItems": {}}))
+    let mut response = json!({"UnprocessedItems": {}});
+    usage.attach_list(&mut response, capacity);
+    Ok(response)
 }
 
 /// `{"Item": …}` or `{}` for one TransactGetItems entry.

@@ -4,9 +4,10 @@
 
 use serde_json::Value;
 
+use super::capacity::{Mode, Usage, read_units, write_units};
 use super::response_with;
 use crate::dynamo::Item;
-use crate::dynamo::attr::item_to_dynamodb_json;
+use crate::dynamo::attr::{item_size, item_to_dynamodb_json};
 use crate::exec::dynamodb::MemoryDynamoDb;
 use crate::exec::dynamodb::error::{Result, ServiceError};
 use crate::exec::dynamodb::expr::ast::{Condition, ExprKind, UpdateAction};
@@ -25,6 +26,8 @@ pub struct Prepared {
     pub new: Option<Item>,
     /// The response to return once applied.
     pub response: Value,
+    /// The larger of the old and the new item's size (what a write consumes).
+    pub written_bytes: usize,
 }
 
 impl Prepared {
@@ -62,39 +65,59 @@ pub fn get(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     let table = db.table(req.table_name()?)?;
     let key = req.required_item("Key")?;
     let projection = req.projection()?;
-    req.boolean("ConsistentRead")?;
+    let consistent = req.boolean("ConsistentRead")?.unwrap_or(false);
+    let capacity = Mode::of(&req)?;
     req.finish_placeholders(projection.is_some())?;
     let key = table.schema.key_of_key(&key)?;
     let item = table.items.get(&key);
-    Ok(match (item, projection) {
+    let mut response = match (item, projection) {
         (Some(item), Some(paths)) => {
             let projected = projection::project(item, &paths);
             // A projection that matches nothing still returns an (empty) Item.
             serde_json::json!({ "Item": item_to_dynamodb_json(&projected) })
         }
         (item, _) => response_with("Item", item),
-    })
+    };
+    let mut usage = Usage::default();
+    usage.read(req.table_name()?, read_units(item.map_or(0, item_size), consistent));
+    usage.attach_one(&mut response, capacity);
+    Ok(response)
 }
 
 /// PutItem.
 pub fn put(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     let req = Request::new(request)?;
+    let capacity = Mode::of(&req)?;
     let prepared = prepare(db.table(req.table_name()?)?, req.table_name()?, &req, WriteKind::Put)?;
-    prepared.apply(db)
+    let mut usage = Usage::default();
+    usage.write(&prepared.table, write_units(prepared.written_bytes));
+    let mut response = prepared.apply(db)?;
+    usage.attach_one(&mut response, capacity);
+    Ok(response)
 }
 
 /// UpdateItem.
 pub fn update(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     let req = Request::new(request)?;
+    let capacity = Mode::of(&req)?;
     let prepared = prepare(db.table(req.table_name()?)?, req.table_name()?, &req, WriteKind::Update)?;
-    prepared.apply(db)
+    let mut usage = Usage::default();
+    usage.write(&prepared.table, write_units(prepared.written_bytes));
+    let mut response = prepared.apply(db)?;
+    usage.attach_one(&mut response, capacity);
+    Ok(response)
 }
 
 /// DeleteItem.
 pub fn delete(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     let req = Request::new(request)?;
+    let capacity = Mode::of(&req)?;
     let prepared = prepare(db.table(req.table_name()?)?, req.table_name()?, &req, WriteKind::Delete)?;
-    prepared.apply(db)
+    let mut usage = Usage::default();
+    usage.write(&prepared.table, write_units(prepared.written_bytes));
+    let mut response = prepared.apply(db)?;
+    usage.attach_one(&mut response, capacity);
+    Ok(response)
 }
 
 /// Works out a write: validates the request, evaluates its condition against
@@ -124,7 +147,6 @@ pub fn prepare(table: &Table, table_name: &str, req: &Request<'_>, kind: WriteKi
         rv => rv.unwrap_or("NONE"),
     };
     let on_failure = req.one_of("ReturnValuesOnConditionCheckFailure", &["ALL_OLD", "NONE"])?.unwrap_or("NONE");
-    req.one_of("ReturnConsumedCapacity", &["INDEXES", "TOTAL", "NONE"])?;
     req.one_of("ReturnItemCollectionMetrics", &["SIZE", "NONE"])?;
 
     // Parse every expression before judging placeholders.
@@ -163,7 +185,7 @@ pub fn prepare(table: &Table, table_name: &str, req: &Request<'_>, kind: WriteKi
             if let Some(actions) = &actions {
                 apply_update::apply(&mut item, actions)?;
             }
-            if crate::dynamo::attr::item_size(&item) > crate::exec::dynamodb::table::MAX_ITEM_BYTES {
+            if item_size(&item) > crate::exec::dynamodb::table::MAX_ITEM_BYTES {
                 return Err(ServiceError::validation("Item size to update has exceeded the maximum allowed size"));
             }
             new = Some(item);
@@ -184,7 +206,8 @@ pub fn prepare(table: &Table, table_name: &str, req: &Request<'_>, kind: WriteKi
         }
         _ => serde_json::json!({}),
     };
-    Ok(Prepared { table: table_name.to_string(), key, new, response })
+    let written_bytes = old.map_or(0, item_size).max(new.as_ref().map_or(0, item_size));
+    Ok(Prepared { table: table_name.to_string(), key, new, response, written_bytes })
 }
 
 /// Evaluates a write's condition against the item as it is (an empty item

@@ -3,6 +3,7 @@
 //! changes nothing.
 
 mod batch;
+mod capacity;
 mod item;
 mod query;
 mod transact;

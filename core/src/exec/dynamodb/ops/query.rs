@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
+use super::capacity::{Mode, Usage, read_units};
 use crate::dynamo::attr::{item_size, item_to_dynamodb_json};
 use crate::dynamo::{AttributeValue, Item};
 use crate::exec::dynamodb::MemoryDynamoDb;
@@ -32,6 +33,9 @@ struct Page {
     count_only: bool,
     limit: Option<usize>,
     start: Option<PrimaryKey>,
+    consistent: bool,
+    capacity: Mode,
+    table: String,
 }
 
 /// Query.
@@ -115,8 +119,8 @@ fn read_page(req: &Request<'_>, table: &Table, is_query: bool) -> Result<Page> {
     let projection = req.projection()?;
     let select =
         req.one_of("Select", &["ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"])?;
-    req.boolean("ConsistentRead")?;
-    req.one_of("ReturnConsumedCapacity", &["INDEXES", "TOTAL", "NONE"])?;
+    let consistent = req.boolean("ConsistentRead")?.unwrap_or(false);
+    let capacity = Mode::of(req)?;
     let has_key_condition = is_query;
     req.finish_placeholders(filter.is_some() || projection.is_some() || has_key_condition)?;
     match (select, &projection) {
@@ -147,7 +151,16 @@ fn read_page(req: &Request<'_>, table: &Table, is_query: bool) -> Result<Page> {
         }
     }
     let start = req.item("ExclusiveStartKey")?.map(|k| table.schema.key_of_key(&k)).transpose()?;
-    Ok(Page { filter, projection, count_only: select == Some("COUNT"), limit: req.positive("Limit")?, start })
+    Ok(Page {
+        filter,
+        projection,
+        count_only: select == Some("COUNT"),
+        limit: req.positive("Limit")?,
+        start,
+        consistent,
+        capacity,
+        table: req.table_name()?.to_string(),
+    })
 }
 
 /// The items after the exclusive start key, in reading order.
@@ -198,7 +211,11 @@ fn run_page(schema: &KeySchema, candidates: Vec<(&PrimaryKey, &Item)>, page: &Pa
     if let Some(key) = last_key {
         out.insert("LastEvaluatedKey".into(), item_to_dynamodb_json(&key));
     }
-    Value::Object(out)
+    let mut response = Value::Object(out);
+    let mut usage = Usage::default();
+    usage.read(&page.table, read_units(bytes, page.consistent));
+    usage.attach_one(&mut response, page.capacity);
+    response
 }
 
 /// Splits a KeyConditionExpression into the partition key's value and the

@@ -8,7 +8,9 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use super::batch::item_response;
+use super::capacity::{Mode, Usage, read_units, write_units};
 use super::item::{WriteKind, prepare};
+use crate::dynamo::attr::item_size;
 use crate::exec::dynamodb::MemoryDynamoDb;
 use crate::exec::dynamodb::error::{Result, ServiceError};
 use crate::exec::dynamodb::expr::projection;
@@ -34,6 +36,8 @@ fn transact_items(request: &Value) -> Result<&Vec<Value>> {
 /// TransactWriteItems: `{}` when every action applied.
 pub fn write(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     let entries = transact_items(request)?;
+    let capacity = Mode::of(&Request::new(request)?)?;
+    let mut usage = Usage::default();
     let mut prepared = Vec::with_capacity(entries.len());
     let mut reasons = Vec::with_capacity(entries.len());
     let mut failed = false;
@@ -59,13 +63,19 @@ pub fn write(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
         }
         let name = req.table_name()?;
         let table = db.table(name)?;
+        // One action per item, whether or not its condition holds.
+        let key = if kind == WriteKind::Put {
+            table.schema.key_of_item(&req.required_item("Item")?)?
+        } else {
+            table.schema.key_of_key(&req.required_item("Key")?)?
+        };
+        if !touched.insert((name.to_string(), key)) {
+            return Err(ServiceError::validation("Transaction request cannot include multiple operations on one item"));
+        }
         match prepare(table, name, &req, kind) {
             Ok(p) => {
-                if !touched.insert((p.table.clone(), p.key.clone())) {
-                    return Err(ServiceError::validation(
-                        "Transaction request cannot include multiple operations on one item",
-                    ));
-                }
+                // Transactions cost two units for every one a plain write costs.
+                usage.write(name, 2.0 * write_units(p.written_bytes));
                 reasons.push(json!({"Code": "None"}));
                 if kind != WriteKind::Check {
                     prepared.push(p);
@@ -95,12 +105,16 @@ pub fn write(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     for p in prepared {
         p.apply(db)?;
     }
-    Ok(json!({}))
+    let mut response = json!({});
+    usage.attach_list(&mut response, capacity);
+    Ok(response)
 }
 
 /// TransactGetItems: `{"Responses": [{"Item": …} or {}, …]}` in request order.
 pub fn get(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     let entries = transact_items(request)?;
+    let capacity = Mode::of(&Request::new(request)?)?;
+    let mut usage = Usage::default();
     let mut responses = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter().enumerate() {
         let body =
@@ -111,11 +125,14 @@ pub fn get(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
         let paths = req.projection()?;
         req.finish_placeholders(paths.is_some())?;
         let item = table.items.get(&key);
+        usage.read(req.table_name()?, 2.0 * read_units(item.map_or(0, item_size), true));
         let shown = match (item, &paths) {
             (Some(item), Some(paths)) => Some(projection::project(item, paths)),
             (item, _) => item.cloned(),
         };
         responses.push(item_response(shown.as_ref()));
     }
-    Ok(json!({"Responses": responses}))
+    let mut response = json!({"Responses": responses});
+    usage.attach_list(&mut response, capacity);
+    Ok(response)
 }
