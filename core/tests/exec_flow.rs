@@ -355,3 +355,53 @@ fn distributed_map_item_reader() {
     let arn = run(&mut w, def(get("$.json", json!({"InputType": "JSON"}))), json!({"json": "missing.json"}));
     assert_eq!(w.execution(&arn).unwrap().error(), Some("States.ItemReaderFailed"));
 }
+
+#[test]
+fn a_panicking_handler_fails_the_task_not_the_world() {
+    let mut w = World::new(1);
+    w.handle(&lambda("boom"), |_: &TaskCall| -> TaskOutcome { panic!("handler bug") });
+    let def = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": lambda("boom"), "End": true}}});
+    let arn = run(&mut w, def, json!({}));
+    let e = w.execution(&arn).unwrap();
+    assert_eq!((e.error(), e.cause()), (Some("stepforge.HandlerPanicked"), Some("handler bug")));
+}
+
+/// The scheduler hook an explorer uses: two executions race for one
+/// conditional put at the same instant; choosing which call goes first
+/// decides the winner, and every choice is replayable on a forked world.
+#[test]
+fn the_caller_chooses_the_order_of_simultaneous_calls() {
+    let mut base = World::new(1);
+    base.dynamodb_mut().create_table("Locks", ("id", KeyType::S), None).unwrap();
+    let def = json!({"StartAt": "Take", "States": {
+        "Take": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+            "Parameters": {"TableName": "Locks", "Item": {"id": {"S": "lock"}, "owner": {"S.$": "$$.Execution.Name"}},
+                "ConditionExpression": "attribute_not_exists(id)"},
+            "Catch": [{"ErrorEquals": ["DynamoDB.ConditionalCheckFailedException"], "Next": "Lost"}], "Next": "Won"},
+        "Won": {"Type": "Succeed"}, "Lost": {"Type": "Fail", "Error": "Lost"}}});
+    base.register_json("m", &def.to_string()).unwrap();
+    base.start_execution("m", json!({}), Some("a")).unwrap();
+    base.start_execution("m", json!({}), Some("b")).unwrap();
+    let mut winners = Vec::new();
+    for first in ["a", "b"] {
+        let mut w = base.clone();
+        // Advance until both calls are enabled, then take `first`'s.
+        loop {
+            let enabled = w.enabled();
+            let calls: Vec<_> = enabled.iter().filter(|e| e.integration).collect();
+            if calls.len() == 2 {
+                let pick =
+                    calls.iter().find(|e| e.execution_arn.as_deref().is_some_and(|a| a.ends_with(first))).unwrap();
+                assert!(w.step_event(pick.id));
+                break;
+            }
+            let other = enabled.iter().find(|e| !e.integration).expect("a transition to take").id;
+            assert!(w.step_event(other));
+        }
+        w.run_until_idle();
+        let won: Vec<_> =
+            w.executions().filter(|e| e.status() == Status::Succeeded).map(|e| e.name().to_string()).collect();
+        winners.push(won);
+    }
+    assert_eq!(winners, [vec!["a".to_string()], vec!["b".to_string()]]);
+}

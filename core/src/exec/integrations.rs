@@ -179,7 +179,7 @@ impl World {
         let outcome: Option<Result<Value, Failure>>;
         if let Some((name, h)) = self.handlers.find_exact(&[task.resource.as_str(), base]) {
             let c = call(name, run.params.clone(), self);
-            outcome = self.handler_outcome(&mut th, tid, h.call(&c), pat, None);
+            outcome = self.handler_outcome(&mut th, tid, guarded(h.as_ref(), &c), pat, None);
         } else if let Some(op) = base.strip_prefix("arn:aws:states:::lambda:") {
             let fname = run.params.get("FunctionName").and_then(Value::as_str).unwrap_or_default().to_string();
             let names: Vec<&str> = [Some(fname.as_str()), function_name(&fname)].into_iter().flatten().collect();
@@ -196,7 +196,7 @@ impl World {
                             "StatusCode": 200,
                         })
                     };
-                    self.handler_outcome(&mut th, tid, h.call(&c), pat, Some(&wrap))
+                    self.handler_outcome(&mut th, tid, guarded(h.as_ref(), &c), pat, Some(&wrap))
                 }
                 _ => Some(Err(missing_handler(&task.resource, &fname))),
             };
@@ -211,7 +211,7 @@ impl World {
             outcome = match self.handlers.find(&names) {
                 Some((name, h)) => {
                     let c = call(name, run.params.clone(), self);
-                    self.handler_outcome(&mut th, tid, h.call(&c), pat, None)
+                    self.handler_outcome(&mut th, tid, guarded(h.as_ref(), &c), pat, None)
                 }
                 None => Some(Err(missing_handler(&task.resource, base))),
             };
@@ -219,7 +219,7 @@ impl World {
             outcome = match self.handlers.find(&[task.resource.as_str(), base]) {
                 Some((name, h)) => {
                     let c = call(name, run.params.clone(), self);
-                    self.handler_outcome(&mut th, tid, h.call(&c), pat, None)
+                    self.handler_outcome(&mut th, tid, guarded(h.as_ref(), &c), pat, None)
                 }
                 // `.waitForTaskToken` without a handler: the host answers with the token.
                 None if pat == Pattern::WaitForToken => None,
@@ -439,6 +439,22 @@ impl World {
             .collect();
         out.sort();
         out
+    }
+}
+
+/// Calls a handler; a handler that panics fails the task instead of the
+/// world (`stepforge.HandlerPanicked`, with the panic message as the cause).
+fn guarded(handler: &dyn super::handler::TaskHandler, call: &TaskCall) -> TaskOutcome {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.call(call))) {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "the handler panicked".to_string());
+            TaskOutcome::fail("stepforge.HandlerPanicked", message)
+        }
     }
 }
 
