@@ -5,11 +5,12 @@ const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
-const { spawnSync } = require('node:child_process')
+const { spawn, spawnSync } = require('node:child_process')
 
 const { sf } = require('./helpers')
 
 const BIN = path.join(__dirname, '..', 'bin', 'stepforge.js')
+const LOAD_DDB = path.join(__dirname, '..', 'bin', 'load-ddb.js')
 const GOOD = path.join(__dirname, 'fixtures', 'good.json')
 const BAD = path.join(__dirname, 'fixtures', 'bad.json')
 
@@ -98,4 +99,32 @@ test('runCli writes through process.stdout and returns the exit code', () => {
   assert.equal(code, 0)
   assert.equal(written.join(''), sf.formatDefinition(fs.readFileSync(GOOD, 'utf8')) + '\n')
   assert.throws(() => sf.runCli('validate'), /array/i)
+})
+
+// Runs `bin` with `args`, its standard output read by `reader` (which may close
+// it early, as `| head -1` does); resolves with the exit code and stderr.
+function piped(bin, args, reader) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('close', (code, signal) => resolve({ code, signal, stderr }))
+    reader(child.stdout)
+  })
+}
+
+test('`stepforge validate … | head -1` exits quietly with its own code when the reader goes', async () => {
+  // Enough output to outgrow the pipe's buffer: the reader leaves after one chunk.
+  const files = Array(1000).fill(BAD)
+  const early = await piped(BIN, ['validate', ...files], (stdout) => stdout.once('data', () => stdout.destroy()))
+  assert.deepEqual(early, { code: 1, signal: null, stderr: '1000 of 1000 definitions have problems\n' })
+  // A reader that is gone before the first write.
+  const gone = await piped(BIN, ['validate', BAD], (stdout) => stdout.destroy())
+  assert.deepEqual(gone, { code: 1, signal: null, stderr: '' })
+})
+
+test('`load-ddb --help | head -1` exits quietly when the reader goes', async () => {
+  const gone = await piped(LOAD_DDB, ['--help'], (stdout) => stdout.destroy())
+  assert.deepEqual(gone, { code: 0, signal: null, stderr: '' })
 })
