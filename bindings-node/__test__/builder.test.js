@@ -471,6 +471,14 @@ test('unprefixed fragments collide', () => {
   assert.ok(codes(new StateMachine(p).validate()).includes('DUPLICATE_STATE_NAME'))
 })
 
+test('messages name the API as TypeScript spells it', () => {
+  const p = new Parallel('P').branch(job('a'), job('b'))
+  const e = catchError(() => new StateMachine(p).toJson(), ValidationError)
+  const message = e.problems.find((problem) => problem.code === 'DUPLICATE_STATE_NAME').message
+  assert.match(message, /`prefixStates`/)
+  assert.doesNotMatch(message, /prefix_states/)
+})
+
 test('a Fragment without end states ends where its start does', () => {
   const f = new Fragment(new Pass('A').next(new Pass('B')))
   assert.deepEqual(f.endStates.map((s) => s.name), ['B'])

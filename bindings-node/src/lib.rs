@@ -31,10 +31,12 @@ pub fn version() -> String {
     stepforge::VERSION.to_string()
 }
 
-/// Runs once the native classes are registered: hands the exports to
+/// Runs once the native classes are registered: makes the core's messages
+/// name API in camelCase (`prefixStates`), and hands the exports to
 /// `runtime.js` (rest parameters, `StateMachineFragment`) and `fast_path.js`.
 #[napi(module_exports)]
 pub fn init(exports: Object, env: Env) -> napi::Result<()> {
+    stepforge::builder::set_naming(stepforge::builder::Naming::Camel);
     runtime::attach(&env, &exports)
 }
 
