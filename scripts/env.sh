@@ -53,11 +53,12 @@ build_python() {
   "$VENV/bin/python" -m pip install -q --force-reinstall --no-deps "$ROOT"/target-wheels/stepforge-*.whl
 }
 
-# `npm install` rather than `npm ci`: npm 11 rejects in `npm ci` the lock file it
-# wrote itself, over @napi-rs/cli's optional per-platform packages. The committed
-# lock still pins every version that gets installed.
+# `npm ci`: exactly the committed lock, which it never rewrites (so the clone
+# stays clean). The lock is the one npm 11 writes, every optional per-platform
+# package of @napi-rs/cli included; after changing package.json, refresh it
+# with `npm install` and commit it.
 npm_install() {
-  (cd "$1" && npm install --no-audit --no-fund --loglevel=error)
+  (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
 }
 
 # Installs the Node build tools and builds the addon in place.
