@@ -405,3 +405,27 @@ fn the_caller_chooses_the_order_of_simultaneous_calls() {
     }
     assert_eq!(winners, [vec!["a".to_string()], vec!["b".to_string()]]);
 }
+
+/// A handler whose work finishes on the host (a Promise, a coroutine) holds
+/// the virtual clock: other executions' timers wait until the host answers.
+#[test]
+fn pending_host_work_holds_the_clock() {
+    let mut w = World::new(1);
+    w.handle(&lambda("async"), |_: &TaskCall| TaskOutcome::Pending);
+    let waiter = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": true}}});
+    let asker = json!({"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": lambda("async"), "End": true}}});
+    w.register_json("waiter", &waiter.to_string()).unwrap();
+    w.register_json("asker", &asker.to_string()).unwrap();
+    let a = w.start_execution("waiter", json!({}), None).unwrap();
+    let b = w.start_execution("asker", json!({}), None).unwrap();
+    let idle = w.run_until_idle();
+    assert_eq!((idle.running, idle.host_pending), (2, 1));
+    assert_eq!(w.now_millis(), T0, "the clock did not move while the host works");
+    let (token, exec, state) = w.waiting_tasks().remove(0);
+    assert_eq!((exec.as_str(), state.as_str()), (b.as_str(), "T"));
+    w.send_task_success(&token, json!("done")).unwrap();
+    let idle = w.run_until_idle();
+    assert_eq!((idle.running, idle.host_pending), (0, 0));
+    assert_eq!(w.execution(&b).unwrap().stop_millis(), Some(T0));
+    assert_eq!(w.execution(&a).unwrap().stop_millis(), Some(T0 + 60_000));
+}

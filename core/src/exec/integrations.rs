@@ -115,6 +115,7 @@ impl World {
             heartbeat_key: None,
             timeout_ms: timeout.map(to_ms),
             lambda_events: is_lambda_arn(&t.resource),
+            host_pending: false,
         });
         self.schedule_for(th, self.now, Event::Invoke(tid));
         Ok(After::Park)
@@ -259,7 +260,12 @@ impl World {
                 }
             }
             TaskOutcome::Fail { error, cause } => Some(Err(Failure::new(error, cause))),
-            TaskOutcome::Pending => None,
+            TaskOutcome::Pending => {
+                if let Phase::Task(run) = &mut th.phase {
+                    run.host_pending = true;
+                }
+                None
+            }
         }
     }
 

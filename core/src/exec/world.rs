@@ -259,6 +259,8 @@ pub(crate) struct TaskRun {
     pub(crate) timeout_ms: Option<i64>,
     /// How the history names the work (`TaskScheduled` or `LambdaFunctionScheduled`…).
     pub(crate) lambda_events: bool,
+    /// The handler returned `Pending`: the host finishes the work.
+    pub(crate) host_pending: bool,
 }
 
 /// A Parallel's branches or a Map's iterations.
@@ -328,6 +330,8 @@ pub struct Idle {
     pub steps: u64,
     /// Executions still running (they wait on the host: task tokens, pending handlers).
     pub running: usize,
+    /// Tasks whose handler's work is in flight on the host (they hold the clock).
+    pub host_pending: usize,
 }
 
 /// The local executor's whole state. Cloning it forks the world: handlers are
@@ -630,13 +634,35 @@ impl World {
     }
 
     /// Runs until every execution has ended or all remaining work waits on
-    /// the host (task tokens, handlers that returned `Pending`).
+    /// the host. While a handler's work is in flight on the host (it returned
+    /// `Pending`: a Promise, a coroutine), the virtual clock does not move:
+    /// the call returns once nothing more is due now, so the host can finish
+    /// that work, answer with `send_task_success`/`failure`, and call again.
+    /// Tasks waiting for a `.waitForTaskToken` callback do not hold the clock.
     pub fn run_until_idle(&mut self) -> Idle {
         let mut steps = 0;
-        while self.step() {
+        while !self.clock_held() && self.step() {
             steps += 1;
         }
         self.idle(steps)
+    }
+
+    /// Whether the next event is later than now while host work is in flight.
+    fn clock_held(&self) -> bool {
+        self.queue.keys().next().is_some_and(|(due, _)| *due > self.now) && self.host_pending() > 0
+    }
+
+    /// How many tasks wait for a handler's work in flight on the host.
+    pub fn host_pending(&self) -> usize {
+        self.tokens
+            .values()
+            .filter(|t| {
+                self.threads
+                    .get(t.0)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|th| matches!(&th.phase, Phase::Task(run) if run.host_pending))
+            })
+            .count()
     }
 
     /// [`World::run_until_idle`] with the order of simultaneous events chosen by `schedule`.
@@ -644,7 +670,7 @@ impl World {
         let mut steps = 0;
         loop {
             let enabled = self.enabled();
-            if enabled.is_empty() {
+            if enabled.is_empty() || self.clock_held() {
                 break;
             }
             let pick = if enabled.len() == 1 { 0 } else { schedule.choose(self.now, &enabled).min(enabled.len() - 1) };
@@ -655,7 +681,11 @@ impl World {
     }
 
     fn idle(&self, steps: u64) -> Idle {
-        Idle { steps, running: self.executions.iter().filter(|e| e.status == Status::Running).count() }
+        Idle {
+            steps,
+            running: self.executions.iter().filter(|e| e.status == Status::Running).count(),
+            host_pending: self.host_pending(),
+        }
     }
 
     fn fire(&mut self, key: Key) {
