@@ -87,6 +87,10 @@ impl World {
 
     /// The context object for a thread (`$$`).
     pub(crate) fn context(&self, th: &Thread, token: Option<&str>) -> Value {
+        let exec = &self.executions[th.exec.0];
+        if !exec.machine.needs_context.contains(&th.state) {
+            return Value::Null;
+        }
         let mut ctx = (*self.executions[th.exec.0].context_base).clone();
         if let Value::Object(map) = &mut ctx {
             map.insert(

@@ -41,6 +41,9 @@ pub struct Machine {
     pub arn: String,
     /// The parsed, validated definition.
     pub definition: Arc<Definition>,
+    /// The states whose fields (or nested states) mention `$$` or `$states`:
+    /// only they get a context object built (state names are unique across a machine).
+    pub(crate) needs_context: rustc_hash::FxHashSet<String>,
 }
 
 /// An execution's status, as `DescribeExecution` spells it.
@@ -419,7 +422,9 @@ impl World {
         } else {
             (name_or_arn.to_string(), format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{name_or_arn}"))
         };
-        let machine = Arc::new(Machine { name, arn: arn.clone(), definition: Arc::new(definition) });
+        let mut needs_context = rustc_hash::FxHashSet::default();
+        collect_context_users(&crate::asl::render_value(&definition), &mut needs_context);
+        let machine = Arc::new(Machine { name, arn: arn.clone(), definition: Arc::new(definition), needs_context });
         self.machines.insert(arn.clone(), machine);
         arn
     }
@@ -798,3 +803,23 @@ impl World {
 }
 
 use super::timeline::Peak;
+
+/// Finds the states of a rendered definition whose text mentions the context
+/// object; nested states are searched too.
+fn collect_context_users(definition: &Value, out: &mut rustc_hash::FxHashSet<String>) {
+    let Some(states) = definition.get("States").and_then(Value::as_object) else { return };
+    for (name, state) in states {
+        let text = state.to_string();
+        if text.contains("$$") || text.contains("$states") {
+            out.insert(name.clone());
+        }
+        for branch in state.get("Branches").and_then(Value::as_array).into_iter().flatten() {
+            collect_context_users(branch, out);
+        }
+        for key in ["ItemProcessor", "Iterator"] {
+            if let Some(processor) = state.get(key) {
+                collect_context_users(processor, out);
+            }
+        }
+    }
+}
