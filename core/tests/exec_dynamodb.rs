@@ -79,6 +79,7 @@ fn semaphore_acquire_fails_before_the_lock_item_exists() {
     let e = fail(&mut db, "updateItem", acquire("exec-1", 5));
     assert_eq!(e.code, "ConditionalCheckFailedException");
     assert_eq!(e.message, "The conditional request failed");
+    assert!(e.is_modeled());
     assert!(db.items(LOCKS).is_empty(), "a failed update writes nothing");
 }
 
@@ -600,6 +601,7 @@ fn update_expression_rules() {
     assert!(e.message.contains("Two document paths conflict"), "{e}");
     let e = fail(&mut db, "updateItem", update("SET a = absent + :v", None, one()));
     assert_eq!(e.message, "The provided expression refers to an attribute that does not exist in the item");
+    assert!(!e.is_modeled(), "a ValidationException is the SDK's generic exception");
     let e = fail(&mut db, "updateItem", update("SET a = s + :v", None, one()));
     assert_eq!(e.message, "An operand in the update expression has an incorrect data type");
     let e = fail(&mut db, "updateItem", update("SET absent.x = :v", None, one()));
@@ -748,7 +750,7 @@ fn query_key_conditions() {
         ("pk < :p", "Query key condition not supported"),
         ("pk = :p OR sk = :a", "Invalid operator used in KeyConditionExpression: OR"),
         ("pk = :p AND sk = :a AND sk = :a", "KeyConditionExpressions must only contain one condition per key"),
-        ("pk = :p AND v = :a", "Query condition missed key schema element: pk"),
+        ("pk = :p AND v = :a", "Query condition missed key schema element: sk"),
         ("pk = :a", "One or more parameter values were invalid: Condition parameter type does not match schema type"),
     ];
     for (condition, message) in errors {
@@ -780,7 +782,8 @@ fn query_begins_with_on_string_sort_keys() {
 fn query_pages_with_limit_and_exclusive_start_key() {
     let mut db = partitioned();
     let mut req = query("pk = :p", json!({":p": {"S": "p"}}));
-    req["Limit"] = json!(2);
+    // An integral float, as JSONata computes one, is a valid Limit.
+    req["Limit"] = json!(2.0);
     let mut pages = Vec::new();
     loop {
         let out = call(&mut db, "query", req.clone());

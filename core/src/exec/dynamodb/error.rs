@@ -41,6 +41,32 @@ impl ServiceError {
     }
 }
 
+impl ServiceError {
+    /// Whether the AWS SDKs model this exception as a class of its own.
+    /// Step Functions names an error after the SDK's class, so for the others
+    /// (`ValidationException`, `UnknownOperationException`, …) the error a
+    /// state machine sees is the SDK's generic one: seed 001's semaphore
+    /// catches `DynamoDB.AmazonDynamoDBException` for an update DynamoDB
+    /// rejects. The engine decides the name; this says which case applies.
+    pub fn is_modeled(&self) -> bool {
+        const MODELED: [&str; 12] = [
+            "ConditionalCheckFailedException",
+            "DuplicateItemException",
+            "IdempotentParameterMismatchException",
+            "InternalServerErrorException",
+            "ItemCollectionSizeLimitExceededException",
+            "LimitExceededException",
+            "ProvisionedThroughputExceededException",
+            "RequestLimitExceeded",
+            "ResourceInUseException",
+            "ResourceNotFoundException",
+            "TransactionCanceledException",
+            "TransactionConflictException",
+        ];
+        MODELED.contains(&self.code.as_str())
+    }
+}
+
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code, self.message)

@@ -37,7 +37,7 @@ fn lower_first(s: &str) -> String {
 
 /// The members no in-memory operation reads: the legacy (pre-expression)
 /// parameters. Refused rather than ignored, so that a condition never silently passes.
-const LEGACY: [&str; 8] = [
+const LEGACY: [&str; 7] = [
     "Expected",
     "AttributeUpdates",
     "AttributesToGet",
@@ -45,7 +45,6 @@ const LEGACY: [&str; 8] = [
     "QueryFilter",
     "ScanFilter",
     "ConditionalOperator",
-    "ExpressionAttributeTypes",
 ];
 
 impl<'a> Request<'a> {
@@ -99,10 +98,13 @@ impl<'a> Request<'a> {
     pub fn positive(&self, member: &str) -> Result<Option<usize>> {
         match self.fields.get(member) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => match v.as_u64() {
-                Some(n) if n >= 1 => Ok(Some(n as usize)),
-                _ => Err(constraint(member, v, "Member must have value greater than or equal to 1")),
-            },
+            // JSONata and intrinsics can give integral numbers as floats (`10.0`).
+            Some(v) => {
+                match v.as_u64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && *f >= 0.0).map(|f| f as u64)) {
+                    Some(n) if n >= 1 => Ok(Some(n as usize)),
+                    _ => Err(constraint(member, v, "Member must have value greater than or equal to 1")),
+                }
+            }
         }
     }
 

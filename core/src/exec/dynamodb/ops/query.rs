@@ -227,8 +227,13 @@ fn key_condition_parts(schema: &KeySchema, condition: Condition) -> Result<(KeyV
     let mut sort = None;
     for part in parts {
         let (name, sort_condition) = key_part(part)?;
-        let (_, key_type) = schema.attributes().find(|(n, _)| *n == name).ok_or_else(|| {
-            ServiceError::validation(format!("Query condition missed key schema element: {}", schema.hash.0))
+        // A condition on an attribute outside the key: DynamoDB names the key
+        // element the condition was taken to be about.
+        let (_, key_type) = schema.attributes().find(|(n, _)| *n == name).ok_or_else(|| match &schema.range {
+            Some((range, _)) if hash.is_some() || sort.is_none() => {
+                ServiceError::validation(format!("Query condition missed key schema element: {range}"))
+            }
+            _ => ServiceError::validation("Query key condition not supported"),
         })?;
         let check_type = |v: &AttributeValue| -> Result<()> {
             if v.type_name() == key_type.as_str() {
