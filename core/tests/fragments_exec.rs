@@ -276,3 +276,78 @@ fn seed_004_map_from_the_fragment() {
     assert_eq!(status, Status::TimedOut, "a 25 s wait under the 20 s timeout");
     assert!(times.is_empty());
 }
+
+#[test]
+fn a_slot_leaked_after_its_cleanup_is_reclaimed_by_the_lease() {
+    // Seed 001's reported race: an acquire that lands after its execution's
+    // cleanup leaves an entry nobody will remove. Here the lock is full of
+    // such an entry, two hours old; the lease is the machine's one-hour timeout.
+    let semaphore = Semaphore::new("life", 1, TABLE).timeout_seconds(3600);
+    let (mut w, arn) = world(&semaphore, 21);
+    w.handle("work", |_: &TaskCall| TaskOutcome::ok(json!("done")));
+    let gone = "arn:aws:states:us-east-1:123456789012:execution:sem:long-gone";
+    let leaked = jiff::Timestamp::from_millisecond(T0 - 2 * 3600 * 1000).unwrap().to_string();
+    let item = json!({"LockName": {"S": "life"}, "currentlockcount": {"N": "1"}, gone: {"S": leaked}});
+    w.dynamodb_mut().call("PutItem", &json!({"TableName": TABLE, "Item": item})).unwrap();
+    let run = w.start_execution(&arn, json!({}), None).unwrap();
+    w.run_until_idle();
+    let e = w.execution(&run).unwrap();
+    assert_eq!(e.status(), Status::Succeeded, "{:?}", e.cause());
+    assert_eq!(e.stop_millis(), Some(T0), "reclaimed at once: no wait");
+    released(&mut w, "life");
+}
+
+#[test]
+fn two_locks_and_a_reused_lock_in_one_machine_hold_their_limits_under_failures() {
+    // Seed 000's Example 2 with `life` used again after `liberty`, 25
+    // executions, jobs failing 1 time in 8, and the cleanup machine on the
+    // status rule; over several seeds (interleavings).
+    for seed in [1, 2, 3, 4] {
+        let mut semaphores = Semaphores::new();
+        let step = |name: &str| {
+            Task::new(name)
+                .resource("arn:aws:states:::lambda:invoke")
+                .parameters(json!({"FunctionName": "work", "Payload.$": "$"}))
+                .result_path(Value::Null)
+        };
+        let (a, b, c) = (step("Contested 1"), step("Contested 2"), step("Contested 3"));
+        let first = semaphores.wrap(&Semaphore::new("life", 3, TABLE).timeout_seconds(900), &a).unwrap();
+        let second = semaphores.wrap(&Semaphore::new("liberty", 2, TABLE).timeout_seconds(900), &b).unwrap();
+        let third =
+            semaphores.wrap(&Semaphore::new("life", 3, TABLE).reuse_lock(true).timeout_seconds(900), &c).unwrap();
+        let definition = Chain::sequence(&[&first, &second, &third, &Succeed::new("Done")]).unwrap();
+        let mut w = World::new(seed);
+        w.dynamodb_mut().create_table(TABLE, ("LockName", KeyType::S), None).unwrap();
+        let arn =
+            w.register_json("two", &StateMachine::new(&definition).timeout_seconds(900).render().unwrap()).unwrap();
+        w.register_json("cleanup", &semaphores.cleanup_machine().unwrap().render().unwrap()).unwrap();
+        w.on_status_change(StatusRule {
+            source: Some(arn.clone()),
+            statuses: vec![Status::Failed, Status::TimedOut, Status::Aborted],
+            target: "cleanup".into(),
+        });
+        w.handle("work", |c: &TaskCall| {
+            if c.random % 8 == 0 {
+                TaskOutcome::fail("JobFailed", "one in eight")
+            } else {
+                TaskOutcome::Succeed { output: json!({}), after: Duration::from_millis(500 + c.random % 3000) }
+            }
+        });
+        for i in 0..25 {
+            w.start_execution(&arn, json!({"i": i}), None).unwrap();
+        }
+        let idle = w.run_until_idle();
+        assert_eq!(idle.running, 0, "seed {seed}");
+        let runs: Vec<_> = w.executions().filter(|e| e.state_machine_arn() == arn).collect();
+        assert!(runs.iter().all(|e| matches!(e.status(), Status::Succeeded | Status::Failed)));
+        assert!(runs.iter().filter(|e| e.status() == Status::Failed).all(|e| e.error() == Some("JobFailed")));
+        assert!(runs.iter().any(|e| e.status() == Status::Failed), "seed {seed}: some job failed");
+        assert!(runs.iter().any(|e| e.status() == Status::Succeeded), "seed {seed}: some got through");
+        let life = w.peak_occupancy(&["Contested 1", "Contested 3"]);
+        let liberty = w.peak_occupancy(&["Contested 2"]);
+        assert!(life.count <= 3 && liberty.count <= 2, "seed {seed}: {life:?} {liberty:?}");
+        assert_eq!((life.count, liberty.count), (3, 2), "seed {seed}: the limits are reached");
+        released(&mut w, "life");
+        released(&mut w, "liberty");
+    }
+}
