@@ -4,7 +4,7 @@
 //!
 //! A fragment gives back builder states (a [`Fragment`](crate::builder::Fragment)
 //! with a start and ends) that the caller chains like any other, and a list of
-//! [`PolicyStatement`]s. Bad options are [`Problems`](crate::Problems) at build
+//! [`PolicyStatement`]s. Bad options are [`Problems`] at build
 //! time, whose pointer names the option (`/limit`, `/stepfunc/maxConcurrency`).
 
 pub mod asl_job;
