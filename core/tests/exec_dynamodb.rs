@@ -1100,3 +1100,24 @@ fn consumed_capacity_when_asked() {
         json!([{"TableName": T, "CapacityUnits": 2.0, "WriteCapacityUnits": 2.0}])
     );
 }
+
+#[test]
+fn data_errors_cancel_a_transaction_with_their_reason() {
+    let mut db = things();
+    put_plain(&mut db, json!({"pk": "a", "sk": 1, "n": 1}));
+    let tx = json!({"TransactItems": [
+        {"Update": {"TableName": T, "Key": key("a", 1), "UpdateExpression": "SET n = n + :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}}}},
+        {"Update": {"TableName": T, "Key": key("b", 1), "UpdateExpression": "SET n = n + :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}}}}
+    ]});
+    let e = fail(&mut db, "transactWriteItems", tx);
+    assert_eq!(e.code, "TransactionCanceledException");
+    assert!(e.message.ends_with("[None, ValidationError]"), "{e}");
+    assert_eq!(get_plain(&db, "a", 1).unwrap()["n"], json!(1), "nothing applied");
+    // A malformed action fails the whole request before any is evaluated.
+    let tx = json!({"TransactItems": [
+        {"Update": {"TableName": T, "Key": key("a", 1), "UpdateExpression": "SET n = n +"}}
+    ]});
+    assert_eq!(fail(&mut db, "transactWriteItems", tx).code, "ValidationException");
+}

@@ -120,9 +120,31 @@ pub fn delete(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     Ok(response)
 }
 
-/// Works out a write: validates the request, evaluates its condition against
-/// the current item and computes the new item and the response.
+/// Works out a write: [`plan`] then [`Plan::evaluate`].
 pub fn prepare(table: &Table, table_name: &str, req: &Request<'_>, kind: WriteKind) -> Result<Prepared> {
+    plan(table, table_name, req, kind)?.evaluate(table)
+}
+
+/// A write checked against the request rules and the key schema, not yet
+/// evaluated against the item.
+pub struct Plan {
+    table: String,
+    kind: WriteKind,
+    /// The item's key.
+    pub key: PrimaryKey,
+    /// The key attributes (an UpdateItem of a missing item starts from them).
+    key_item: Item,
+    /// PutItem's item.
+    put_item: Option<Item>,
+    condition: Option<Condition>,
+    actions: Option<Vec<UpdateAction>>,
+    return_values: String,
+    old_on_failure: bool,
+}
+
+/// Checks a write request: members, expressions, placeholders, key, and that
+/// an update leaves the key alone. Nothing here depends on the stored item.
+pub fn plan(table: &Table, table_name: &str, req: &Request<'_>, kind: WriteKind) -> Result<Plan> {
     let allowed: &[&str] = match kind {
         WriteKind::Update => &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"],
         WriteKind::Put | WriteKind::Delete => &["NONE", "ALL_OLD"],
@@ -157,57 +179,67 @@ pub fn prepare(table: &Table, table_name: &str, req: &Request<'_>, kind: WriteKi
     let actions = if kind == WriteKind::Update { req.update()? } else { None };
     req.finish_placeholders(condition.is_some() || actions.is_some())?;
 
-    let (key, mut new) = if kind == WriteKind::Put {
+    let (key, key_item, put_item) = if kind == WriteKind::Put {
         let item = req.required_item("Item")?;
         let key = table.check_item(&item, "Item size has exceeded the maximum allowed size")?;
-        (key, Some(item))
+        (key, table.schema.key_item(&item), Some(item))
     } else {
         let key_item = req.required_item("Key")?;
-        let key = table.schema.key_of_key(&key_item)?;
-        (key, None)
+        (table.schema.key_of_key(&key_item)?, key_item, None)
     };
     if let Some(actions) = &actions {
         check_no_key_updates(table, actions)?;
     }
+    Ok(Plan {
+        table: table_name.to_string(),
+        kind,
+        key,
+        key_item,
+        put_item,
+        condition,
+        actions,
+        return_values: return_values.to_string(),
+        old_on_failure: on_failure == "ALL_OLD",
+    })
+}
 
-    let old = table.items.get(&key);
-    check_condition(old, condition.as_ref(), on_failure)?;
-
-    match kind {
-        WriteKind::Update => {
-            let mut item = match old {
-                Some(old) => old.clone(),
-                None => {
-                    let key_item = req.required_item("Key")?;
-                    table.schema.key_item(&key_item)
+impl Plan {
+    /// Evaluates the condition against the stored item, computes the new
+    /// item and the response. Fails with `ConditionalCheckFailedException`,
+    /// or a `ValidationException` the item causes (an update adding to an
+    /// attribute it lacks, an item grown past 400 KB).
+    pub fn evaluate(self, table: &Table) -> Result<Prepared> {
+        let old = table.items.get(&self.key);
+        check_condition(old, self.condition.as_ref(), if self.old_on_failure { "ALL_OLD" } else { "NONE" })?;
+        let new = match self.kind {
+            WriteKind::Update => {
+                let mut item = old.cloned().unwrap_or_else(|| self.key_item.clone());
+                if let Some(actions) = &self.actions {
+                    apply_update::apply(&mut item, actions)?;
                 }
-            };
-            if let Some(actions) = &actions {
-                apply_update::apply(&mut item, actions)?;
+                if item_size(&item) > crate::exec::dynamodb::table::MAX_ITEM_BYTES {
+                    return Err(ServiceError::validation("Item size to update has exceeded the maximum allowed size"));
+                }
+                Some(item)
             }
-            if item_size(&item) > crate::exec::dynamodb::table::MAX_ITEM_BYTES {
-                return Err(ServiceError::validation("Item size to update has exceeded the maximum allowed size"));
+            WriteKind::Delete => None,
+            WriteKind::Check => old.cloned(),
+            WriteKind::Put => self.put_item,
+        };
+        let response = match self.return_values.as_str() {
+            "ALL_OLD" => response_with("Attributes", old),
+            "ALL_NEW" => response_with("Attributes", new.as_ref()),
+            which @ ("UPDATED_OLD" | "UPDATED_NEW") => {
+                let paths: Vec<_> = self.actions.iter().flatten().map(|a| a.path().clone()).collect();
+                let source = if which == "UPDATED_OLD" { old } else { new.as_ref() };
+                let projected = source.map(|item| projection::project(item, &paths));
+                response_with("Attributes", projected.as_ref())
             }
-            new = Some(item);
-        }
-        WriteKind::Delete => new = None,
-        WriteKind::Check => new = old.cloned(),
-        WriteKind::Put => {}
+            _ => serde_json::json!({}),
+        };
+        let written_bytes = old.map_or(0, item_size).max(new.as_ref().map_or(0, item_size));
+        Ok(Prepared { table: self.table, key: self.key, new, response, written_bytes })
     }
-
-    let response = match return_values {
-        "ALL_OLD" => response_with("Attributes", old),
-        "ALL_NEW" => response_with("Attributes", new.as_ref()),
-        "UPDATED_OLD" | "UPDATED_NEW" => {
-            let paths: Vec<_> = actions.iter().flatten().map(|a| a.path().clone()).collect();
-            let source = if return_values == "UPDATED_OLD" { old } else { new.as_ref() };
-            let projected = source.map(|item| projection::project(item, &paths));
-            response_with("Attributes", projected.as_ref())
-        }
-        _ => serde_json::json!({}),
-    };
-    let written_bytes = old.map_or(0, item_size).max(new.as_ref().map_or(0, item_size));
-    Ok(Prepared { table: table_name.to_string(), key, new, response, written_bytes })
 }
 
 /// Evaluates a write's condition against the item as it is (an empty item

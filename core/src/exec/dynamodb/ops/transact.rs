@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::batch::item_response;
 use super::capacity::{Mode, Usage, read_units, write_units};
-use super::item::{WriteKind, prepare};
+use super::item::{WriteKind, plan};
 use crate::dynamo::attr::item_size;
 use crate::exec::dynamodb::MemoryDynamoDb;
 use crate::exec::dynamodb::error::{Result, ServiceError};
@@ -42,6 +42,7 @@ pub fn write(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     let mut reasons = Vec::with_capacity(entries.len());
     let mut failed = false;
     let mut touched = BTreeSet::new();
+    let mut plans = Vec::with_capacity(entries.len());
     for (i, entry) in entries.iter().enumerate() {
         let kinds = [
             ("ConditionCheck", WriteKind::Check),
@@ -62,17 +63,16 @@ pub fn write(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
             )));
         }
         let name = req.table_name()?;
-        let table = db.table(name)?;
-        // One action per item, whether or not its condition holds.
-        let key = if kind == WriteKind::Put {
-            table.schema.key_of_item(&req.required_item("Item")?)?
-        } else {
-            table.schema.key_of_key(&req.required_item("Key")?)?
-        };
-        if !touched.insert((name.to_string(), key)) {
+        let planned = plan(db.table(name)?, name, &req, kind)?;
+        if !touched.insert((name.to_string(), planned.key.clone())) {
             return Err(ServiceError::validation("Transaction request cannot include multiple operations on one item"));
         }
-        match prepare(table, name, &req, kind) {
+        plans.push((name, kind, planned));
+    }
+    // Then every action against the items as they are; data errors cancel
+    // the transaction like failed conditions, each with its reason.
+    for (name, kind, planned) in plans {
+        match planned.evaluate(db.table(name)?) {
             Ok(p) => {
                 // Transactions cost two units for every one a plain write costs.
                 usage.write(name, 2.0 * write_units(p.written_bytes));
@@ -88,6 +88,10 @@ pub fn write(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
                     reason["Item"] = item;
                 }
                 reasons.push(reason);
+            }
+            Err(e) if e.code == "ValidationException" => {
+                failed = true;
+                reasons.push(json!({"Code": "ValidationError", "Message": e.message}));
             }
             Err(e) => return Err(e),
         }
