@@ -849,3 +849,49 @@ fn jsonata_key_order_is_reproducible() {
     assert_eq!(ata("$contains('aXb', /a.*b/)", &input).unwrap(), json!(true));
     assert_eq!(ata("2 * 3", &input).unwrap(), json!(6));
 }
+
+#[test]
+fn jsonata_reads_inputs_it_cannot_compute_with() {
+    // A number beyond the doubles does not break an expression that does not
+    // compute with it, and comes back exactly when passed through.
+    let input: Value = serde_json::from_str(r#"{"huge": 1e400, "name": "n"}"#).unwrap();
+    assert_eq!(ata("$states.input.name", &input).unwrap(), json!("n"));
+    assert_eq!(ata("$states.input.huge", &input).unwrap(), input["huge"]);
+    assert_eq!(ata("$states.input.huge * 2", &input).unwrap_err().error, "States.QueryEvaluationError");
+}
+
+#[test]
+fn jsonata_randomness_comes_from_the_caller() {
+    let input = json!({});
+    let vars = no_vars();
+    let context = json!({});
+    let expr = Jsonata::parse("{% [$random(), $uuid()] %}").unwrap();
+    let draw = |seed: u64| jsonata(&expr, &env(&input, &context, &vars), &mut Counter(seed)).unwrap();
+    assert_eq!(draw(1), draw(1));
+    assert_ne!(draw(1), draw(2));
+    // An expression without randomness draws nothing from the caller.
+    let mut source = Counter(5);
+    let plain = Jsonata::parse("{% 1 + 1 %}").unwrap();
+    jsonata(&plain, &env(&input, &context, &vars), &mut source).unwrap();
+    assert_eq!(source.0, 5);
+}
+
+#[test]
+fn select_reference_and_choice_jsonata_guard() {
+    let vars = no_vars();
+    let context = json!({});
+    let scope = Scope::new(&context, &vars);
+    let input = json!({"timeout": 30});
+    let path = ReferencePath::parse("$.timeout").unwrap();
+    assert_eq!(stepforge::exec::eval::select_reference(&path, &input, &scope).unwrap(), json!(30));
+    // A JSONata Condition goes through jsonata_condition, not choose.
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [{"Condition": "{% $states.input.timeout > 10 %}", "Next": "Y"}], "Default": "Y"},
+        "Y": {"Type": "Succeed"}}});
+    let parsed = stepforge::asl::parse_value(&definition).unwrap();
+    let Some(State::Choice(choice)) = parsed.graph.states.get("C") else { panic!("a choice state") };
+    let rule = &choice.choices[0].condition;
+    assert_eq!(choose(rule, &input, &scope).unwrap_err().error, "States.Runtime");
+    let Condition::Jsonata(expr) = rule else { panic!("a JSONata condition") };
+    assert!(jsonata_condition(expr, &env(&input, &context, &vars), &mut Counter(1)).unwrap());
+}

@@ -168,7 +168,7 @@ impl Evaluator<'_, '_> {
     fn format(&self, call: &Call, args: &[Value]) -> Result<Value, EvalError> {
         let checker = Args { function: Function::Format, values: args };
         let template = checker.string(0)?;
-        let values = &args[1..];
+        let values = args.get(1..).unwrap_or_default();
         // A literal template was unescaped by the parser: `\{}` and `{}` look
         // alike there. When the count of `{}` is the count of values they are
         // all placeholders; otherwise read the template as written.

@@ -377,10 +377,9 @@ fn to_jsonata<'a, 'v>(arena: &'a Bump, value: &'v Value, origins: &mut Origins<'
         Value::Null => JValue::null(arena),
         Value::Bool(b) => JValue::bool(*b),
         Value::Number(n) => {
+            // A number beyond the doubles is infinite here, as JSON.parse
+            // makes it; only an expression computing with it fails.
             let x: f64 = n.as_str().parse().map_err(|_| format!("the number {n} cannot be read"))?;
-            if !x.is_finite() {
-                return Err(format!("the number {n} is too large for JSONata"));
-            }
             let number = JValue::number(arena, x);
             origins.numbers.insert(address(number), n);
             number
