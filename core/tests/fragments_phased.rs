@@ -220,6 +220,31 @@ fn malformed_graphs_are_errors_naming_what_is_wrong() {
         "/currentPhase",
         &[],
     );
+    // Names that would make state names over 80 characters.
+    let phase = "p".repeat(75);
+    expect(
+        &|g| {
+            let cooking = g["phases"]["cooking"].clone();
+            g["phases"][phase.as_str()] = cooking;
+            g["phases"][phase.as_str()]["steps"] = json!({format!("{phase}Start"): {"jobs": ["wash"]}});
+            g["phases"][phase.as_str()]["waitFor"] = json!(["wash"]);
+            g["phases"]["cooking"]["next"] = json!(phase);
+        },
+        Code::InvalidStateName,
+        &format!("/phases/{phase}"),
+        &["Phase ppp", "shorten it by 1"],
+    );
+    let step = "s".repeat(75);
+    expect(
+        &|g| {
+            g["phases"]["cooking"]["steps"] =
+                json!({"cookingStart": {"jobs": [step]}, step.as_str(): {"jobs": ["a", "b"]}});
+            g["phases"]["cooking"]["waitFor"] = json!([step, "a", "b"]);
+        },
+        Code::InvalidStateName,
+        &format!("/phases/cooking/steps/{step}"),
+        &["After sss"],
+    );
     let long = "j".repeat(81);
     expect(
         &|g| {

@@ -332,8 +332,26 @@ fn read_phase(name: &str, body: &Value) -> Result<Phase, Problems> {
     Ok(phase)
 }
 
+/// A state name made from a phase or step name must fit Step Functions' limit.
+fn fits(state_name: &str, what: &str, at: &[&str]) -> Result<(), Problems> {
+    if state_name.chars().count() > MAX_STATE_NAME {
+        let message = format!(
+            "{what} makes the state name `{state_name}` longer than {MAX_STATE_NAME} characters; shorten it by {}",
+            state_name.chars().count() - MAX_STATE_NAME
+        );
+        return Err(err(Code::InvalidStateName, ptr(at), message));
+    }
+    Ok(())
+}
+
 fn check_phase(phase: &Phase) -> Result<(), Problems> {
     let name = phase.name.as_str();
+    fits(&format!("Phase {name}"), &format!("the phase name `{name}`"), &["phases", name])?;
+    for (key, jobs) in &phase.steps {
+        if jobs.len() > 1 {
+            fits(&format!("After {key}"), &format!("the step name `{key}`"), &["phases", name, "steps", key])?;
+        }
+    }
     let Some(root) = root(phase) else {
         let message = format!("phase `{name}` has no step that starts it: name one `{name}` or `{name}Start`");
         return Err(err(Code::MissingField, ptr(&["phases", name, "steps"]), message));
