@@ -1121,3 +1121,112 @@ fn data_errors_cancel_a_transaction_with_their_reason() {
     ]});
     assert_eq!(fail(&mut db, "transactWriteItems", tx).code, "ValidationException");
 }
+
+// --- bad input never panics
+
+#[test]
+fn expression_limits() {
+    let mut db = things();
+    let deep = format!("{}a = :v{}", "(".repeat(1000), ")".repeat(1000));
+    let req = json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": deep, "ExpressionAttributeValues": {":v": {"N": "1"}}});
+    assert!(fail(&mut db, "deleteItem", req).message.contains("nests more than"));
+    // Deep but allowed nesting works, on a test thread's small stack.
+    put_plain(&mut db, json!({"pk": "a", "sk": 1, "a": 1}));
+    let nested = format!("{}a = :v{}", "(NOT NOT ".repeat(20), ")".repeat(20));
+    assert!(holds(&mut db, &nested, json!({":v": {"N": "1"}})));
+    let nots = format!("{}a = :v", "NOT ".repeat(1000));
+    let req = json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": nots, "ExpressionAttributeValues": {":v": {"N": "1"}}});
+    assert_eq!(fail(&mut db, "deleteItem", req).code, "ValidationException");
+    let long = format!("a = :v{}", " OR a = :v".repeat(500));
+    let req = json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": long, "ExpressionAttributeValues": {":v": {"N": "1"}}});
+    assert!(fail(&mut db, "deleteItem", req).message.contains("Expression size has exceeded the maximum allowed size"));
+    // Unicode whitespace and other characters are reported, not a panic.
+    let req = json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": "a\u{a0}=\u{a0}:v é", "ExpressionAttributeValues": {":v": {"N": "1"}}});
+    assert!(fail(&mut db, "deleteItem", req).message.contains("Invalid character"));
+}
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Expression-like text: the grammar's words and symbols, placeholders,
+    /// and a few characters outside it.
+    fn expression() -> impl Strategy<Value = String> {
+        let token = prop::sample::select(vec![
+            "a",
+            "b",
+            "m",
+            "l",
+            "#n",
+            ":v",
+            ":w",
+            ".",
+            "[",
+            "]",
+            "0",
+            "1",
+            "99999999999999999999999",
+            "(",
+            ")",
+            ",",
+            "=",
+            "<>",
+            "<",
+            "<=",
+            ">",
+            ">=",
+            "+",
+            "-",
+            "AND",
+            "or",
+            "NOT",
+            "BETWEEN",
+            "IN",
+            "SET",
+            "REMOVE",
+            "ADD",
+            "DELETE",
+            "size",
+            "contains",
+            "begins_with",
+            "attribute_exists",
+            "attribute_not_exists",
+            "attribute_type",
+            "if_not_exists",
+            "list_append",
+            " ",
+            "é",
+            "\u{a0}",
+            "$",
+            "#",
+            ":",
+        ]);
+        prop::collection::vec(token, 0..24).prop_map(|t| t.join(" "))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_expression_is_answered(condition in expression(), update in expression(), projection in expression()) {
+            let mut db = things();
+            put_plain(&mut db, json!({"pk": "a", "sk": 1, "a": 1, "b": "x", "m": {"a": [1, 2]}, "l": [1, {"a": 2}]}));
+            let names = json!({"#n": "a"});
+            let values = json!({":v": {"N": "1"}, ":w": {"L": [{"S": "x"}]}});
+            let req = json!({"TableName": T, "Key": key("a", 1), "UpdateExpression": update,
+                             "ConditionExpression": condition, "ExpressionAttributeNames": names,
+                             "ExpressionAttributeValues": values, "ReturnValues": "ALL_NEW"});
+            let before = db.to_json();
+            if let Err(e) = db.call("updateItem", &req) {
+                prop_assert!(!e.message.is_empty());
+                prop_assert_eq!(db.to_json(), before, "a failed call changes nothing");
+            }
+            let get = json!({"TableName": T, "Key": key("a", 1), "ProjectionExpression": projection,
+                             "ExpressionAttributeNames": {"#n": "a"}});
+            let _ = db.call("getItem", &get);
+            let query = json!({"TableName": T, "KeyConditionExpression": format!("pk = :p AND {condition}"),
+                               "ExpressionAttributeValues": {":p": {"S": "a"}, ":v": {"N": "1"}}});
+            let _ = db.call("query", &query);
+        }
+    }
+}

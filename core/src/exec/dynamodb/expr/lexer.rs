@@ -140,7 +140,7 @@ pub fn syntax_error(src: &str, kind: ExprKind, start: usize, end: usize) -> Serv
 /// The token with the word before and after it, as DynamoDB quotes it.
 fn near(src: &str, start: usize, end: usize) -> String {
     let before = src[..start.min(src.len())].trim_end();
-    let from = before.rfind(char::is_whitespace).map_or(0, |p| p + 1);
+    let from = before.char_indices().rev().find(|(_, c)| c.is_whitespace()).map_or(0, |(p, c)| p + c.len_utf8());
     let after = &src[end.min(src.len())..];
     let lead = after.len() - after.trim_start().len();
     let to = end + lead + after.trim_start().find(char::is_whitespace).unwrap_or(after.trim_start().len());

@@ -12,6 +12,14 @@ use crate::exec::dynamodb::value::long_type_name;
 /// DynamoDB allows at most 100 operands in an IN list.
 const MAX_IN_OPERANDS: usize = 100;
 
+/// The longest expression DynamoDB accepts: 4 KB.
+const MAX_EXPRESSION_BYTES: usize = 4096;
+
+/// How deep parentheses, NOTs and SET functions may nest. DynamoDB's 4 KB
+/// limit allows about two thousand levels; the parser recurses for each, so
+/// it stops long before a small (2 MB, unoptimized) thread stack could.
+const MAX_NESTING: usize = 64;
+
 /// Parses a ConditionExpression, FilterExpression or KeyConditionExpression.
 pub fn condition(src: &str, kind: ExprKind, placeholders: &Placeholders) -> Result<Condition> {
     let mut p = Parser::new(src, kind, placeholders)?;
@@ -112,11 +120,28 @@ struct Parser<'a> {
     tokens: Vec<Token>,
     pos: usize,
     placeholders: &'a Placeholders,
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
     fn new(src: &'a str, kind: ExprKind, placeholders: &'a Placeholders) -> Result<Self> {
-        Ok(Parser { src, kind, tokens: tokenize(src, kind)?, pos: 0, placeholders })
+        if src.len() > MAX_EXPRESSION_BYTES {
+            return Err(ServiceError::validation(format!(
+                "Invalid {}: Expression size has exceeded the maximum allowed size; expression size: {}",
+                kind.name(),
+                src.len()
+            )));
+        }
+        Ok(Parser { src, kind, tokens: tokenize(src, kind)?, pos: 0, placeholders, depth: 0 })
+    }
+
+    /// Enters one more level of parentheses or NOT.
+    fn nest(&mut self) -> Result<()> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(self.error(format_args!("The expression nests more than {MAX_NESTING} levels deep")));
+        }
+        Ok(())
     }
 
     fn peek(&self) -> &Tok {
@@ -273,15 +298,20 @@ impl<'a> Parser<'a> {
     fn not(&mut self) -> Result<Condition> {
         if self.at_keyword("NOT") {
             self.advance();
-            return Ok(Condition::Not(Box::new(self.not()?)));
+            self.nest()?;
+            let inner = self.not()?;
+            self.depth -= 1;
+            return Ok(Condition::Not(Box::new(inner)));
         }
         self.primary()
     }
 
     fn primary(&mut self) -> Result<Condition> {
         if self.eat(&Tok::LParen) {
+            self.nest()?;
             let c = self.or()?;
             self.expect(&Tok::RParen)?;
+            self.depth -= 1;
             return Ok(c);
         }
         if let Some(name) = self.function_name()
@@ -446,6 +476,7 @@ impl<'a> Parser<'a> {
         if let Some(name) = self.function_name() {
             self.advance();
             self.advance();
+            self.nest()?;
             let operand = match name.as_str() {
                 "if_not_exists" => {
                     let path = match self.peek() {
@@ -476,6 +507,7 @@ impl<'a> Parser<'a> {
                 _ => return Err(self.error(format_args!("Invalid function name; function: {name}"))),
             };
             self.expect(&Tok::RParen)?;
+            self.depth -= 1;
             return Ok(operand);
         }
         match self.peek() {
