@@ -20,7 +20,7 @@ pub use cleanup::{CLEANUP_STATUSES, cleanup_event_pattern, cleanup_iam, cleanup_
 pub use dynamodb_map::{DynamoDbListMap, MapConfig};
 pub use iam::{PolicyStatement, merge, policy_document, table_arn_placeholder};
 pub use phased_job::{Phase, PhasedJob};
-pub use semaphore::{DEFAULT_LEASE_SECONDS, DynamoRetry, Semaphore, Semaphores, WaitStrategy};
+pub use semaphore::{DEFAULT_LEASE_SECONDS, DynamoRetry, SEMAPHORE_OPTIONS, Semaphore, Semaphores, WaitStrategy};
 
 use crate::error::{Code, Problem, Problems};
 

@@ -308,6 +308,101 @@ impl Semaphore {
     }
 }
 
+/// The options a binding passes by name (snake_case; camelCase is accepted
+/// too), with the JSON kind each takes: what Python keyword arguments and
+/// TypeScript props map onto.
+pub const SEMAPHORE_OPTIONS: &[(&str, &str)] = &[
+    ("reuse_lock", "boolean"),
+    ("comments", "boolean"),
+    ("lease_seconds", "integer"),
+    ("timeout_seconds", "integer"),
+    ("wait_seconds", "integer"),
+    ("initial_wait_seconds", "integer"),
+    ("max_wait_seconds", "integer"),
+    ("retry_interval_seconds", "integer"),
+    ("retry_max_attempts", "integer"),
+    ("retry_backoff_rate", "number"),
+    ("retry_max_delay_seconds", "integer"),
+];
+
+impl Semaphore {
+    /// Sets an option by name (`lease_seconds` or `leaseSeconds`), for the
+    /// bindings. `wait_seconds` picks a fixed wait; `initial_wait_seconds` and
+    /// `max_wait_seconds` a jittered one. A wrong name or kind is an error
+    /// pointing at the option.
+    pub fn set_option(self, name: &str, value: &Value) -> Result<Semaphore, Problems> {
+        let snake = snake_case(name);
+        let Some((key, kind)) = SEMAPHORE_OPTIONS.iter().find(|(n, _)| *n == snake) else {
+            let names: Vec<String> = SEMAPHORE_OPTIONS
+                .iter()
+                .map(|(n, _)| {
+                    if name.contains(|c: char| c.is_ascii_uppercase()) {
+                        crate::builder::camel_case(n)
+                    } else {
+                        n.to_string()
+                    }
+                })
+                .collect();
+            let message = format!("`{name}` is not a semaphore option; the options are {}", names.join(", "));
+            return Err(option_error(Code::UnknownField, &format!("/{snake}"), message));
+        };
+        let pointer = format!("/{key}");
+        let wrong = || {
+            let message = format!(
+                "`{name}` takes {} {kind}, not {}",
+                if *kind == "integer" { "a non-negative" } else { "a" },
+                crate::error::kind_of(value)
+            );
+            option_error(Code::InvalidType, &pointer, message)
+        };
+        let flag = || value.as_bool().ok_or_else(wrong);
+        let int = || value.as_u64().ok_or_else(wrong);
+        let mut s = self;
+        match *key {
+            "reuse_lock" => s.reuse_lock = flag()?,
+            "comments" => s.comments = flag()?,
+            "lease_seconds" => s.lease_seconds = Some(int()?),
+            "timeout_seconds" => s.timeout_seconds = Some(int()?),
+            "wait_seconds" => s.wait = WaitStrategy::Fixed { seconds: int()? },
+            "initial_wait_seconds" | "max_wait_seconds" => {
+                let (mut initial, mut max) = match s.wait {
+                    WaitStrategy::Jittered { initial_seconds, max_seconds } => (initial_seconds, max_seconds),
+                    WaitStrategy::Fixed { .. } => match WaitStrategy::default() {
+                        WaitStrategy::Jittered { initial_seconds, max_seconds } => (initial_seconds, max_seconds),
+                        WaitStrategy::Fixed { seconds } => (seconds, seconds),
+                    },
+                };
+                if *key == "initial_wait_seconds" {
+                    initial = int()?
+                } else {
+                    max = int()?
+                }
+                s.wait = WaitStrategy::Jittered { initial_seconds: initial, max_seconds: max };
+            }
+            "retry_interval_seconds" => s.retry.interval_seconds = int()?,
+            "retry_max_attempts" => s.retry.max_attempts = int()?,
+            "retry_backoff_rate" => s.retry.backoff_rate = value.as_f64().ok_or_else(wrong)?,
+            "retry_max_delay_seconds" => s.retry.max_delay_seconds = int()?,
+            _ => return Err(option_error(Code::Internal, &pointer, format!("the option `{key}` has no setter"))),
+        }
+        Ok(s)
+    }
+}
+
+/// `leaseSeconds` → `lease_seconds`; snake_case passes through.
+fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for c in name.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('_');
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The state names of one use of a lock.
 struct Names {
     get: String,
@@ -732,6 +827,29 @@ mod tests {
         );
         assert!(wait.get("stale").is_none(), "{wait}");
         assert_eq!(wait["waits"], 1);
+    }
+
+    #[test]
+    fn options_by_name_in_both_spellings() {
+        let s = Semaphore::new("l", 2, "T")
+            .set_option("reuse_lock", &json!(true))
+            .and_then(|s| s.set_option("leaseSeconds", &json!(300)))
+            .and_then(|s| s.set_option("maxWaitSeconds", &json!(30)))
+            .and_then(|s| s.set_option("retry_backoff_rate", &json!(1.5)))
+            .unwrap();
+        assert!(s.reuse_lock);
+        assert_eq!(s.lease(), 300);
+        assert_eq!(s.wait, WaitStrategy::Jittered { initial_seconds: 1, max_seconds: 30 });
+        assert_eq!(s.retry.backoff_rate, 1.5);
+        let fixed = s.set_option("wait_seconds", &json!(3)).unwrap();
+        assert_eq!(fixed.wait, WaitStrategy::Fixed { seconds: 3 });
+        let err = Semaphore::new("l", 2, "T").set_option("leaseSecond", &json!(1)).unwrap_err();
+        assert_eq!(err.0[0].code, Code::UnknownField);
+        assert!(err.0[0].message.contains("leaseSeconds"), "{}", err.0[0].message);
+        let err = Semaphore::new("l", 2, "T").set_option("lease_seconds", &json!(-1)).unwrap_err();
+        assert_eq!((err.0[0].code, err.0[0].pointer.as_str()), (Code::InvalidType, "/lease_seconds"));
+        let err = Semaphore::new("l", 2, "T").set_option("comments", &json!("yes")).unwrap_err();
+        assert!(err.0[0].message.contains("boolean"), "{}", err.0[0].message);
     }
 
     #[test]
