@@ -17,6 +17,7 @@ pub mod eval;
 pub mod handler;
 pub mod history;
 mod integrations;
+mod queue;
 mod reader;
 pub mod schedule;
 pub mod status;

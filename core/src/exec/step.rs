@@ -91,7 +91,7 @@ impl World {
         if !exec.machine.needs_context.contains(&th.state) {
             return Value::Null;
         }
-        let mut ctx = (*self.executions[th.exec.0].context_base).clone();
+        let mut ctx = exec.context_base();
         if let Value::Object(map) = &mut ctx {
             map.insert(
                 "State".into(),

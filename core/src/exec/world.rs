@@ -4,7 +4,6 @@
 //! transition at a time, chosen among the events enabled at the earliest
 //! virtual instant.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -122,8 +121,6 @@ pub struct Execution {
     /// The Task waiting on this execution (`startExecution.sync`), and its token.
     pub(crate) waiter: Option<(ThreadId, String, SyncMode)>,
     pub(crate) timeout_key: Option<Key>,
-    /// `{"Execution": …, "StateMachine": …}` of the context object.
-    pub(crate) context_base: Arc<Value>,
 }
 
 impl Execution {
@@ -167,6 +164,26 @@ impl Execution {
     pub fn stop_millis(&self) -> Option<i64> {
         self.stop
     }
+    /// The role ARN the context object shows (`$$.Execution.RoleArn`).
+    pub fn role_arn(&self) -> String {
+        format!("arn:aws:iam::{ACCOUNT}:role/StepFunctions-{}-role", self.machine.name)
+    }
+
+    /// `{"Execution": …, "StateMachine": …}` of the context object.
+    pub(crate) fn context_base(&self) -> Value {
+        json!({
+            "Execution": {
+                "Id": self.arn,
+                "Input": self.input,
+                "Name": self.name,
+                "RoleArn": self.role_arn(),
+                "StartTime": format_millis(self.start),
+                "RedriveCount": 0,
+            },
+            "StateMachine": { "Id": self.machine.arn, "Name": self.machine.name },
+        })
+    }
+
     /// The history events.
     pub fn history(&self) -> &[HistoryEvent] {
         &self.history
@@ -345,7 +362,7 @@ pub struct World {
     pub(crate) executions: Vec<Execution>,
     pub(crate) exec_by_arn: FxHashMap<String, ExecutionId>,
     pub(crate) threads: Vec<Option<Thread>>,
-    pub(crate) queue: BTreeMap<Key, Event>,
+    pub(crate) queue: super::queue::EventQueue,
     pub(crate) seq: u64,
     pub(crate) now: i64,
     pub(crate) rng: fastrand::Rng,
@@ -367,7 +384,7 @@ impl World {
             executions: Vec::new(),
             exec_by_arn: FxHashMap::default(),
             threads: Vec::new(),
-            queue: BTreeMap::new(),
+            queue: Default::default(),
             seq: 0,
             now: DEFAULT_EPOCH_MILLIS,
             rng: fastrand::Rng::with_seed(seed),
@@ -496,17 +513,6 @@ impl World {
         }
         let id = ExecutionId(self.executions.len());
         let root = ThreadId(self.threads.len());
-        let context_base = Arc::new(json!({
-            "Execution": {
-                "Id": arn,
-                "Input": input,
-                "Name": name,
-                "RoleArn": format!("arn:aws:iam::{ACCOUNT}:role/StepFunctions-{}-role", machine.name),
-                "StartTime": format_millis(self.now),
-                "RedriveCount": 0,
-            },
-            "StateMachine": { "Id": machine.arn, "Name": machine.name },
-        }));
         let mut exec = Execution {
             arn: arn.clone(),
             name,
@@ -522,12 +528,11 @@ impl World {
             transitions: 0,
             waiter,
             timeout_key: None,
-            context_base,
         };
         let details = json!({
             "input": super::history::text(&input),
             "inputDetails": {"truncated": false},
-            "roleArn": exec.context_base["Execution"]["RoleArn"],
+            "roleArn": exec.role_arn(),
             "stateMachineArn": machine.arn,
         });
         exec.history.push(HistoryEvent {
@@ -576,10 +581,7 @@ impl World {
 
     /// The events that may happen next: those due at the earliest instant.
     pub fn enabled(&self) -> Vec<EnabledEvent> {
-        let Some((&(due, _), _)) = self.queue.iter().next() else {
-            return Vec::new();
-        };
-        self.queue.range((due, 0)..=(due, u64::MAX)).map(|(key, ev)| self.describe_event(*key, ev)).collect()
+        self.queue.current().into_iter().map(|(key, ev)| self.describe_event(key, ev)).collect()
     }
 
     fn describe_event(&self, key: Key, ev: &Event) -> EnabledEvent {
@@ -609,33 +611,31 @@ impl World {
     /// Takes one transition, chosen among the enabled events by the seeded
     /// generator. False when nothing is enabled.
     pub fn step(&mut self) -> bool {
-        let Some((&(due, _), _)) = self.queue.iter().next() else {
+        let rng = &mut self.rng;
+        let Some((key, event)) = self.queue.pick(|n| rng.usize(0..n)) else {
             return false;
         };
-        let count = self.queue.range((due, 0)..=(due, u64::MAX)).count();
-        let pick = if count > 1 { self.rng.usize(0..count) } else { 0 };
-        self.step_nth(due, pick)
+        self.fire(key, event);
+        true
     }
 
     /// Takes the enabled event with this id (from [`World::enabled`]).
     /// False when no enabled event has it.
     pub fn step_event(&mut self, id: u64) -> bool {
-        let Some((&(due, _), _)) = self.queue.iter().next() else {
+        let Some(due) = self.queue.earliest_due() else {
             return false;
         };
-        if !self.queue.contains_key(&(due, id)) {
+        let key = (due, id);
+        if !self.queue.contains(&key) {
             return false;
         }
-        self.fire((due, id));
-        true
-    }
-
-    fn step_nth(&mut self, due: i64, n: usize) -> bool {
-        let Some(key) = self.queue.range((due, 0)..=(due, u64::MAX)).nth(n).map(|(k, _)| *k) else {
-            return false;
-        };
-        self.fire(key);
-        true
+        match self.queue.take(&key) {
+            Some(event) => {
+                self.fire(key, event);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Runs until every execution has ended or all remaining work waits on
@@ -654,7 +654,7 @@ impl World {
 
     /// Whether the next event is later than now while host work is in flight.
     fn clock_held(&self) -> bool {
-        self.queue.keys().next().is_some_and(|(due, _)| *due > self.now) && self.host_pending() > 0
+        self.queue.earliest_due().is_some_and(|due| due > self.now) && self.host_pending() > 0
     }
 
     /// How many tasks wait for a handler's work in flight on the host.
@@ -693,8 +693,7 @@ impl World {
         }
     }
 
-    fn fire(&mut self, key: Key) {
-        let Some(event) = self.queue.remove(&key) else { return };
+    fn fire(&mut self, key: Key, event: Event) {
         self.now = self.now.max(key.0);
         self.mark += 1;
         let owner = match &event {
