@@ -895,3 +895,17 @@ fn select_reference_and_choice_jsonata_guard() {
     let Condition::Jsonata(expr) = rule else { panic!("a JSONata condition") };
     assert!(jsonata_condition(expr, &env(&input, &context, &vars), &mut Counter(1)).unwrap());
 }
+
+#[test]
+fn jsonata_local_names_and_regexes() {
+    let input = json!({});
+    // A local binding or a parameter named like a replaced function hides it.
+    assert_eq!(ata("($now := 5; $now + 1)", &input).unwrap(), json!(6));
+    assert_eq!(ata("($f := function($uuid){ $uuid }; $f('x'))", &input).unwrap(), json!("x"));
+    assert_eq!(ata("($spread := function($o){ 1 }; $spread({}))", &input).unwrap(), json!(1));
+    // A regular expression after a keyword operator is read as one, so the
+    // clock call after it still reads the virtual clock.
+    assert_eq!(ata("[true and /'/, $millis()]", &input).unwrap(), json!([true, 1_700_000_000_123_i64]));
+    // Names inside strings are not calls.
+    assert_eq!(ata("'$now() and $eval'", &input).unwrap(), json!("$now() and $eval"));
+}

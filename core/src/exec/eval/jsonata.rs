@@ -514,7 +514,7 @@ fn rewrite(text: &str, variables: &Map<String, Value>) -> Result<Rewritten, Eval
                 out.push_str(&text[i..end]);
                 i = end;
             }
-            b'/' if operand_expected => {
+            b'/' if operand_expected || after_keyword(&text[..i]) => {
                 let end = quoted_end(bytes, i, b'/');
                 let mut end = end;
                 while bytes.get(end).is_some_and(u8::is_ascii_alphabetic) {
@@ -537,31 +537,27 @@ fn rewrite(text: &str, variables: &Map<String, Value>) -> Result<Rewritten, Eval
                     mentioned.insert(name.to_owned());
                 }
                 let is_variable = variables.contains_key(name);
-                if !is_variable && !names.assigned.iter().any(|a| a == name) {
-                    if let Some(replacement) = REPLACED.iter().find(|(n, _)| *n == name).map(|(_, r)| r) {
-                        random |= name == "random" || name == "uuid";
-                        lists_keys |= matches!(name, "keys" | "each" | "string");
-                        out.push('$');
-                        out.push_str(replacement);
-                        i = end;
-                        operand_expected = false;
-                        continue;
-                    }
-                    if UNSUPPORTED.contains(&name) {
-                        let why = if name == "eval" {
-                            "Step Functions does not support $eval; use $parse to read JSON text".to_owned()
-                        } else {
-                            format!("the function ${name} is not available in stepforge's JSONata engine (jsonata-rs)")
-                        };
-                        return Err(EvalError::query(format!("The JSONata expression '{{% {text} %}}' failed: {why}")));
-                    }
-                }
+                let replacement = REPLACED.iter().find(|(n, _)| *n == name).map(|(_, r)| *r);
                 if is_variable && BUILTINS.contains(&name) {
                     if !renamed.iter().any(|r| r == name) {
                         renamed.push(name.to_owned());
                     }
                     out.push_str("$__sfn_var_");
                     out.push_str(name);
+                } else if let (false, Some(replacement)) = (is_variable, replacement) {
+                    // Renamed everywhere, so a local `$now := …` or a
+                    // parameter `$now` still hides the function consistently.
+                    random |= name == "random" || name == "uuid";
+                    lists_keys |= matches!(name, "keys" | "each" | "string");
+                    out.push('$');
+                    out.push_str(replacement);
+                } else if !is_variable && UNSUPPORTED.contains(&name) && !names.assigned.iter().any(|a| a == name) {
+                    let why = if name == "eval" {
+                        "Step Functions does not support $eval; use $parse to read JSON text".to_owned()
+                    } else {
+                        format!("the function ${name} is not available in stepforge's JSONata engine (jsonata-rs)")
+                    };
+                    return Err(EvalError::query(format!("The JSONata expression '{{% {text} %}}' failed: {why}")));
                 } else {
                     out.push_str(&text[i..end]);
                 }
@@ -591,6 +587,17 @@ fn rewrite(text: &str, variables: &Map<String, Value>) -> Result<Rewritten, Eval
         }
     }
     Ok(Rewritten { text: out, random, renamed, lists_keys, mentioned })
+}
+
+/// Whether `before` ends with a keyword operator (`and`, `or`, `in`), after
+/// which a `/` starts a regular expression.
+fn after_keyword(before: &str) -> bool {
+    let trimmed = before.trim_end();
+    ["and", "or", "in"].iter().any(|k| {
+        trimmed
+            .strip_suffix(k)
+            .is_some_and(|rest| !rest.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '$'))
+    })
 }
 
 /// Names assigned in the expression (`$name :=`), which hide functions.

@@ -14,7 +14,7 @@ use crate::asl::path::{CompareOp, Filter, FilterOperand, Path, ReferencePath, Ro
 
 /// Selects what `path` names: `$` is `input`, `$$` the context object,
 /// `$name` a variable. A definite path that names nothing is `States.Runtime`
-/// ("Invalid path '$.x' : No results for path: $['x']", as AWS words it).
+/// (`Invalid path '$.x' : No results for path: $['x']`, as AWS words it).
 pub fn select(path: &Path, input: &Value, scope: &Scope) -> Result<Value, EvalError> {
     let root = root_value(path, input, scope)?;
     select_in(path, root).map_err(|_| EvalError::runtime(no_results(path)))
@@ -356,8 +356,8 @@ fn order(left: &Value, right: &Value) -> Option<Ordering> {
     }
 }
 
-/// AWS's cause for a definite path that names nothing: "Invalid path '$.a.b' :
-/// No results for path: $['a']['b']".
+/// AWS's cause for a definite path that names nothing: `Invalid path '$.a.b' :
+/// No results for path: $['a']['b']`.
 pub(crate) fn no_results(path: &Path) -> String {
     format!("Invalid path '{}' : No results for path: {}", path.as_str(), normalized(path))
 }
