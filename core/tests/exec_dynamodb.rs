@@ -1134,6 +1134,10 @@ fn expression_limits() {
     put_plain(&mut db, json!({"pk": "a", "sk": 1, "a": 1}));
     let nested = format!("{}a = :v{}", "(NOT NOT ".repeat(20), ")".repeat(20));
     assert!(holds(&mut db, &nested, json!({":v": {"N": "1"}})));
+    // The longest flat chain 4 KB allows is evaluated without trouble.
+    let chain = format!("a = :w{}", " OR a = :w".repeat(390));
+    assert!(chain.len() <= 4096);
+    assert!(!holds(&mut db, &chain, json!({":w": {"N": "2"}})));
     let nots = format!("{}a = :v", "NOT ".repeat(1000));
     let req = json!({"TableName": T, "Key": key("a", 1), "ConditionExpression": nots, "ExpressionAttributeValues": {":v": {"N": "1"}}});
     assert_eq!(fail(&mut db, "deleteItem", req).code, "ValidationException");

@@ -148,10 +148,10 @@ pub enum Condition {
     Contains(Operand, Operand),
     /// `NOT c`.
     Not(Box<Condition>),
-    /// `a AND b`.
-    And(Box<Condition>, Box<Condition>),
-    /// `a OR b`.
-    Or(Box<Condition>, Box<Condition>),
+    /// `a AND b AND …`: kept flat, so a long chain is no deeper than one link.
+    And(Vec<Condition>),
+    /// `a OR b OR …`, flat like [`Condition::And`].
+    Or(Vec<Condition>),
 }
 
 /// An operand of a SET action.

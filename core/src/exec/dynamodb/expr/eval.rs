@@ -89,8 +89,22 @@ pub fn holds(item: &Item, condition: &Condition) -> Result<bool> {
             _ => false,
         },
         Condition::Not(c) => !holds(item, c)?,
-        Condition::And(a, b) => holds(item, a)? && holds(item, b)?,
-        Condition::Or(a, b) => holds(item, a)? || holds(item, b)?,
+        Condition::And(terms) => {
+            for term in terms {
+                if !holds(item, term)? {
+                    return Ok(false);
+                }
+            }
+            true
+        }
+        Condition::Or(terms) => {
+            for term in terms {
+                if holds(item, term)? {
+                    return Ok(true);
+                }
+            }
+            false
+        }
     })
 }
 

@@ -278,21 +278,21 @@ impl<'a> Parser<'a> {
     // --- conditions
 
     fn or(&mut self) -> Result<Condition> {
-        let mut left = self.and()?;
+        let mut terms = vec![self.and()?];
         while self.at_keyword("OR") {
             self.advance();
-            left = Condition::Or(Box::new(left), Box::new(self.and()?));
+            terms.push(self.and()?);
         }
-        Ok(left)
+        Ok(if terms.len() == 1 { terms.remove(0) } else { Condition::Or(terms) })
     }
 
     fn and(&mut self) -> Result<Condition> {
-        let mut left = self.not()?;
+        let mut terms = vec![self.not()?];
         while self.at_keyword("AND") {
             self.advance();
-            left = Condition::And(Box::new(left), Box::new(self.not()?));
+            terms.push(self.not()?);
         }
-        Ok(left)
+        Ok(if terms.len() == 1 { terms.remove(0) } else { Condition::And(terms) })
     }
 
     fn not(&mut self) -> Result<Condition> {
@@ -591,10 +591,7 @@ mod tests {
                 Operand::Value(AttributeValue::N("1".into())),
             )
         };
-        let want = Condition::Or(
-            Box::new(Condition::And(Box::new(Condition::Not(Box::new(cmp("a")))), Box::new(cmp("b")))),
-            Box::new(cmp("c")),
-        );
+        let want = Condition::Or(vec![Condition::And(vec![Condition::Not(Box::new(cmp("a"))), cmp("b")]), cmp("c")]);
         assert_eq!(c, want);
     }
 

@@ -289,10 +289,7 @@ fn key_condition_parts(schema: &KeySchema, condition: Condition) -> Result<(KeyV
 
 fn flatten_and(condition: Condition, out: &mut Vec<Condition>) -> Result<()> {
     match condition {
-        Condition::And(a, b) => {
-            flatten_and(*a, out)?;
-            flatten_and(*b, out)
-        }
+        Condition::And(terms) => terms.into_iter().try_for_each(|t| flatten_and(t, out)),
         Condition::Or(..) => Err(ServiceError::validation("Invalid operator used in KeyConditionExpression: OR")),
         Condition::Not(..) => Err(ServiceError::validation("Invalid operator used in KeyConditionExpression: NOT")),
         other => {
@@ -397,10 +394,7 @@ fn condition_paths(c: &Condition, out: &mut Vec<DocPath>) {
         }
         Condition::Exists(p) | Condition::NotExists(p) | Condition::Type(p, _) => out.push(p.clone()),
         Condition::Not(x) => condition_paths(x, out),
-        Condition::And(x, y) | Condition::Or(x, y) => {
-            condition_paths(x, out);
-            condition_paths(y, out);
-        }
+        Condition::And(terms) | Condition::Or(terms) => terms.iter().for_each(|t| condition_paths(t, out)),
     }
 }
 
