@@ -381,6 +381,12 @@ impl PyChoice {
         Ok(slf)
     }
 
+    /// A Choice goes on through its rules: raises `ChainError`
+    /// (`INVALID_CHAIN`) that says to use `when`/`otherwise` or `afterwards()`.
+    fn next(slf: &Bound<'_, Self>, next: &Bound<'_, PyAny>) -> PyResult<PyChain> {
+        self::next(slf.as_any(), next, "Choice.next()")
+    }
+
     /// Where to go when no rule holds (`Default`). Returns this state.
     fn otherwise<'py>(slf: Bound<'py, Self>, next: &Bound<'_, PyAny>) -> PyResult<Bound<'py, Self>> {
         let next = target(slf.as_any(), next, "Choice.otherwise()")?;
@@ -437,6 +443,12 @@ impl PySucceed {
         apply_options("Succeed", inner.state(), options)?;
         Ok(PyState::init(inner.state().clone()).add_subclass(PySucceed))
     }
+
+    /// Nothing follows a Succeed state: raises `ChainError` (`INVALID_CHAIN`),
+    /// as `next` after a chain that ends in one does.
+    fn next(slf: &Bound<'_, Self>, next: &Bound<'_, PyAny>) -> PyResult<PyChain> {
+        self::next(slf.as_any(), next, "Succeed.next()")
+    }
 }
 
 /// A `Fail` state: ends the execution (or branch) with `error` and `cause`.
@@ -453,6 +465,12 @@ impl PyFail {
         let inner = builder::Fail::new(name);
         apply_options("Fail", inner.state(), options)?;
         Ok(PyState::init(inner.state().clone()).add_subclass(PyFail))
+    }
+
+    /// Nothing follows a Fail state: raises `ChainError` (`INVALID_CHAIN`),
+    /// as `next` after a chain that ends in one does.
+    fn next(slf: &Bound<'_, Self>, next: &Bound<'_, PyAny>) -> PyResult<PyChain> {
+        self::next(slf.as_any(), next, "Fail.next()")
     }
 }
 

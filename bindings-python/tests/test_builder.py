@@ -234,11 +234,16 @@ def test_next_twice_is_a_chain_error():
     x.next(b)
 
 
-def test_terminal_states_have_no_next():
-    for cls in (Succeed, Fail, Choice):
-        assert not hasattr(cls("S"), "next")
-    with pytest.raises(AttributeError):
-        Succeed("S").next(Pass("P"))  # type: ignore[attr-defined]
+def test_next_after_a_terminal_state_is_a_chain_error():
+    # As documented for INVALID_CHAIN: the same error as `next` after a chain
+    # that ends in Succeed or Fail, pointing at the state, saying why.
+    for cls, why in ((Succeed, "nothing can follow it"), (Fail, "nothing can follow it"), (Choice, "afterwards()")):
+        state = cls("S")
+        with pytest.raises(ChainError, match=f"`S` is a {cls.__name__} state") as info:
+            state.next(Pass("P"))
+        assert isinstance(info.value, ValidationError)
+        assert [(p.code, p.pointer) for p in info.value.problems] == [("INVALID_CHAIN", "/States/S")]
+        assert why in info.value.problems[0].message
     chain = Pass("A").next(Succeed("B"))
     with pytest.raises(ChainError, match="Succeed"):
         chain.next(Pass("C"))
@@ -472,6 +477,15 @@ def test_fragment_prefix_states():
 def test_unprefixed_fragments_collide():
     p = Parallel("P").branch(job("a"), job("b"))
     assert "DUPLICATE_STATE_NAME" in codes(StateMachine(p).validate())
+
+
+def test_messages_name_the_api_as_python_spells_it():
+    p = Parallel("P").branch(job("a"), job("b"))
+    with pytest.raises(ValidationError) as info:
+        StateMachine(p).to_json()
+    message = next(p.message for p in info.value.problems if p.code == "DUPLICATE_STATE_NAME")
+    assert "`prefix_states`" in message
+    assert "prefixStates" not in message
 
 
 def test_fragment_default_ends():
