@@ -13,6 +13,38 @@
 //! (`ConditionalCheckFailedException`, `ValidationException`,
 //! `ResourceNotFoundException`, `TransactionCanceledException`); the engine
 //! adds the `DynamoDB.` / `DynamoDb.` prefix.
+//!
+//! What it answers:
+//!
+//! - **GetItem** (`ProjectionExpression`, `ConsistentRead`), **PutItem**,
+//!   **UpdateItem**, **DeleteItem** (`ConditionExpression`,
+//!   `UpdateExpression`, `ReturnValues` NONE / ALL_OLD / UPDATED_OLD / ALL_NEW
+//!   / UPDATED_NEW as each action allows, `ReturnValuesOnConditionCheckFailure`).
+//! - **Query** (`KeyConditionExpression` with `=` on the partition key and
+//!   `=`, `<`, `<=`, `>`, `>=`, BETWEEN or `begins_with` on the sort key) and
+//!   **Scan** (`Segment` / `TotalSegments`), both with `FilterExpression`,
+//!   `ProjectionExpression`, `Select` (ALL_ATTRIBUTES, SPECIFIC_ATTRIBUTES,
+//!   COUNT), `Limit` (items read, before the filter), the 1 MB page,
+//!   `ExclusiveStartKey` / `LastEvaluatedKey` and Query's `ScanIndexForward`.
+//! - **BatchGetItem** (100 keys), **BatchWriteItem** (25 writes), never
+//!   leaving anything unprocessed; **TransactWriteItems** (ConditionCheck,
+//!   Put, Update, Delete; all or nothing, cancellation reasons in the
+//!   message) and **TransactGetItems**.
+//! - `ReturnConsumedCapacity` (TOTAL, INDEXES) by DynamoDB's unit rules.
+//!
+//! The rules it keeps: key attributes present with their types and not
+//! empty; items at most 400 KB and 32 levels deep; numbers exact to 38
+//! digits within DynamoDB's range; comparisons by type (numbers by value,
+//! strings and binaries by bytes, different types never equal or ordered);
+//! the reserved words; placeholders defined and used; expressions at most
+//! 4 KB; updates that leave key attributes alone and do not overlap.
+//!
+//! Not modelled: secondary indexes (`IndexName` is refused), the legacy
+//! parameters (`Expected`, `AttributeUpdates`, `AttributesToGet`,
+//! `KeyConditions`, `QueryFilter`, `ScanFilter`, `ConditionalOperator`,
+//! refused rather than ignored), PartiQL, table management beyond
+//! [`MemoryDynamoDb::create_table`], TTL and streams. Scan reads partitions in
+//! key order rather than DynamoDB's hash order.
 
 mod error;
 mod expr;
