@@ -116,6 +116,7 @@ impl World {
             timeout_ms: timeout.map(to_ms),
             lambda_events: is_lambda_arn(&t.resource),
             host_pending: false,
+            callback: false,
         });
         self.schedule_for(th, self.now, Event::Invoke(tid));
         Ok(After::Park)
@@ -223,7 +224,12 @@ impl World {
                     self.handler_outcome(&mut th, tid, guarded(h.as_ref(), &c), pat, None)
                 }
                 // `.waitForTaskToken` without a handler: the host answers with the token.
-                None if pat == Pattern::WaitForToken => None,
+                None if pat == Pattern::WaitForToken => {
+                    if let Phase::Task(r) = &mut th.phase {
+                        r.callback = true;
+                    }
+                    None
+                }
                 None => Some(Err(missing_handler(&task.resource, base))),
             };
         }
@@ -245,7 +251,12 @@ impl World {
     ) -> Option<Result<Value, Failure>> {
         match outcome {
             // With `.waitForTaskToken` the result comes with the token, not from the call.
-            TaskOutcome::Succeed { .. } if pat == Pattern::WaitForToken => None,
+            TaskOutcome::Succeed { .. } if pat == Pattern::WaitForToken => {
+                if let Phase::Task(run) = &mut th.phase {
+                    run.callback = true;
+                }
+                None
+            }
             TaskOutcome::Succeed { output, after } => {
                 let output = match wrap {
                     Some(w) => w(output, self),
@@ -263,6 +274,7 @@ impl World {
             TaskOutcome::Pending => {
                 if let Phase::Task(run) = &mut th.phase {
                     run.host_pending = true;
+                    run.callback = true;
                 }
                 None
             }
@@ -393,8 +405,20 @@ impl World {
         self.settle(tid, th, state, lang, After::Fail(Failure::new(error, cause)));
     }
 
+    /// The thread of the task waiting for a callback with this token.
     fn token_owner(&self, token: &str) -> Result<ThreadId, ExecError> {
-        self.tokens.get(token).copied().ok_or_else(|| ExecError::TaskDoesNotExist(token.into()))
+        self.tokens
+            .get(token)
+            .copied()
+            .filter(|tid| self.awaits_callback(*tid))
+            .ok_or_else(|| ExecError::TaskDoesNotExist(token.into()))
+    }
+
+    fn awaits_callback(&self, tid: ThreadId) -> bool {
+        self.threads
+            .get(tid.0)
+            .and_then(Option::as_ref)
+            .is_some_and(|th| matches!(&th.phase, Phase::Task(run) if run.callback))
     }
 
     /// `SendTaskSuccess`: the task waiting on `token` succeeds with `output`.
@@ -431,12 +455,14 @@ impl World {
         Ok(())
     }
 
-    /// The tokens of every task waiting on the host, with the execution ARN
-    /// and state name (for a host that answers `.waitForTaskToken` tasks).
+    /// The tokens of every task waiting for a callback (a `.waitForTaskToken`
+    /// resource, or a handler that returned `Pending`), with the execution ARN
+    /// and state name, in token order.
     pub fn waiting_tasks(&self) -> Vec<(String, String, String)> {
         let mut out: Vec<(String, String, String)> = self
             .tokens
             .iter()
+            .filter(|(_, tid)| self.awaits_callback(**tid))
             .filter_map(|(token, tid)| {
                 let th = self.threads.get(tid.0)?.as_ref()?;
                 let exec = &self.executions[th.exec.0];

@@ -14,9 +14,13 @@ use super::history::{format_millis, parse_timestamp, text};
 use super::world::{Event, ExecutionId, Fanout, Hop, Machine, Phase, Status, Stay, TaskRun, Thread, ThreadId, World};
 use crate::asl::{Definition, Dynamic, Payload, QueryLanguage, State, Transition, WaitFor};
 
-/// Inline Map runs at most this many iterations at once (the Step Functions
-/// guide's limit for inline mode).
+/// Inline Map runs at most this many iterations at once
+/// (<https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html>).
 const INLINE_MAP_CONCURRENCY: usize = 40;
+
+/// A distributed Map runs at most this many child workflows at once
+/// (<https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html>).
+const DISTRIBUTED_MAP_CONCURRENCY: usize = 10_000;
 
 /// What a state's logic decided.
 pub(crate) enum After {
@@ -688,7 +692,7 @@ impl World {
                 let distributed = m.is_distributed();
                 let limit = match (limit, distributed) {
                     (0, false) => INLINE_MAP_CONCURRENCY,
-                    (0, true) => usize::MAX,
+                    (0, true) => DISTRIBUTED_MAP_CONCURRENCY,
                     (n, _) => usize::try_from(n).unwrap_or(usize::MAX),
                 };
                 let tolerated_count = match &m.tolerated_failure_count {

@@ -281,6 +281,9 @@ pub(crate) struct TaskRun {
     pub(crate) lambda_events: bool,
     /// The handler returned `Pending`: the host finishes the work.
     pub(crate) host_pending: bool,
+    /// The task waits for `send_task_success`/`failure` (a `.waitForTaskToken`
+    /// callback or host work in flight); only such tasks accept them.
+    pub(crate) callback: bool,
 }
 
 /// A Parallel's branches or a Map's iterations.
