@@ -100,3 +100,24 @@ fn run_with_dynamodb_history_timeline_and_many_executions() {
     assert_eq!(code, 0);
     assert!(out.contains("\"ExecutionSucceeded\"") && out.contains("\"previousEventId\""), "{out}");
 }
+
+#[test]
+fn run_inputs_from_json_lines() {
+    let def = scratch(
+        "double.json",
+        &json!({"StartAt": "P", "States": {"P": {"Type": "Pass",
+        "Parameters": {"twice.$": "States.MathAdd($.n, $.n)"}, "End": true}}})
+        .to_string(),
+    );
+    let inputs = scratch("inputs.jsonl", "{\"n\": 1}\n\n{\"n\": 5}\n");
+    let (code, out, err) = cli(&["run", &def, "--inputs", &inputs]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines[0]["output"], json!({"twice": 2}));
+    assert_eq!(lines[1]["output"], json!({"twice": 10}));
+    assert_eq!(lines.len(), 2);
+    let bad = scratch("bad.jsonl", "{\"n\": 1}\nnope\n");
+    let (code, _, err) = cli(&["run", &def, "--inputs", &bad]);
+    assert_eq!(code, 2);
+    assert!(err.contains(":2: the input is not JSON"), "{err}");
+}

@@ -20,6 +20,9 @@ pub struct RunArgs {
     /// A file holding the execution input.
     #[arg(long)]
     pub input_file: Option<String>,
+    /// A JSON Lines file: one execution per line, each line its input.
+    #[arg(long, conflicts_with_all = ["input", "input_file", "executions"])]
+    pub inputs: Option<String>,
     /// The seed of every random choice (jitter, UUIDs, the order of simultaneous events).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
@@ -43,16 +46,33 @@ pub struct RunArgs {
 /// Runs `stepforge run`; the exit code.
 pub fn run(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<i32> {
     let text = super::read(&args.definition)?;
-    let input_text = match (&args.input, &args.input_file) {
-        (Some(s), _) => s.clone(),
-        (None, Some(f)) => super::read(f)?,
-        (None, None) => "{}".into(),
-    };
-    let input: Value = match serde_json::from_str(&input_text) {
-        Ok(v) => v,
-        Err(e) => {
-            writeln!(err, "stepforge: the input is not JSON: {e}")?;
-            return Ok(2);
+    let inputs: Vec<Value> = match &args.inputs {
+        Some(file) => {
+            let mut inputs = Vec::new();
+            for (i, line) in super::read(file)?.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+                match serde_json::from_str(line) {
+                    Ok(v) => inputs.push(v),
+                    Err(e) => {
+                        writeln!(err, "stepforge: {file}:{}: the input is not JSON: {e}", i + 1)?;
+                        return Ok(2);
+                    }
+                }
+            }
+            inputs
+        }
+        None => {
+            let input_text = match (&args.input, &args.input_file) {
+                (Some(s), _) => s.clone(),
+                (None, Some(f)) => super::read(f)?,
+                (None, None) => "{}".into(),
+            };
+            match serde_json::from_str(&input_text) {
+                Ok(v) => vec![v; usize::try_from(args.executions).unwrap_or(1)],
+                Err(e) => {
+                    writeln!(err, "stepforge: the input is not JSON: {e}")?;
+                    return Ok(2);
+                }
+            }
         }
     };
     let mut world = World::new(args.seed);
@@ -78,9 +98,10 @@ pub fn run(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
         return Ok(1);
     }
     let mut arns = Vec::new();
-    for i in 0..args.executions {
-        let exec_name = if args.executions == 1 { "local".to_string() } else { format!("local-{}", i + 1) };
-        match world.start_execution(&name, input.clone(), Some(&exec_name)) {
+    let many = inputs.len() != 1 || args.inputs.is_some();
+    for (i, input) in inputs.into_iter().enumerate() {
+        let exec_name = if many { format!("local-{}", i + 1) } else { "local".to_string() };
+        match world.start_execution(&name, input, Some(&exec_name)) {
             Ok(arn) => arns.push(arn),
             Err(e) => {
                 writeln!(err, "stepforge: {e}")?;
@@ -98,7 +119,7 @@ pub fn run(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
                 if e.status() == Status::Running { "RUNNING (waiting on a task token)" } else { e.status().as_str() };
             writeln!(err, "{}: {status}: {}: {}", e.name(), e.error().unwrap_or(""), e.cause().unwrap_or(""))?;
         }
-        if arns.len() == 1 {
+        if !many {
             if let Some(output) = e.output() {
                 writeln!(out, "{}", serde_json::to_string_pretty(output).unwrap_or_default())?;
             }
