@@ -2,6 +2,8 @@
 //! table, in key order, a page at a time (`Limit`, 1 MB, `ExclusiveStartKey`
 //! / `LastEvaluatedKey`), then filtered and projected.
 
+use std::ops::Bound;
+
 use serde_json::{Map, Value, json};
 
 use super::capacity::{Mode, Usage, read_units};
@@ -58,18 +60,32 @@ pub fn query(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
             "The provided starting key is invalid: The provided key element does not match the schema",
         ));
     }
-    let lower = PrimaryKey { hash: hash.clone(), range: None };
-    let in_partition = table.items.range(lower..).take_while(|(k, _)| k.hash == hash);
+    // Items are read lazily from the start key, so paging through a large
+    // partition costs a page per call, not the partition.
     let sort_name = table.schema.range.as_ref().map(|(n, _)| n.as_str()).unwrap_or_default();
-    let matching = in_partition.filter(|(_, item)| match (&sort, item.get(sort_name)) {
+    let matches = |item: &Item| match (&sort, item.get(sort_name)) {
         (None, _) => true,
         (Some(c), Some(v)) => sort_matches(c, v),
         (Some(_), None) => false,
-    });
-    let candidates: Vec<(&PrimaryKey, &Item)> =
-        if forward { matching.collect() } else { matching.collect::<Vec<_>>().into_iter().rev().collect() };
-    let after_start = skip_to_start(candidates, page.start.as_ref(), forward);
-    Ok(run_page(&table.schema, after_start, &page))
+    };
+    let lower = PrimaryKey { hash: hash.clone(), range: None };
+    let in_partition = |k: &PrimaryKey| k.hash == hash;
+    let response = match (forward, &page.start) {
+        (true, start) => {
+            let from = start.as_ref().map_or(Bound::Included(&lower), Bound::Excluded);
+            let items = table.items.range::<PrimaryKey, _>((from, Bound::Unbounded));
+            run_page(&table.schema, items.take_while(|(k, _)| in_partition(k)).filter(|(_, i)| matches(i)), &page)
+        }
+        (false, Some(start)) => {
+            let items = table.items.range::<PrimaryKey, _>((Bound::Included(&lower), Bound::Excluded(start)));
+            run_page(&table.schema, items.rev().filter(|(_, i)| matches(i)), &page)
+        }
+        (false, None) => {
+            let partition: Vec<_> = table.items.range(lower.clone()..).take_while(|(k, _)| in_partition(k)).collect();
+            run_page(&table.schema, partition.into_iter().rev().filter(|(_, i)| matches(i)), &page)
+        }
+    };
+    Ok(response)
 }
 
 /// Scan.
@@ -99,10 +115,12 @@ pub fn scan(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
             ));
         }
     };
-    let candidates: Vec<(&PrimaryKey, &Item)> =
-        table.items.iter().filter(|(k, _)| segment.is_none_or(|(s, t)| partition_hash(&k.hash) % t == s)).collect();
-    let after_start = skip_to_start(candidates, page.start.as_ref(), true);
-    Ok(run_page(&table.schema, after_start, &page))
+    let from = page.start.as_ref().map_or(Bound::Unbounded, Bound::Excluded);
+    let items = table
+        .items
+        .range::<PrimaryKey, _>((from, Bound::Unbounded))
+        .filter(|(k, _)| segment.is_none_or(|(s, t)| partition_hash(&k.hash) % t == s));
+    Ok(run_page(&table.schema, items, &page))
 }
 
 fn check_no_index(req: &Request<'_>) -> Result<()> {
@@ -163,18 +181,12 @@ fn read_page(req: &Request<'_>, table: &Table, is_query: bool) -> Result<Page> {
     })
 }
 
-/// The items after the exclusive start key, in reading order.
-fn skip_to_start<'a>(
-    candidates: Vec<(&'a PrimaryKey, &'a Item)>,
-    start: Option<&PrimaryKey>,
-    forward: bool,
-) -> Vec<(&'a PrimaryKey, &'a Item)> {
-    let Some(start) = start else { return candidates };
-    candidates.into_iter().filter(|(k, _)| if forward { *k > start } else { *k < start }).collect()
-}
-
 /// Reads up to a page of `candidates`, filters and projects them.
-fn run_page(schema: &KeySchema, candidates: Vec<(&PrimaryKey, &Item)>, page: &Page) -> Value {
+fn run_page<'a>(
+    schema: &KeySchema,
+    candidates: impl Iterator<Item = (&'a PrimaryKey, &'a Item)>,
+    page: &Page,
+) -> Value {
     let mut items = Vec::new();
     let mut scanned = 0usize;
     let mut bytes = 0usize;
