@@ -429,3 +429,26 @@ fn pending_host_work_holds_the_clock() {
     assert_eq!(w.execution(&b).unwrap().stop_millis(), Some(T0));
     assert_eq!(w.execution(&a).unwrap().stop_millis(), Some(T0 + 60_000));
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_HistoryEvent.html
+// (TaskSubmitted for .sync integrations; MapIterationAborted for iterations stopped by a failure).
+#[test]
+fn history_records_submitted_and_aborted() {
+    let mut w = World::new(3);
+    w.register_json(
+        "child",
+        &json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 10, "End": true}}}).to_string(),
+    )
+    .unwrap();
+    let def = json!({"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [{"Variable": "$", "NumericEquals": 0, "Next": "Later"}], "Default": "Run"},
+        "Later": {"Type": "Wait", "Seconds": 5, "Next": "Bad"},
+        "Bad": {"Type": "Fail", "Error": "Zero"},
+        "Run": {"Type": "Task", "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                "Parameters": {"StateMachineArn": "child"}, "End": true}}}, "End": true}}});
+    let arn = run(&mut w, def, json!([1, 2, 0]));
+    let kinds: Vec<String> = w.execution(&arn).unwrap().history().iter().map(|h| h.kind.clone()).collect();
+    assert!(kinds.contains(&"TaskSubmitted".to_string()), "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| *k == "MapIterationAborted").count(), 2, "{kinds:?}");
+    assert_eq!(w.execution(&arn).unwrap().error(), Some("Zero"));
+}

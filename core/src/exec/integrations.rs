@@ -208,6 +208,14 @@ impl World {
             outcome = Some(self.dynamodb_call(op, &run.params, "DynamoDb"));
         } else if base == "arn:aws:states:::states:startExecution" {
             outcome = self.start_child(tid, &run, pat);
+            if outcome.is_none()
+                && let Some(child) = self.executions.last()
+            {
+                // `.sync`: the start request's answer, then the wait for the child.
+                let submitted = json!({"ExecutionArn": child.arn, "StartDate": child.start});
+                let d = json!({"resourceType": rtype, "resource": rname, "output": text(&submitted), "outputDetails": {"truncated": false}});
+                self.rec(&mut th, "TaskSubmitted", Some(d));
+            }
         } else if is_lambda_arn(base) {
             let names: Vec<&str> = [Some(base), function_name(base)].into_iter().flatten().collect();
             outcome = match self.handlers.find(&names) {

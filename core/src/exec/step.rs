@@ -512,7 +512,12 @@ impl World {
                     } else {
                         f
                     };
+                    let aborted: Vec<usize> =
+                        fan.children.iter().enumerate().filter(|(_, c)| c.is_some()).map(|(i, _)| i).collect();
                     self.stop_children(&mut parent);
+                    for index in aborted {
+                        self.rec(&mut parent, "MapIterationAborted", Some(json!({"name": name, "index": index})));
+                    }
                     let details = json!({"error": f.error, "cause": f.cause});
                     self.rec(&mut parent, "MapStateFailed", Some(details));
                     self.handle_error(pid, parent, state, lang, f);
