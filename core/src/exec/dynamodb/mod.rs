@@ -178,8 +178,10 @@ impl MemoryDynamoDb {
 
     /// Reads tables and items from JSON (`--dynamodb FILE`):
     /// `{"tables": [{"name", "partitionKey": {"name", "type"}, "sortKey"?: {...},
-    /// "items": [<DynamoDB JSON or plain JSON items>]}]}`. Errors say which
-    /// table and item, and what is wrong.
+    /// "items": [<DynamoDB JSON or plain JSON items>]}]}`. A key's `type` is
+    /// `S`, `N` or `B` (`S` when left out); each item is read as DynamoDB JSON
+    /// when every attribute looks like a typed value, else as plain JSON.
+    /// Errors say which table and item, and what is wrong.
     pub fn from_json(v: &Value) -> Result<Self, String> {
         json_io::from_json(v)
     }
