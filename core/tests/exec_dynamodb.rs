@@ -1259,3 +1259,18 @@ fn scans_stop_each_page_at_1_mb() {
     assert_eq!(pages, 3);
     assert_eq!(seen, (0..25).collect::<Vec<_>>());
 }
+
+#[test]
+fn tables_are_named_by_name_or_arn() {
+    let mut db = db_with_locks();
+    let arn = format!("arn:aws:dynamodb:us-east-1:123456789012:table/{LOCKS}");
+    let mut put = initialize_lock();
+    put["TableName"] = json!(arn);
+    call(&mut db, "putItem", put);
+    assert_eq!(db.items(LOCKS).len(), 1);
+    let get = json!({"TableName": arn, "Key": {"LockName": {"S": "MySemaphore"}}});
+    assert!(call(&mut db, "getItem", get).get("Item").is_some());
+    let index_arn = format!("{arn}/index/byOwner");
+    let e = fail(&mut db, "getItem", json!({"TableName": index_arn, "Key": {"LockName": {"S": "MySemaphore"}}}));
+    assert_eq!(e.code, "ResourceNotFoundException");
+}

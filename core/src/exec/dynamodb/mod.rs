@@ -193,10 +193,22 @@ impl MemoryDynamoDb {
     }
 
     fn table(&self, name: &str) -> Result<&Table, ServiceError> {
-        self.tables.get(name).ok_or_else(|| ServiceError::table_not_found(name))
+        self.tables.get(table_name(name)).ok_or_else(|| ServiceError::table_not_found(name))
     }
 
     fn table_mut(&mut self, name: &str) -> Result<&mut Table, ServiceError> {
-        self.tables.get_mut(name).ok_or_else(|| ServiceError::table_not_found(name))
+        self.tables.get_mut(table_name(name)).ok_or_else(|| ServiceError::table_not_found(name))
+    }
+}
+
+/// A request names a table by its name or by its ARN
+/// (`arn:aws:dynamodb:us-east-1:123456789012:table/Name`), as DynamoDB accepts both.
+fn table_name(name_or_arn: &str) -> &str {
+    let mut parts = name_or_arn.splitn(6, ':');
+    match (parts.next(), parts.next(), parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some("arn"), Some(_), Some("dynamodb"), Some(_), Some(_), Some(resource)) => {
+            resource.strip_prefix("table/").filter(|t| !t.contains('/')).unwrap_or(name_or_arn)
+        }
+        _ => name_or_arn,
     }
 }
