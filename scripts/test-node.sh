@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the Node package (bindings-node) and tests it:
-#   1. npm install (the committed lock file) and `napi build --platform --release`;
+#   1. npm ci (the committed lock file) and `napi build --platform --release`;
 #   2. the generated index.d.ts / index.js must not change in the build;
 #   3. tsc --strict: the TypeScript mirror of every shared test vector, the
 #      typings tests (__test__/types: on their own, and with the AWS SDK's),
@@ -8,7 +8,7 @@
 #   4. node --test __test__/ (the loader tests use STEPFORGE_DYNAMODB_ENDPOINT,
 #      or start moto with $STEPFORGE_PYTHON or the repository's .venv, which
 #      scripts/test.sh makes: without either they fail, saying so);
-#   5. packaging: `npm pack`, install the tarball in a fresh project, compile
+#   5. packaging: `npm pack` (into bindings-node/), install the tarball in a fresh project, compile
 #      TypeScript against the shipped index.d.ts, run it, run `npx stepforge`
 #      and `npx load-ddb`.
 # Self-contained and idempotent; needs Rust and Node 20 with npm.
@@ -25,11 +25,11 @@ log() { printf '\n==> %s\n' "$*"; }
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
-# `npm install` rather than `npm ci`: npm rejects in `npm ci` the lock file it
-# wrote itself, over @napi-rs/cli's optional per-platform packages. The
-# committed lock still pins every version that gets installed.
-log "Node: npm install (bindings-node)"
-(cd "$PKG" && npm install --no-audit --no-fund --loglevel=error)
+# `npm ci`: exactly the committed lock, never rewriting it (the clone stays
+# clean). After changing package.json, refresh the lock with npm 11's
+# `npm install` and commit it.
+log "Node: npm ci (bindings-node)"
+(cd "$PKG" && npm ci --no-audit --no-fund --loglevel=error)
 
 log "Node: napi build --platform --release"
 cp "$PKG/index.d.ts" "$WORK/index.d.ts.before" 2>/dev/null || : >"$WORK/index.d.ts.before"
@@ -65,10 +65,18 @@ log "Node: node --test"
 (cd "$PKG" && node --test __test__/)
 
 log "Node: packaging (npm pack, fresh project, tsc against the shipped index.d.ts)"
-TARBALL="$WORK/$(cd "$PKG" && npm pack --silent --pack-destination "$WORK" | tail -n 1)"
+# The tarball stays in bindings-node/ (gitignored), where the README says.
+rm -f "$PKG"/stepforge-*.tgz
+TARBALL="$PKG/$(cd "$PKG" && npm pack --silent | tail -n 1)"
 CONTENTS="$(tar -tzf "$TARBALL" | sort)"
+# The addon built for this platform, named as index.js looks for it.
+ADDON="$(node -e '
+  const { platform, arch } = process
+  const libc = () => (process.report.getReport().header.glibcVersionRuntime ? "gnu" : "musl")
+  const abi = platform === "linux" ? `-${libc()}` : platform === "win32" ? "-msvc" : ""
+  console.log(`stepforge.${platform}-${arch}${abi}.node`)')"
 for file in package/package.json package/index.js package/index.d.ts package/bin/stepforge.js package/bin/load-ddb.js \
-  package/stepforge.linux-x64-gnu.node; do
+  package/bin/quiet-pipe.js "package/$ADDON"; do
   grep -qx "$file" <<<"$CONTENTS" || { echo "$file is missing from the package" >&2; exit 1; }
 done
 if grep -Eq '^package/(src|__test__|build|node_modules)/' <<<"$CONTENTS"; then
