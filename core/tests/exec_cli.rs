@@ -121,3 +121,25 @@ fn run_inputs_from_json_lines() {
     assert_eq!(code, 2);
     assert!(err.contains(":2: the input is not JSON"), "{err}");
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/sfn-local-mock-cfg-file.html
+#[test]
+fn run_with_a_step_functions_local_mock() {
+    let def = scratch(
+        "mocked.json",
+        &json!({"StartAt": "LambdaState", "States": {"LambdaState": {"Type": "Task",
+        "Resource": "arn:aws:states:::lambda:invoke", "Parameters": {"FunctionName": "F"},
+        "OutputPath": "$.Payload", "End": true}}})
+        .to_string(),
+    );
+    let mock = scratch("MockConfigFile.json", &json!({
+        "StateMachines": {"LambdaSQSIntegration": {"TestCases": {"HappyPath": {"LambdaState": "MockedLambdaSuccess"}}}},
+        "MockedResponses": {"MockedLambdaSuccess": {"0": {"Return": {"StatusCode": 200, "Payload": {"body": "Hello from Lambda!"}}}}}
+    }).to_string());
+    let (code, out, err) = cli(&["run", &def, "--mock", &mock, "--test-case", "HappyPath"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), json!({"body": "Hello from Lambda!"}));
+    let (code, _, err) = cli(&["run", &def, "--mock", &mock, "--test-case", "LambdaSQSIntegration#Nope"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no test case"), "{err}");
+}

@@ -452,3 +452,41 @@ fn history_records_submitted_and_aborted() {
     assert_eq!(kinds.iter().filter(|k| *k == "MapIterationAborted").count(), 2, "{kinds:?}");
     assert_eq!(w.execution(&arn).unwrap().error(), Some("Zero"));
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/sfn-local-mock-cfg-file.html
+// (the documented RetryPath test case: Throw on invocation 0, then 1-2, Return on 3).
+#[test]
+fn step_functions_local_mock_config() {
+    let config = json!({
+        "StateMachines": {"LambdaSQSIntegration": {"TestCases": {"RetryPath": {"LambdaState": "MockedLambdaRetry", "SQSState": "MockedSQSSuccess"}}}},
+        "MockedResponses": {
+            "MockedLambdaRetry": {
+                "0": {"Throw": {"Error": "Lambda.ResourceNotReadyException", "Cause": "Lambda resource is not ready."}},
+                "1-2": {"Throw": {"Error": "Lambda.TimeoutException", "Cause": "Lambda timed out."}},
+                "3": {"Return": {"StatusCode": 200, "Payload": {"StatusCode": 200, "body": "Hello from Lambda!"}}}},
+            "MockedSQSSuccess": {"0": {"Return": {"MD5OfMessageBody": "3bcb6e8e", "MessageId": "3bcb6e8e-8b51"}}}}
+    });
+    let def = json!({"StartAt": "LambdaState", "States": {
+        "LambdaState": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"FunctionName": "HelloFunction", "Payload.$": "$"},
+            "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 2, "MaxAttempts": 3, "BackoffRate": 1}],
+            "ResultSelector": {"body.$": "$.Payload.body"}, "Next": "SQSState"},
+        "SQSState": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
+            "Parameters": {"QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q", "MessageBody.$": "$.body"},
+            "ResultPath": "$.sent", "End": true}}});
+    let mut w = World::new(1);
+    w.register_json("LambdaSQSIntegration", &def.to_string()).unwrap();
+    let case = stepforge::exec::TestCase::from_config(&config, "LambdaSQSIntegration", "RetryPath").unwrap();
+    w.use_mocks("LambdaSQSIntegration", case).unwrap();
+    let arn = w.start_execution("LambdaSQSIntegration", json!({}), None).unwrap();
+    w.run_until_idle();
+    let e = w.execution(&arn).unwrap();
+    assert_eq!(e.status(), Status::Succeeded, "{:?}", e.cause());
+    assert_eq!(
+        e.output(),
+        Some(
+            &json!({"body": "Hello from Lambda!", "sent": {"MD5OfMessageBody": "3bcb6e8e", "MessageId": "3bcb6e8e-8b51"}})
+        )
+    );
+    assert_eq!(e.stop_millis(), Some(T0 + 6_000), "three retries two seconds apart");
+}

@@ -35,6 +35,13 @@ pub struct RunArgs {
     /// Where to write the in-memory DynamoDB's tables and items after the run.
     #[arg(long)]
     pub dump_dynamodb: Option<String>,
+    /// A Step Functions Local mock configuration (MockConfigFile.json).
+    #[arg(long, requires = "test_case")]
+    pub mock: Option<String>,
+    /// The test case of the mock configuration: `StateMachine#TestCase`, or
+    /// `TestCase` alone when one state machine of the file has it.
+    #[arg(long, requires = "mock")]
+    pub test_case: Option<String>,
     /// Also print each execution's history (GetExecutionHistory's shape).
     #[arg(long)]
     pub history: bool,
@@ -92,10 +99,49 @@ pub fn run(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
             }
         }
     }
-    let name = machine_name(&args.definition);
+    let mut name = machine_name(&args.definition);
+    let mut mocks = None;
+    if let (Some(file), Some(case)) = (&args.mock, &args.test_case) {
+        let config: Value = match serde_json::from_str(&super::read(file)?) {
+            Ok(v) => v,
+            Err(e) => {
+                writeln!(err, "stepforge: {file} is not JSON: {e}")?;
+                return Ok(2);
+            }
+        };
+        let (machine, case) = match case.split_once('#') {
+            Some((m, c)) => (m.to_string(), c.to_string()),
+            None => {
+                let owner = config["StateMachines"].as_object().and_then(|machines| {
+                    machines.iter().find(|(_, m)| m["TestCases"].get(case.as_str()).is_some()).map(|(n, _)| n.clone())
+                });
+                match owner {
+                    Some(m) => (m, case.clone()),
+                    None => {
+                        writeln!(err, "stepforge: {file}: no state machine has the test case `{case}`")?;
+                        return Ok(2);
+                    }
+                }
+            }
+        };
+        match crate::exec::TestCase::from_config(&config, &machine, &case) {
+            Ok(tc) => mocks = Some(tc),
+            Err(e) => {
+                writeln!(err, "stepforge: {file}: {e}")?;
+                return Ok(2);
+            }
+        }
+        name = machine;
+    }
     if let Err(e) = world.register_json(&name, &text) {
         writeln!(err, "{e}")?;
         return Ok(1);
+    }
+    if let Some(tc) = mocks
+        && let Err(e) = world.use_mocks(&name, tc)
+    {
+        writeln!(err, "stepforge: {e}")?;
+        return Ok(2);
     }
     let mut arns = Vec::new();
     let many = inputs.len() != 1 || args.inputs.is_some();

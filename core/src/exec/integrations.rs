@@ -179,7 +179,14 @@ impl World {
         // A handler registered for the exact resource wins over the built-in
         // integrations, so a test can replace any of them.
         let outcome: Option<Result<Value, Failure>>;
-        if let Some((name, h)) = self.handlers.find_exact(&[task.resource.as_str(), base]) {
+        let mocked = self.mocks.get(&machine.arn).filter(|m| m.mocks(&th.state)).cloned();
+        if let Some(case) = mocked {
+            // A Step Functions Local mock answers in place of the integration.
+            let calls = self.executions[th.exec.0].mock_calls.entry(th.state.clone()).or_insert(0);
+            let n = *calls;
+            *calls += 1;
+            outcome = case.response(&th.state, n);
+        } else if let Some((name, h)) = self.handlers.find_exact(&[task.resource.as_str(), base]) {
             let c = call(name, run.params.clone(), self);
             outcome = self.handler_outcome(&mut th, tid, guarded(h.as_ref(), &c), pat, None);
         } else if let Some(op) = base.strip_prefix("arn:aws:states:::lambda:") {

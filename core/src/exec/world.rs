@@ -121,6 +121,8 @@ pub struct Execution {
     /// The Task waiting on this execution (`startExecution.sync`), and its token.
     pub(crate) waiter: Option<(ThreadId, String, SyncMode)>,
     pub(crate) timeout_key: Option<Key>,
+    /// Invocations of each mocked state so far (Step Functions Local mocks).
+    pub(crate) mock_calls: FxHashMap<String, u64>,
 }
 
 impl Execution {
@@ -377,6 +379,7 @@ pub struct World {
     pub(crate) mark: u64,
     pub(crate) transition_limit: u64,
     pub(crate) objects: super::reader::ObjectStore,
+    pub(crate) mocks: FxHashMap<String, Arc<super::mock::TestCase>>,
 }
 
 impl World {
@@ -399,6 +402,7 @@ impl World {
             mark: 0,
             transition_limit: DEFAULT_TRANSITION_LIMIT,
             objects: Default::default(),
+            mocks: FxHashMap::default(),
         }
     }
 
@@ -480,6 +484,17 @@ impl World {
         &mut self.db
     }
 
+    /// Answers the Task states of a registered state machine (ARN or name)
+    /// from a Step Functions Local test case instead of their integrations.
+    pub fn use_mocks(&mut self, machine: &str, case: super::mock::TestCase) -> Result<(), ExecError> {
+        let arn = self
+            .machine(machine)
+            .map(|m| m.arn.clone())
+            .ok_or_else(|| ExecError::StateMachineDoesNotExist(machine.into()))?;
+        self.mocks.insert(arn, Arc::new(case));
+        Ok(())
+    }
+
     /// Puts an object in the in-memory object store a distributed Map's
     /// `ItemReader` reads (`s3:getObject`, `s3:listObjectsV2`).
     pub fn put_object(&mut self, bucket: &str, key: &str, body: impl Into<String>) {
@@ -531,6 +546,7 @@ impl World {
             transitions: 0,
             waiter,
             timeout_key: None,
+            mock_calls: FxHashMap::default(),
         };
         let details = json!({
             "input": super::history::text(&input),
