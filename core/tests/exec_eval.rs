@@ -738,6 +738,8 @@ fn jsonata_errors_are_query_evaluation_errors() {
         "$formatNumber(12, '#')",
         "$eval('1')",
         "$error('boom')",
+        "$assert(false, 'no')",
+        "$single([1, 2])",
         "$nosuch(1)",
         "{'a': 1}.b.c",
     ] {
@@ -798,6 +800,19 @@ fn jsonata_standard_functions_that_work() {
         ("$append([1], [2])", json!([1, 2])),
         ("$not(true)", json!(false)),
         ("$states.input.xs ~> $count()", json!(3)),
+        ("$lowercase('AbC')", json!("abc")),
+        ("$ceil(1.2)", json!(2)),
+        ("$power(2, 10)", json!(1024)),
+        ("$sqrt(16)", json!(4)),
+        ("$substringAfter('a-b', '-')", json!("b")),
+        ("$substringBefore('a-b', '-')", json!("a")),
+        ("$zip([1, 2], [3, 4])", json!([[1, 3], [2, 4]])),
+        ("$single([1, 2, 3], function($v){ $v = 2 })", json!(2)),
+        ("$base64decode('RGF0YSB0byBlbmNvZGU=')", json!("Data to encode")),
+        ("$match('ab', /b/).match", json!("b")),
+        ("($assert(1 = 1, 'fine'); 'ok')", json!("ok")),
+        ("$toMillis('1970-01-01T00:00:01.000Z')", json!(1000)),
+        ("$max([1, 5]) + $min([2, 0])", json!(5)),
     ];
     for (expr, expected) in cases {
         assert_eq!(ata(expr, &input).unwrap(), expected, "{expr}");
@@ -908,4 +923,27 @@ fn jsonata_local_names_and_regexes() {
     assert_eq!(ata("[true and /'/, $millis()]", &input).unwrap(), json!([true, 1_700_000_000_123_i64]));
     // Names inside strings are not calls.
     assert_eq!(ata("'$now() and $eval'", &input).unwrap(), json!("$now() and $eval"));
+}
+
+#[test]
+fn causes_quote_large_inputs_cut_short() {
+    let input = json!({"big": "é".repeat(40_000)});
+    let err = apply(json!({"y.$": "$.x"}), &input).unwrap_err();
+    assert_eq!(err.error, "States.Runtime");
+    assert!(err.cause.len() < 32_768, "{}", err.cause.len());
+    assert!(err.cause.ends_with("…'"), "{}", &err.cause[err.cause.len() - 20..]);
+}
+
+#[test]
+fn jsonata_template_errors_say_where() {
+    let input = json!({});
+    let vars = no_vars();
+    let context = json!({});
+    let t = JsonataTemplate(json!({"ok": "{% 1 %}", "list": [0, {"a/b": "{% $nosuch() %}"}]}));
+    let err = jsonata_template(&t, &env(&input, &context, &vars), &mut Counter(1)).unwrap_err();
+    assert_eq!(err.error, "States.QueryEvaluationError");
+    assert!(err.cause.ends_with("(at /list/1/a~1b)"), "{}", err.cause);
+    let whole = JsonataTemplate(json!("{% $states.input.none %}"));
+    let err = jsonata_template(&whole, &env(&input, &context, &vars), &mut Counter(1)).unwrap_err();
+    assert!(err.cause.ends_with("returned nothing (undefined)"), "{}", err.cause);
 }

@@ -208,28 +208,72 @@ pub fn jsonata_condition(expr: &Jsonata, env: &JsonataEnv, rng: &mut dyn Entropy
 /// string that is exactly one expression takes the value's type); everything
 /// else is copied.
 pub fn jsonata_template(t: &JsonataTemplate, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<Value, EvalError> {
-    template_value(&t.0, env, rng)
+    template_value(&t.0, &mut Vec::new(), env, rng)
 }
 
-fn template_value(value: &Value, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<Value, EvalError> {
+/// One step from a template's root to a value inside it.
+enum Step<'t> {
+    Key(&'t str),
+    Index(usize),
+}
+
+fn template_value<'t>(
+    value: &'t Value,
+    at: &mut Vec<Step<'t>>,
+    env: &JsonataEnv,
+    rng: &mut dyn Entropy,
+) -> Result<Value, EvalError> {
     match value {
         Value::String(s) if Jsonata::is_expression(s) => {
             let inner = s.get(2..s.len() - 2).unwrap_or_default().trim();
-            evaluate(inner, env, rng)?
-                .ok_or_else(|| EvalError::query(format!("The JSONata expression '{s}' returned nothing (undefined)")))
+            let result = evaluate(inner, env, rng).and_then(|value| {
+                value.ok_or_else(|| {
+                    EvalError::query(format!("The JSONata expression '{s}' returned nothing (undefined)"))
+                })
+            });
+            // Say where in the template the expression is, when it is not the whole of it.
+            result.map_err(|mut e| {
+                if !at.is_empty() {
+                    e.cause.push_str(&format!(" (at {})", pointer(at)));
+                }
+                e
+            })
         }
         Value::Array(items) => {
-            items.iter().map(|v| template_value(v, env, rng)).collect::<Result<_, _>>().map(Value::Array)
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                at.push(Step::Index(i));
+                let value = template_value(item, at, env, rng);
+                at.pop();
+                out.push(value?);
+            }
+            Ok(Value::Array(out))
         }
         Value::Object(map) => {
             let mut out = Map::with_capacity(map.len());
             for (k, v) in map {
-                out.insert(k.clone(), template_value(v, env, rng)?);
+                at.push(Step::Key(k));
+                let value = template_value(v, at, env, rng);
+                at.pop();
+                out.insert(k.clone(), value?);
             }
             Ok(Value::Object(out))
         }
         other => Ok(other.clone()),
     }
+}
+
+/// A JSON pointer (RFC 6901) to a value in a template.
+fn pointer(at: &[Step]) -> String {
+    let mut out = String::new();
+    for step in at {
+        out.push('/');
+        match step {
+            Step::Key(k) => out.push_str(&crate::error::escape_token(k)),
+            Step::Index(i) => out.push_str(&i.to_string()),
+        }
+    }
+    out
 }
 
 /// What one evaluation needs from outside: the clock and a generator seeded

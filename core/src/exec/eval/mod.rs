@@ -123,7 +123,21 @@ impl<E: Entropy + ?Sized> Entropy for &mut E {
     }
 }
 
-/// A JSON value as AWS shows it in a cause: compact JSON.
+/// The longest JSON text a cause quotes: AWS limits a cause to 32,768
+/// characters, and a cause quoting a large input would otherwise be huge.
+const MAX_SHOWN: usize = 30_000;
+
+/// A JSON value as AWS shows it in a cause: compact JSON, cut short (with
+/// `…`) past [`MAX_SHOWN`] bytes.
 pub(crate) fn show(value: &Value) -> String {
-    value.to_string()
+    let mut text = value.to_string();
+    if text.len() > MAX_SHOWN {
+        let mut cut = MAX_SHOWN;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
 }
