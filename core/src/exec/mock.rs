@@ -9,10 +9,13 @@ use serde_json::Value;
 
 use super::errors::Failure;
 
-/// One test case: for each mocked state, its responses by invocation number.
+/// A mocked response's entries: invocation range (inclusive) and outcome.
+type Ranges = Vec<(u64, u64, Result<Value, Failure>)>;
+
+/// One test case: for each mocked state, its mocked response's name and entries.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct TestCase {
-    states: FxHashMap<String, (String, Vec<(u64, u64, Result<Value, Failure>)>)>,
+    states: FxHashMap<String, (String, Ranges)>,
 }
 
 impl TestCase {
