@@ -320,7 +320,7 @@ fn evaluate(text: &str, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<Optio
     let outcome = catch_unwind(AssertUnwindSafe(|| -> Result<Option<Value>, String> {
         let arena = Bump::new();
         let expr = JsonAta::new(&rewritten.text, &arena).map_err(|e| e.to_string())?;
-        register(&expr);
+        register(&expr, &rewritten.mentioned);
         let mut origins = Origins { record_keys: rewritten.lists_keys, ..Origins::default() };
         bind(&expr, &arena, env, &rewritten, &mut origins)?;
         if rewritten.lists_keys {
@@ -349,20 +349,35 @@ fn describe(e: &JError) -> String {
     }
 }
 
-fn register<'a>(expr: &JsonAta<'a>) {
-    expr.register_function("partition", 2, fn_partition);
-    expr.register_function("range", 3, fn_range);
-    expr.register_function("hash", 2, fn_hash);
-    expr.register_function("parse", 1, fn_parse);
-    expr.register_function("__sfn_random", 1, fn_random);
-    expr.register_function("__sfn_uuid", 0, fn_uuid);
-    expr.register_function("__sfn_now", 2, fn_now);
-    expr.register_function("__sfn_millis", 0, fn_millis);
-    expr.register_function("average", 1, fn_average);
-    expr.register_function("type", 1, fn_type);
-    expr.register_function("__sfn_keys", 1, fn_keys);
-    expr.register_function("__sfn_each", 2, fn_each);
-    expr.register_function("__sfn_string", 2, fn_string);
+/// A function this module binds: the name written in expressions, the name
+/// it is bound as, its arity.
+type Binding =
+    (&'static str, &'static str, usize, for<'a, 'e> fn(FunctionContext<'a, 'e>, &[&'a JValue<'a>]) -> Native<'a>);
+
+const FUNCTIONS: &[Binding] = &[
+    ("partition", "partition", 2, fn_partition),
+    ("range", "range", 3, fn_range),
+    ("hash", "hash", 2, fn_hash),
+    ("parse", "parse", 1, fn_parse),
+    ("random", "__sfn_random", 1, fn_random),
+    ("uuid", "__sfn_uuid", 0, fn_uuid),
+    ("now", "__sfn_now", 2, fn_now),
+    ("millis", "__sfn_millis", 0, fn_millis),
+    ("average", "average", 1, fn_average),
+    ("type", "type", 1, fn_type),
+    ("keys", "__sfn_keys", 1, fn_keys),
+    ("each", "__sfn_each", 2, fn_each),
+    ("string", "__sfn_string", 2, fn_string),
+];
+
+/// Binds the functions the expression mentions (binding costs an allocation
+/// or two each, and most expressions call none of them).
+fn register<'a>(expr: &JsonAta<'a>, mentioned: &rustc_hash::FxHashSet<String>) {
+    for (name, bound, arity, function) in FUNCTIONS {
+        if mentioned.contains(*name) {
+            expr.register_function(bound, *arity, *function);
+        }
+    }
 }
 
 /// Binds the workflow variables and `$states` the expression mentions (after
