@@ -695,10 +695,12 @@ impl World {
                     None => 0,
                 };
                 let distributed = m.is_distributed();
-                let limit = match (limit, distributed) {
-                    (0, false) => INLINE_MAP_CONCURRENCY,
-                    (0, true) => DISTRIBUTED_MAP_CONCURRENCY,
-                    (n, _) => usize::try_from(n).unwrap_or(usize::MAX),
+                // 0 means "as many as the mode allows"; inline never runs more than 40.
+                let cap = if distributed { DISTRIBUTED_MAP_CONCURRENCY } else { INLINE_MAP_CONCURRENCY };
+                let limit = match usize::try_from(limit).unwrap_or(usize::MAX) {
+                    0 => cap,
+                    n if distributed => n,
+                    n => n.min(cap),
                 };
                 let tolerated_count = match &m.tolerated_failure_count {
                     Some(d) => Some(data::dynamic_count(d, "ToleratedFailureCount", &eff, &view, &mut self.rng)?),
