@@ -490,3 +490,33 @@ fn step_functions_local_mock_config() {
     );
     assert_eq!(e.stop_millis(), Some(T0 + 6_000), "three retries two seconds apart");
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html (RUNNING is a status
+// change too; the event carries the execution's input as text).
+#[test]
+fn status_rules_see_running_executions() {
+    let mut w = World::new(4);
+    w.register_json(
+        "work",
+        &json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": true}}}).to_string(),
+    )
+    .unwrap();
+    w.register_json(
+        "audit",
+        &json!({"StartAt": "P", "States": {"P": {"Type": "Pass",
+            "Parameters": {"status.$": "$.detail.status", "input.$": "$.detail.input"}, "End": true}}})
+        .to_string(),
+    )
+    .unwrap();
+    w.on_status_change(StatusRule {
+        source: Some("work".into()),
+        statuses: vec![Status::Running],
+        target: "audit".into(),
+    });
+    w.start_execution("work", json!({"k": 1}), None).unwrap();
+    w.run_until_idle();
+    let audits: Vec<_> = w.executions().filter(|e| e.state_machine_arn().ends_with(":audit")).collect();
+    assert_eq!(audits.len(), 1);
+    assert_eq!(audits[0].output(), Some(&json!({"status": "RUNNING", "input": "{\"k\":1}"})));
+    assert_eq!(audits[0].start_millis(), T0);
+}

@@ -585,6 +585,14 @@ impl World {
         };
         self.threads.push(Some(thread));
         self.schedule(root, self.now, Event::Enter(root));
+        // EventBridge also reports executions that start (status RUNNING).
+        for i in 0..self.rules.len() {
+            if self.rules[i].fires(&self.executions[id.0], Status::Running) {
+                let event_id = self.uuid();
+                let payload = super::status::event(&self.executions[id.0], event_id, format_millis(self.now));
+                self.push_event(self.now, Event::Deliver(i, payload));
+            }
+        }
         Ok(id)
     }
 
