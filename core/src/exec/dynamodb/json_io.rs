@@ -6,7 +6,8 @@ use serde_json::{Map, Value, json};
 use super::{KeyType, MemoryDynamoDb};
 use crate::dynamo::attr::{item_from_dynamodb_json, item_to_dynamodb_json, looks_like_dynamodb_json, marshall_item};
 
-/// Reads `{"tables": [{"name", "partitionKey": {"name","type"}, "sortKey"?, "items"?}]}`.
+/// Reads `{"tables": [{"name", "partitionKey": {"name","type"}, "sortKey"?,
+/// "indexes"?: [{"name", "partitionKey", "sortKey"?}], "items"?}]}`.
 pub fn from_json(v: &Value) -> Result<MemoryDynamoDb, String> {
     let tables = v
         .get("tables")
@@ -21,6 +22,25 @@ pub fn from_json(v: &Value) -> Result<MemoryDynamoDb, String> {
         let range = key_attribute(obj, "sortKey", &at)?;
         db.create_table(name, (&hash.0, hash.1), range.as_ref().map(|(n, t)| (n.as_str(), *t)))
             .map_err(|e| format!("{at}: {}", e.message))?;
+        match obj.get("indexes") {
+            None => {}
+            Some(Value::Array(indexes)) => {
+                for (k, index) in indexes.iter().enumerate() {
+                    let at = format!("{at}/indexes/{k}");
+                    let spec = index.as_object().ok_or_else(|| format!("{at}: an index is an object"))?;
+                    let index_name = spec
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .ok_or_else(|| format!("{at}/name: a string is required"))?;
+                    let hash = key_attribute(spec, "partitionKey", &at)?
+                        .ok_or_else(|| format!("{at}/partitionKey is required"))?;
+                    let range = key_attribute(spec, "sortKey", &at)?;
+                    db.create_index(name, index_name, (&hash.0, hash.1), range.as_ref().map(|(n, t)| (n.as_str(), *t)))
+                        .map_err(|e| format!("{at}: {}", e.message))?;
+                }
+            }
+            Some(_) => return Err(format!("{at}/indexes: an array of indexes is required")),
+        }
         let items = match obj.get("items") {
             None => continue,
             Some(Value::Array(items)) => items,
@@ -59,6 +79,22 @@ pub fn to_json(db: &MemoryDynamoDb) -> Value {
             out.insert("partitionKey".into(), key(&table.schema.hash));
             if let Some(range) = &table.schema.range {
                 out.insert("sortKey".into(), key(range));
+            }
+            if !table.indexes.is_empty() {
+                let indexes = table
+                    .indexes
+                    .iter()
+                    .map(|(index, schema)| {
+                        let mut spec = Map::new();
+                        spec.insert("name".into(), Value::String(index.clone()));
+                        spec.insert("partitionKey".into(), key(&schema.hash));
+                        if let Some(range) = &schema.range {
+                            spec.insert("sortKey".into(), key(range));
+                        }
+                        Value::Object(spec)
+                    })
+                    .collect();
+                out.insert("indexes".into(), Value::Array(indexes));
             }
             out.insert("items".into(), Value::Array(table.items.values().map(item_to_dynamodb_json).collect()));
             Value::Object(out)

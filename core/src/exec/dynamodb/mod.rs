@@ -22,7 +22,8 @@
 //!   / UPDATED_NEW as each action allows, `ReturnValuesOnConditionCheckFailure`).
 //! - **Query** (`KeyConditionExpression` with `=` on the partition key and
 //!   `=`, `<`, `<=`, `>`, `>=`, BETWEEN or `begins_with` on the sort key) and
-//!   **Scan** (`Segment` / `TotalSegments`), both with `FilterExpression`,
+//!   **Scan** (`Segment` / `TotalSegments`), of the table or an index
+//!   (`IndexName`), both with `FilterExpression`,
 //!   `ProjectionExpression`, `Select` (ALL_ATTRIBUTES, SPECIFIC_ATTRIBUTES,
 //!   COUNT), `Limit` (items read, before the filter), the 1 MB page,
 //!   `ExclusiveStartKey` / `LastEvaluatedKey` and Query's `ScanIndexForward`.
@@ -39,7 +40,11 @@
 //! the reserved words; placeholders defined and used; expressions at most
 //! 4 KB; updates that leave key attributes alone and do not overlap.
 //!
-//! Not modelled: secondary indexes (`IndexName` is refused), the legacy
+//! Global secondary indexes ([`MemoryDynamoDb::create_index`]) project every
+//! attribute and are read with `IndexName` (no consistent reads, as on AWS).
+//!
+//! Not modelled: local secondary indexes and index projections other than
+//! ALL, the legacy
 //! parameters (`Expected`, `AttributeUpdates`, `AttributesToGet`,
 //! `KeyConditions`, `QueryFilter`, `ScanFilter`, `ConditionalOperator`,
 //! refused rather than ignored), PartiQL, table management beyond
@@ -131,6 +136,48 @@ impl MemoryDynamoDb {
         }
         let schema = KeySchema { hash: (hash.0.to_string(), hash.1), range: range.map(|(n, t)| (n.to_string(), t)) };
         self.tables.insert(name.to_string(), Table::new(schema));
+        Ok(())
+    }
+
+    /// Adds a global secondary index to a table: partition key, optional sort
+    /// key, every attribute projected. Items without the index's key
+    /// attributes are not in it; Query and Scan read it with `IndexName`.
+    /// Fails with `ResourceNotFoundException` for a missing table and
+    /// `ValidationException` for a name in use or an item whose index key
+    /// attributes have other types.
+    pub fn create_index(
+        &mut self,
+        table: &str,
+        index: &str,
+        hash: (&str, KeyType),
+        range: Option<(&str, KeyType)>,
+    ) -> Result<(), ServiceError> {
+        let t = self.table_mut(table)?;
+        if !(3..=255).contains(&index.len())
+            || !index.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        {
+            return Err(ServiceError::validation(format!(
+                "1 validation error detected: Value '{index}' at 'indexName' failed to satisfy constraint: \
+                 Member must be 3 to 255 characters of [a-zA-Z0-9_.-]"
+            )));
+        }
+        if range.is_some_and(|r| r.0 == hash.0) {
+            return Err(ServiceError::validation(
+                "Both the Hash Key and the Range Key element in the KeySchema have the same name",
+            ));
+        }
+        if t.indexes.contains_key(index) {
+            return Err(ServiceError::validation(format!(
+                "Attempting to create an index which already exists: {index}"
+            )));
+        }
+        let schema = KeySchema { hash: (hash.0.to_string(), hash.1), range: range.map(|(n, k)| (n.to_string(), k)) };
+        let mut with_index = t.clone();
+        with_index.indexes.insert(index.to_string(), schema);
+        for item in with_index.items.values() {
+            with_index.check_index_keys(item)?;
+        }
+        *t = with_index;
         Ok(())
     }
 

@@ -217,6 +217,7 @@ impl Plan {
                 if let Some(actions) = &self.actions {
                     apply_update::apply(&mut item, actions)?;
                 }
+                table.check_index_keys(&item)?;
                 if item_size(&item) > crate::exec::dynamodb::table::MAX_ITEM_BYTES {
                     return Err(ServiceError::validation("Item size to update has exceeded the maximum allowed size"));
                 }

@@ -34,26 +34,102 @@ struct Page {
     projection: Option<Vec<DocPath>>,
     count_only: bool,
     limit: Option<usize>,
-    start: Option<PrimaryKey>,
+    /// `ExclusiveStartKey` as given (its keys depend on table or index).
+    start: Option<Item>,
     consistent: bool,
     capacity: Mode,
     table: String,
+}
+
+/// What a Query or Scan reads: the table, or one of its indexes.
+struct Source<'a> {
+    table: &'a Table,
+    index: Option<&'a KeySchema>,
+}
+
+impl<'a> Source<'a> {
+    fn of(req: &Request<'_>, table: &'a Table) -> Result<Self> {
+        let index = match req.string("IndexName")? {
+            None => None,
+            Some(name) => Some(table.indexes.get(name).ok_or_else(|| {
+                ServiceError::validation(format!("The table does not have the specified index: {name}"))
+            })?),
+        };
+        Ok(Source { table, index })
+    }
+
+    /// The key schema conditions and pages are about.
+    fn schema(&self) -> &'a KeySchema {
+        self.index.unwrap_or(&self.table.schema)
+    }
+
+    /// `LastEvaluatedKey` for an item: the table's key, and an index's too.
+    fn last_key(&self, item: &Item) -> Item {
+        let mut key = self.table.schema.key_item(item);
+        if let Some(index) = self.index {
+            key.extend(index.key_item(item));
+        }
+        key
+    }
+
+    /// The index's entries (index key, table key, item), in index order:
+    /// items without the index's key attributes are not in it.
+    fn index_entries(&self, index: &KeySchema) -> Vec<(PrimaryKey, &'a PrimaryKey, &'a Item)> {
+        let mut entries: Vec<_> = self
+            .table
+            .items
+            .iter()
+            .filter_map(|(key, item)| index.key_of_item(item).ok().map(|ik| (ik, key, item)))
+            .collect();
+        entries.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+        entries
+    }
+
+    /// An index's `ExclusiveStartKey`: the index key and the table key.
+    fn index_start(&self, index: &KeySchema, start: &Item) -> Result<(PrimaryKey, PrimaryKey)> {
+        let invalid =
+            |e: ServiceError| ServiceError::validation(format!("The provided starting key is invalid: {}", e.message));
+        Ok((index.key_of_item(start).map_err(invalid)?, self.table.schema.key_of_item(start).map_err(invalid)?))
+    }
 }
 
 /// Query.
 pub fn query(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     let req = Request::new(request)?;
     let table = db.table(req.table_name()?)?;
-    check_no_index(&req)?;
+    let source = Source::of(&req, table)?;
     let key_condition = req.condition("KeyConditionExpression", ExprKind::KeyCondition)?.ok_or_else(|| {
         ServiceError::validation(
             "Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.",
         )
     })?;
-    let page = read_page(&req, table, true)?;
-    let (hash, sort) = key_condition_parts(&table.schema, key_condition)?;
+    let page = read_page(&req, &source, true)?;
+    let (hash, sort) = key_condition_parts(source.schema(), key_condition)?;
     let forward = req.boolean("ScanIndexForward")?.unwrap_or(true);
-    if let Some(start) = &page.start
+    let sort_name = source.schema().range.as_ref().map(|(n, _)| n.as_str()).unwrap_or_default();
+    let matches = |item: &Item| match (&sort, item.get(sort_name)) {
+        (None, _) => true,
+        (Some(c), Some(v)) => sort_matches(c, v),
+        (Some(_), None) => false,
+    };
+    let last_key = |item: &Item| source.last_key(item);
+    if let Some(index) = source.index {
+        let start = page.start.as_ref().map(|s| source.index_start(index, s)).transpose()?;
+        let mut entries: Vec<_> =
+            source.index_entries(index).into_iter().filter(|(ik, _, _)| ik.hash == hash).collect();
+        if !forward {
+            entries.reverse();
+        }
+        let after_start = entries.into_iter().filter(|(ik, tk, _)| match &start {
+            None => true,
+            Some((sik, stk)) if forward => (ik, *tk) > (sik, stk),
+            Some((sik, stk)) => (ik, *tk) < (sik, stk),
+        });
+        let items = after_start.map(|(_, tk, item)| (tk, item)).filter(|(_, i)| matches(i));
+        return Ok(run_page(&last_key, items, &page));
+    }
+    let start = page.start.as_ref().map(|s| table.schema.key_of_key(s)).transpose()?;
+    if let Some(start) = &start
         && start.hash != hash
     {
         return Err(ServiceError::validation(
@@ -62,27 +138,21 @@ pub fn query(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     }
     // Items are read lazily from the start key, so paging through a large
     // partition costs a page per call, not the partition.
-    let sort_name = table.schema.range.as_ref().map(|(n, _)| n.as_str()).unwrap_or_default();
-    let matches = |item: &Item| match (&sort, item.get(sort_name)) {
-        (None, _) => true,
-        (Some(c), Some(v)) => sort_matches(c, v),
-        (Some(_), None) => false,
-    };
     let lower = PrimaryKey { hash: hash.clone(), range: None };
     let in_partition = |k: &PrimaryKey| k.hash == hash;
-    let response = match (forward, &page.start) {
+    let response = match (forward, &start) {
         (true, start) => {
             let from = start.as_ref().map_or(Bound::Included(&lower), Bound::Excluded);
             let items = table.items.range::<PrimaryKey, _>((from, Bound::Unbounded));
-            run_page(&table.schema, items.take_while(|(k, _)| in_partition(k)).filter(|(_, i)| matches(i)), &page)
+            run_page(&last_key, items.take_while(|(k, _)| in_partition(k)).filter(|(_, i)| matches(i)), &page)
         }
         (false, Some(start)) => {
             let items = table.items.range::<PrimaryKey, _>((Bound::Included(&lower), Bound::Excluded(start)));
-            run_page(&table.schema, items.rev().filter(|(_, i)| matches(i)), &page)
+            run_page(&last_key, items.rev().filter(|(_, i)| matches(i)), &page)
         }
         (false, None) => {
             let partition: Vec<_> = table.items.range(lower.clone()..).take_while(|(k, _)| in_partition(k)).collect();
-            run_page(&table.schema, partition.into_iter().rev().filter(|(_, i)| matches(i)), &page)
+            run_page(&last_key, partition.into_iter().rev().filter(|(_, i)| matches(i)), &page)
         }
     };
     Ok(response)
@@ -92,8 +162,8 @@ pub fn query(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
 pub fn scan(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
     let req = Request::new(request)?;
     let table = db.table(req.table_name()?)?;
-    check_no_index(&req)?;
-    let page = read_page(&req, table, false)?;
+    let source = Source::of(&req, table)?;
+    let page = read_page(&req, &source, false)?;
     let segment = match (req.fields.get("Segment"), req.fields.get("TotalSegments")) {
         (None, None) => None,
         (Some(s), Some(t)) => {
@@ -115,24 +185,22 @@ pub fn scan(db: &mut MemoryDynamoDb, request: &Value) -> Result<Value> {
             ));
         }
     };
-    let from = page.start.as_ref().map_or(Bound::Unbounded, Bound::Excluded);
-    let items = table
-        .items
-        .range::<PrimaryKey, _>((from, Bound::Unbounded))
-        .filter(|(k, _)| segment.is_none_or(|(s, t)| partition_hash(&k.hash) % t == s));
-    Ok(run_page(&table.schema, items, &page))
-}
-
-fn check_no_index(req: &Request<'_>) -> Result<()> {
-    match req.string("IndexName")? {
-        Some(index) => Err(ServiceError::validation(format!(
-            "The table does not have the specified index: {index} (the in-memory DynamoDB has no secondary indexes)"
-        ))),
-        None => Ok(()),
+    let in_segment = |hash: &KeyValue| segment.is_none_or(|(s, t)| partition_hash(hash) % t == s);
+    let last_key = |item: &Item| source.last_key(item);
+    if let Some(index) = source.index {
+        let start = page.start.as_ref().map(|s| source.index_start(index, s)).transpose()?;
+        let entries = source.index_entries(index).into_iter().filter(|(ik, tk, _)| {
+            in_segment(&ik.hash) && start.as_ref().is_none_or(|(sik, stk)| (ik, *tk) > (sik, stk))
+        });
+        return Ok(run_page(&last_key, entries.map(|(_, tk, item)| (tk, item)), &page));
     }
+    let start = page.start.as_ref().map(|s| table.schema.key_of_key(s)).transpose()?;
+    let from = start.as_ref().map_or(Bound::Unbounded, Bound::Excluded);
+    let items = table.items.range::<PrimaryKey, _>((from, Bound::Unbounded)).filter(|(k, _)| in_segment(&k.hash));
+    Ok(run_page(&last_key, items, &page))
 }
 
-fn read_page(req: &Request<'_>, table: &Table, is_query: bool) -> Result<Page> {
+fn read_page(req: &Request<'_>, source: &Source<'_>, is_query: bool) -> Result<Page> {
     let filter = req.condition("FilterExpression", ExprKind::Filter)?;
     let projection = req.projection()?;
     let select =
@@ -141,13 +209,16 @@ fn read_page(req: &Request<'_>, table: &Table, is_query: bool) -> Result<Page> {
     let capacity = Mode::of(req)?;
     let has_key_condition = is_query;
     req.finish_placeholders(filter.is_some() || projection.is_some() || has_key_condition)?;
+    if consistent && source.index.is_some() {
+        return Err(ServiceError::validation("Consistent reads are not supported on global secondary indexes"));
+    }
     match (select, &projection) {
-        (Some("ALL_PROJECTED_ATTRIBUTES"), _) => {
+        (Some("ALL_PROJECTED_ATTRIBUTES"), _) if source.index.is_none() => {
             return Err(ServiceError::validation(
                 "ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName",
             ));
         }
-        (Some(s @ ("ALL_ATTRIBUTES" | "COUNT")), Some(_)) => {
+        (Some(s @ ("ALL_ATTRIBUTES" | "ALL_PROJECTED_ATTRIBUTES" | "COUNT")), Some(_)) => {
             return Err(ServiceError::validation(format!(
                 "Cannot specify the ProjectionExpression when choosing to get {s}"
             )));
@@ -162,19 +233,18 @@ fn read_page(req: &Request<'_>, table: &Table, is_query: bool) -> Result<Page> {
     if is_query && let Some(filter) = &filter {
         let mut paths = Vec::new();
         condition_paths(filter, &mut paths);
-        if let Some(key) = paths.iter().map(|p| p.top()).find(|top| table.schema.is_key(top)) {
+        if let Some(key) = paths.iter().map(|p| p.top()).find(|top| source.schema().is_key(top)) {
             return Err(ServiceError::validation(format!(
                 "Filter Expression can only contain non-primary key attributes: Primary key attribute: {key}"
             )));
         }
     }
-    let start = req.item("ExclusiveStartKey")?.map(|k| table.schema.key_of_key(&k)).transpose()?;
     Ok(Page {
         filter,
         projection,
         count_only: select == Some("COUNT"),
         limit: req.positive("Limit")?,
-        start,
+        start: req.item("ExclusiveStartKey")?,
         consistent,
         capacity,
         table: req.table_name()?.to_string(),
@@ -183,7 +253,7 @@ fn read_page(req: &Request<'_>, table: &Table, is_query: bool) -> Result<Page> {
 
 /// Reads up to a page of `candidates`, filters and projects them.
 fn run_page<'a>(
-    schema: &KeySchema,
+    last_key_of: &dyn Fn(&Item) -> Item,
     candidates: impl Iterator<Item = (&'a PrimaryKey, &'a Item)>,
     page: &Page,
 ) -> Value {
@@ -201,7 +271,7 @@ fn run_page<'a>(
         }
         let full = page.limit.is_some_and(|l| scanned >= l) || bytes >= PAGE_BYTES;
         if full {
-            last_key = Some(schema.key_item(item));
+            last_key = Some(last_key_of(item));
             break;
         }
     }
