@@ -806,10 +806,13 @@ impl World {
         let Some(state) = World::state_in(&machine.definition, &th) else { return };
         let lang = state.query_language().unwrap_or(machine.definition.default_query_language());
         let Phase::Fanout(fan) = std::mem::replace(&mut th.phase, Phase::Idle) else { return self.put(tid, th) };
-        let result = Value::Array(fan.results);
+        let result = match state {
+            State::Map(m) => write_results(m, fan.results),
+            _ => Ok(Value::Array(fan.results)),
+        };
         let kind = if matches!(state, State::Map(_)) { "MapStateSucceeded" } else { "ParallelStateSucceeded" };
         self.rec(&mut th, kind, None);
-        let after = match self.finish_result(&mut th, state, lang, result, None) {
+        let after = match result.and_then(|r| self.finish_result(&mut th, state, lang, r, None)) {
             Ok(a) => a,
             Err(f) => After::Fail(self.in_state(&th, f)),
         };
@@ -968,6 +971,33 @@ impl World {
         let f = Failure::new(error.unwrap_or_default(), cause.unwrap_or_default());
         self.end_execution(id, Status::Aborted, Err(f), None);
         Ok(())
+    }
+}
+
+/// A distributed Map's `ResultWriter.WriterConfig.Transformation` applied to
+/// its results without export: `COMPACT` (the outputs, the default) or
+/// `FLATTEN` (array outputs flattened one level). Exporting to S3, and `NONE`
+/// (which returns each child execution's metadata), are refused clearly.
+/// <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html>
+fn write_results(m: &crate::asl::Map, results: Vec<Value>) -> Result<Value, Failure> {
+    let Some(writer) = &m.result_writer else { return Ok(Value::Array(results)) };
+    let refuse =
+        |what: &str| Err(Failure::new("States.ResultWriterFailed", format!("stepforge does not support {what} yet")));
+    if let Some(resource) = &writer.resource {
+        return refuse(&format!("exporting Map results with `{resource}`"));
+    }
+    match writer.writer_config.as_ref().and_then(|c| c.transformation.as_deref()).unwrap_or("COMPACT") {
+        "COMPACT" => Ok(Value::Array(results)),
+        "FLATTEN" => Ok(Value::Array(
+            results
+                .into_iter()
+                .flat_map(|r| match r {
+                    Value::Array(items) => items,
+                    other => vec![other],
+                })
+                .collect(),
+        )),
+        other => refuse(&format!("the {other} transformation")),
     }
 }
 
