@@ -1360,3 +1360,13 @@ fn index_keys_keep_their_types() {
     );
     assert_eq!(MemoryDynamoDb::from_json(&dumped).unwrap().to_json(), dumped);
 }
+
+#[test]
+fn the_database_can_move_between_threads_and_be_copied() {
+    fn shareable<T: Send + Sync + Clone + 'static>(_: &T) {}
+    let db = orders();
+    shareable(&db);
+    let copy = db.clone();
+    let dumped = std::thread::spawn(move || copy.to_json()).join().unwrap();
+    assert_eq!(dumped, db.to_json());
+}
