@@ -947,3 +947,37 @@ fn jsonata_template_errors_say_where() {
     let err = jsonata_template(&whole, &env(&input, &context, &vars), &mut Counter(1)).unwrap_err();
     assert!(err.cause.ends_with("returned nothing (undefined)"), "{}", err.cause);
 }
+
+#[test]
+fn jsonata_functions_added_for_jsonata_rs() {
+    // Examples of the JSONata 2.0 function reference (docs.jsonata.org).
+    let input: Value = serde_json::from_str(r#"{"o": {"b": 2, "a": 1}}"#).unwrap();
+    let cases = [
+        ("$formatBase(100, 2)", json!("1100100")),
+        ("$formatBase(2555, 16)", json!("9fb")),
+        ("$formatBase(-5)", json!("-5")),
+        ("$encodeUrlComponent('?x=test')", json!("%3Fx%3Dtest")),
+        ("$encodeUrl('https://mozilla.org/?x=шеллы')", json!("https://mozilla.org/?x=%D1%88%D0%B5%D0%BB%D0%BB%D1%8B")),
+        ("$decodeUrlComponent('%3Fx%3Dtest')", json!("?x=test")),
+        ("$decodeUrl('https://mozilla.org/?x=%D1%88%D0%B5%D0%BB%D0%BB%D1%8B')", json!("https://mozilla.org/?x=шеллы")),
+        // decodeURI leaves escaped reserved characters as written.
+        ("$decodeUrl('a%2Fb%20c')", json!("a%2Fb c")),
+        ("$spread($states.input.o)", json!([{"b": 2}, {"a": 1}])),
+        ("$sift($states.input.o, function($v){ $v > 1 })", json!({"b": 2})),
+        ("$sift($states.input.o, function($v, $k){ $k = 'a' })", json!({"a": 1})),
+        ("$clone($states.input.o)", json!({"b": 2, "a": 1})),
+        ("$sort($shuffle([1, 2, 3, 4, 5]))", json!([1, 2, 3, 4, 5])),
+        ("$count($shuffle([1, 2, 3]))", json!(3)),
+    ];
+    for (expr, expected) in cases {
+        let out = ata(expr, &input).unwrap_or_else(|e| panic!("{expr}: {}", e.cause));
+        assert_eq!(serde_json::to_string(&out).unwrap(), serde_json::to_string(&expected).unwrap(), "{expr}");
+    }
+    assert_eq!(ata("$decodeUrlComponent('%E0%A4%A')", &input).unwrap_err().error, "States.QueryEvaluationError");
+    assert_eq!(ata("$formatBase(10, 40)", &input).unwrap_err().error, "States.QueryEvaluationError");
+    // The shuffle comes from the caller's generator: the same source, the same order.
+    assert_eq!(
+        ata("$shuffle([1, 2, 3, 4, 5, 6, 7, 8])", &input).unwrap(),
+        ata("$shuffle([1, 2, 3, 4, 5, 6, 7, 8])", &input).unwrap()
+    );
+}

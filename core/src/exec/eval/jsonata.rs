@@ -20,7 +20,10 @@
 //! ([`JsonataEnv::now_millis`]); `$now(picture, timezone)` formats it with
 //! `jsonata-rs`'s `$fromMillis`.
 //!
-//! Added here because `jsonata-rs` lacks them: `$average`, `$type`.
+//! Added here because `jsonata-rs` lacks them (to the JSONata 2.0
+//! reference): `$average`, `$type`, `$formatBase`, `$spread`, `$sift`,
+//! `$shuffle` (from [`Entropy`]), `$clone`, `$encodeUrl`,
+//! `$encodeUrlComponent`, `$decodeUrl`, `$decodeUrlComponent`.
 //!
 //! Replaced here because `jsonata-rs` lists object keys in a random order
 //! (its objects are hash maps seeded per map): `$keys`, `$each`, `$string`
@@ -35,9 +38,8 @@
 //! $substringBefore $sum $toMillis $trim $uppercase $zip`.
 //!
 //! Not available, each a `States.QueryEvaluationError` naming the function
-//! before anything is evaluated: `$formatNumber $formatBase $formatInteger
-//! $parseInteger $shuffle $spread $sift $encodeUrl $encodeUrlComponent
-//! $decodeUrl $decodeUrlComponent $clone`, and `$eval`, which Step Functions
+//! before anything is evaluated: `$formatNumber`, `$formatInteger`,
+//! `$parseInteger` (XPath picture strings), and `$eval`, which Step Functions
 //! does not offer either (use `$parse`). The wildcards `.*` and `**` are
 //! refused the same way: they walk object values in hash-map order.
 //!
@@ -93,21 +95,7 @@ const MAX_DEPTH: usize = 100;
 const TIME_LIMIT_MS: usize = 10_000;
 
 /// Standard JSONata functions `jsonata-rs` does not provide.
-const UNSUPPORTED: &[&str] = &[
-    "formatNumber",
-    "formatBase",
-    "formatInteger",
-    "parseInteger",
-    "shuffle",
-    "spread",
-    "sift",
-    "encodeUrl",
-    "encodeUrlComponent",
-    "decodeUrl",
-    "decodeUrlComponent",
-    "clone",
-    "eval",
-];
+const UNSUPPORTED: &[&str] = &["formatNumber", "formatInteger", "parseInteger", "eval"];
 
 /// The names `jsonata-rs` binds itself at evaluation time, over anything bound
 /// before: a workflow variable with one of these names is renamed in the
@@ -368,6 +356,15 @@ const FUNCTIONS: &[Binding] = &[
     ("keys", "__sfn_keys", 1, fn_keys),
     ("each", "__sfn_each", 2, fn_each),
     ("string", "__sfn_string", 2, fn_string),
+    ("formatBase", "formatBase", 2, fn_format_base),
+    ("spread", "spread", 1, fn_spread),
+    ("sift", "sift", 2, fn_sift),
+    ("shuffle", "shuffle", 1, fn_shuffle),
+    ("clone", "clone", 1, fn_clone),
+    ("encodeUrlComponent", "encodeUrlComponent", 1, fn_encode_url_component),
+    ("encodeUrl", "encodeUrl", 1, fn_encode_url),
+    ("decodeUrlComponent", "decodeUrlComponent", 1, fn_decode_url_component),
+    ("decodeUrl", "decodeUrl", 1, fn_decode_url),
 ];
 
 /// Binds the functions the expression mentions (binding costs an allocation
@@ -537,7 +534,8 @@ struct Rewritten {
     random: bool,
     /// Workflow variables renamed to `__sfn_var_<name>`.
     renamed: Vec<String>,
-    /// Whether `$keys`, `$each` or `$string` appear (they list object keys).
+    /// Whether `$keys`, `$each`, `$string`, `$spread` or `$sift` appear (they
+    /// list object keys).
     lists_keys: bool,
     /// The `$names` the expression mentions: only these are bound, so that a
     /// large variable the expression does not read costs nothing.
@@ -595,6 +593,8 @@ fn rewrite(text: &str, variables: &Map<String, Value>) -> Result<Rewritten, Eval
                 if !mentioned.contains(name) {
                     mentioned.insert(name.to_owned());
                 }
+                random |= name == "shuffle" && !variables.contains_key(name);
+                lists_keys |= matches!(name, "spread" | "sift");
                 let is_variable = variables.contains_key(name);
                 let replacement = REPLACED.iter().find(|(n, _)| *n == name).map(|(_, r)| *r);
                 if is_variable && BUILTINS.contains(&name) {
@@ -1102,4 +1102,243 @@ fn write_json<'a>(value: &'a JValue<'a>, pretty: bool, depth: usize, out: &mut S
         }
     }
     Ok(())
+}
+
+// Standard JSONata functions jsonata-rs lacks, written to the JSONata 2.0
+// reference (https://docs.jsonata.org/).
+
+/// `$formatBase(number, radix)`: the number rounded, written in base 2 to 36.
+fn fn_format_base<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let JValue::Number(x) = arg(args, 0) else {
+        return if arg(args, 0).is_undefined() {
+            Ok(JValue::undefined())
+        } else {
+            fail("formatBase", "the number must be a number")
+        };
+    };
+    let radix = match arg(args, 1) {
+        JValue::Undefined => 10,
+        v => match integer(v) {
+            Some(r) if (2..=36).contains(&r) => r as u32,
+            _ => return fail("formatBase", "the radix must be an integer from 2 to 36"),
+        },
+    };
+    let rounded = x.round_ties_even();
+    if !rounded.is_finite() || rounded.abs() >= 9_007_199_254_740_992.0 {
+        return fail("formatBase", format!("{x} is too large to write exactly"));
+    }
+    let mut n = rounded.abs() as u64;
+    let mut digits = Vec::new();
+    loop {
+        digits.push(std::char::from_digit((n % u64::from(radix)) as u32, radix).unwrap_or('0'));
+        n /= u64::from(radix);
+        if n == 0 {
+            break;
+        }
+    }
+    if rounded < 0.0 {
+        digits.push('-');
+    }
+    let text: String = digits.into_iter().rev().collect();
+    Ok(JValue::string(ctx.arena, &text))
+}
+
+/// `$spread(object)`: an array of one-key objects, in the object's key order.
+fn fn_spread<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let value = subject(&ctx, args);
+    let out = JValue::array(ctx.arena, ArrayFlags::SEQUENCE);
+    let mut spread_one = |object: &'a JValue<'a>| {
+        for (key, member) in ordered_entries(object) {
+            let single = JValue::object_with_capacity(ctx.arena, 1);
+            single.insert(&key, member);
+            out.push(single);
+        }
+    };
+    match value {
+        JValue::Object(_) => spread_one(value),
+        JValue::Array(..) => {
+            for member in value.members() {
+                if member.is_object() {
+                    spread_one(member);
+                } else {
+                    return Ok(value);
+                }
+            }
+        }
+        _ => return Ok(value),
+    }
+    Ok(out)
+}
+
+/// `$sift(object, function)`: the entries for which the function is truthy.
+fn fn_sift<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let (object, function) = match args {
+        [function] => (subject(&ctx, &[]), *function),
+        [object, function, ..] => (*object, *function),
+        [] => return fail("sift", "a function is required"),
+    };
+    if object.is_undefined() {
+        return Ok(JValue::undefined());
+    }
+    if !object.is_object() || !function.is_function() {
+        return fail("sift", "the arguments must be an object and a function");
+    }
+    let out = JValue::object(ctx.arena);
+    let mut any = false;
+    for (key, value) in ordered_entries(object) {
+        let key_value = JValue::string(ctx.arena, &key);
+        let keep = match function.arity() {
+            0 | 1 => ctx.evaluate_function(function, &[value])?,
+            2 => ctx.evaluate_function(function, &[value, key_value])?,
+            _ => ctx.evaluate_function(function, &[value, key_value, object])?,
+        };
+        if keep.is_truthy() {
+            out.insert(&key, value);
+            any = true;
+        }
+    }
+    Ok(if any { out } else { JValue::undefined() })
+}
+
+/// `$shuffle(array)`: the items in a random order, from the caller's generator.
+fn fn_shuffle<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let value = arg(args, 0);
+    let mut items: Vec<&'a JValue<'a>> = match value {
+        JValue::Undefined => return Ok(JValue::undefined()),
+        JValue::Array(..) | JValue::Range(..) => value.members().collect(),
+        single => vec![single],
+    };
+    let shuffled = AMBIENT.with(|a| {
+        a.borrow_mut().as_mut().map(|a| {
+            // Fisher-Yates from the back.
+            for i in (1..items.len()).rev() {
+                items.swap(i, a.rng.usize(..=i));
+            }
+        })
+    });
+    if shuffled.is_none() {
+        return fail("shuffle", "no generator is set for this evaluation");
+    }
+    let out = JValue::array_with_capacity(ctx.arena, items.len(), ArrayFlags::empty());
+    for item in items {
+        out.push(item);
+    }
+    Ok(out)
+}
+
+/// `$clone(value)`: values are never changed in place here, so the value itself.
+fn fn_clone<'a>(_ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    Ok(arg(args, 0))
+}
+
+/// Characters `encodeURIComponent` leaves as they are.
+fn url_unreserved(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-_.!~*'()".contains(c)
+}
+
+/// Characters `encodeURI` also leaves as they are (and `decodeURI` does not decode).
+fn url_reserved(c: char) -> bool {
+    ";,/?:@&=+$#".contains(c)
+}
+
+fn percent_encode(text: &str, keep: impl Fn(char) -> bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if keep(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for byte in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// Decodes `%XX` sequences as UTF-8; `None` when malformed (JavaScript's
+/// URIError). Sequences that decode to a character `keep_encoded` accepts stay
+/// as written, as `decodeURI` leaves reserved characters.
+fn percent_decode(text: &str, keep_encoded: impl Fn(char) -> bool) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'%' {
+            out.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        // One character: a lead byte and its continuation bytes, each %XX.
+        let hex = |at: usize| -> Option<u8> {
+            let pair = text.get(at + 1..at + 3)?;
+            u8::from_str_radix(pair, 16).ok()
+        };
+        let lead = hex(i)?;
+        let len = match lead {
+            0x00..=0x7f => 1,
+            0xc2..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf4 => 4,
+            _ => return None,
+        };
+        let mut encoded = vec![lead];
+        for k in 1..len {
+            let at = i + 3 * k;
+            if bytes.get(at) != Some(&b'%') {
+                return None;
+            }
+            encoded.push(hex(at)?);
+        }
+        let c = std::str::from_utf8(&encoded).ok()?.chars().next()?;
+        if keep_encoded(c) {
+            out.extend_from_slice(&bytes[i..i + 3 * len]);
+        } else {
+            out.extend_from_slice(&encoded);
+        }
+        i += 3 * len;
+    }
+    String::from_utf8(out).ok()
+}
+
+fn url_string<'a>(name: &str, args: &[&'a JValue<'a>]) -> Result<Option<String>, JError> {
+    match arg(args, 0) {
+        JValue::Undefined => Ok(None),
+        JValue::String(s) => Ok(Some(s.to_string())),
+        _ => Err(JError::D3137Error(format!("${name}: the argument must be a string"))),
+    }
+}
+
+fn fn_encode_url_component<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    match url_string("encodeUrlComponent", args)? {
+        None => Ok(JValue::undefined()),
+        Some(text) => Ok(JValue::string(ctx.arena, &percent_encode(&text, url_unreserved))),
+    }
+}
+
+fn fn_encode_url<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    match url_string("encodeUrl", args)? {
+        None => Ok(JValue::undefined()),
+        Some(text) => Ok(JValue::string(ctx.arena, &percent_encode(&text, |c| url_unreserved(c) || url_reserved(c)))),
+    }
+}
+
+fn fn_decode_url_component<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    match url_string("decodeUrlComponent", args)? {
+        None => Ok(JValue::undefined()),
+        Some(text) => match percent_decode(&text, |_| false) {
+            Some(decoded) => Ok(JValue::string(ctx.arena, &decoded)),
+            None => fail("decodeUrlComponent", format!("'{text}' is not a valid encoded URL component (D3140)")),
+        },
+    }
+}
+
+fn fn_decode_url<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    match url_string("decodeUrl", args)? {
+        None => Ok(JValue::undefined()),
+        Some(text) => match percent_decode(&text, url_reserved) {
+            Some(decoded) => Ok(JValue::string(ctx.arena, &decoded)),
+            None => fail("decodeUrl", format!("'{text}' is not a valid encoded URL (D3140)")),
+        },
+    }
 }
