@@ -1370,3 +1370,31 @@ fn the_database_can_move_between_threads_and_be_copied() {
     let dumped = std::thread::spawn(move || copy.to_json()).join().unwrap();
     assert_eq!(dumped, db.to_json());
 }
+
+// The stepforge semaphore fragment (core/src/fragments/semaphore.rs): its
+// initializer and the reclaim of a stale owner.
+#[test]
+fn semaphore_fragment_initializes_and_reclaims_a_stale_owner() {
+    let mut db = db_with_locks();
+    let init = json!({"TableName": LOCKS, "Item": {"LockName": {"S": "MySemaphore"}, "currentlockcount": {"N": "0"}},
+                      "ConditionExpression": "attribute_not_exists(LockName)"});
+    call(&mut db, "putItem", init.clone());
+    assert_eq!(fail(&mut db, "putItem", init).code, "ConditionalCheckFailedException");
+    call(&mut db, "updateItem", acquire("stale-exec", 5));
+    let reclaim = |since: &str| {
+        json!({"TableName": LOCKS, "Key": {"LockName": {"S": "MySemaphore"}},
+               "ExpressionAttributeNames": {"#currentlockcount": "currentlockcount", "#staleowner": "stale-exec"},
+               "ExpressionAttributeValues": {":decrease": {"N": "1"}, ":staleacquiredtime": {"S": since}},
+               "UpdateExpression": "SET #currentlockcount = #currentlockcount - :decrease REMOVE #staleowner",
+               "ConditionExpression": "#staleowner = :staleacquiredtime"})
+    };
+    // Only the entry as it was read is reclaimed.
+    assert_eq!(
+        fail(&mut db, "updateItem", reclaim("2025-12-31T00:00:00.000Z")).code,
+        "ConditionalCheckFailedException"
+    );
+    call(&mut db, "updateItem", reclaim("2026-01-01T00:00:00.000Z"));
+    assert_eq!(lock_item(&db), json!({"LockName": {"S": "MySemaphore"}, "currentlockcount": {"N": "0"}}));
+    let read = json!({"TableName": LOCKS, "Key": {"LockName": {"S": "MySemaphore"}}, "ConsistentRead": true});
+    assert_eq!(call(&mut db, "getItem", read)["Item"]["currentlockcount"], json!({"N": "0"}));
+}
