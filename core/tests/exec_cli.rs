@@ -34,6 +34,11 @@ fn run_prints_the_output_and_exits_zero() {
     let (code, out, err) = cli(&["run", &def, "--input", r#"{"n": 21}"#]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), json!({"doubled": 42}));
+    // The hour-long wait in real time at 1/100,000 speed: 36 ms.
+    let started = std::time::Instant::now();
+    let (code, out, _) = cli(&["run", &def, "--input", r#"{"n": 1}"#, "--time-scale", "0.00001"]);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(30));
+    assert_eq!((code, serde_json::from_str::<Value>(&out).unwrap()), (0, json!({"doubled": 2})));
 }
 
 #[test]

@@ -333,3 +333,27 @@ fn stop_execution_aborts() {
     assert_eq!((e.status(), e.error()), (Status::Aborted, Some("Stopped")));
     assert_eq!(e.stop_millis(), Some(T0), "the wait was cancelled, not waited out");
 }
+
+#[test]
+fn real_time_mode_scales_waits() {
+    let mut w = World::new(1);
+    let def = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3, "End": true}}});
+    w.register_json("m", &def.to_string()).unwrap();
+    let arn = w.start_execution("m", json!({}), None).unwrap();
+    let started = std::time::Instant::now();
+    let idle = w.run_realtime(0.01);
+    let took = started.elapsed();
+    assert_eq!(idle.running, 0);
+    assert!(took >= Duration::from_millis(29) && took < Duration::from_secs(2), "{took:?}");
+    assert_eq!(w.execution(&arn).unwrap().stop_millis(), Some(T0 + 3000), "virtual time is still exact");
+
+    // run_until: a host loop's building block.
+    let mut w = World::new(1);
+    w.register_json("m", &def.to_string()).unwrap();
+    let arn = w.start_execution("m", json!({}), None).unwrap();
+    w.run_until(T0 + 1000);
+    assert_eq!((w.now_millis(), w.next_due_millis()), (T0 + 1000, Some(T0 + 3000)));
+    assert_eq!(w.execution(&arn).unwrap().status(), Status::Running);
+    w.run_until(T0 + 3000);
+    assert_eq!(w.execution(&arn).unwrap().status(), Status::Succeeded);
+}

@@ -42,6 +42,10 @@ pub struct RunArgs {
     /// `TestCase` alone when one state machine of the file has it.
     #[arg(long, requires = "mock")]
     pub test_case: Option<String>,
+    /// Run in real time, each virtual second taking this many real seconds
+    /// (0.01 runs a 3 s Wait in 30 ms); by default virtual time costs nothing.
+    #[arg(long)]
+    pub time_scale: Option<f64>,
     /// Also print each execution's history (GetExecutionHistory's shape).
     #[arg(long)]
     pub history: bool,
@@ -155,7 +159,10 @@ pub fn run(args: &RunArgs, out: &mut dyn Write, err: &mut dyn Write) -> std::io:
             }
         }
     }
-    let idle = world.run_until_idle();
+    let idle = match args.time_scale {
+        Some(scale) => world.run_realtime(scale),
+        None => world.run_until_idle(),
+    };
     let mut failed = 0;
     for arn in &arns {
         let Some(e) = world.execution(arn) else { continue };

@@ -679,6 +679,47 @@ impl World {
         self.idle(steps)
     }
 
+    /// When the next event is due (virtual ms since the Unix epoch), if any.
+    pub fn next_due_millis(&self) -> Option<i64> {
+        self.queue.earliest_due()
+    }
+
+    /// Runs every event due up to `millis` on the virtual clock, then moves
+    /// the clock to `millis` (unless host work in flight holds it). A host
+    /// loop that sleeps between calls runs the world in real time.
+    pub fn run_until(&mut self, millis: i64) -> Idle {
+        let mut steps = 0;
+        while self.queue.earliest_due().is_some_and(|due| due <= millis) && !self.clock_held() && self.step() {
+            steps += 1;
+        }
+        if self.host_pending() == 0 {
+            self.now = self.now.max(millis);
+        }
+        self.idle(steps)
+    }
+
+    /// Runs in real time: before each later event, sleeps for the virtual
+    /// wait times `time_scale` (0.01 runs a 3 s Wait in 30 ms), so tasks can
+    /// be checked against real services. Returns like [`World::run_until_idle`].
+    pub fn run_realtime(&mut self, time_scale: f64) -> Idle {
+        let scale = if time_scale.is_finite() && time_scale > 0.0 { time_scale } else { 0.0 };
+        let mut steps = 0;
+        while let Some(due) = self.queue.earliest_due() {
+            if due > self.now {
+                if self.host_pending() > 0 {
+                    break;
+                }
+                let wait = (due - self.now) as f64 * scale / 1000.0;
+                std::thread::sleep(std::time::Duration::from_secs_f64(wait.min(86_400.0)));
+            }
+            if !self.step() {
+                break;
+            }
+            steps += 1;
+        }
+        self.idle(steps)
+    }
+
     /// Whether the next event is later than now while host work is in flight.
     fn clock_held(&self) -> bool {
         self.queue.earliest_due().is_some_and(|due| due > self.now) && self.host_pending() > 0
