@@ -853,6 +853,21 @@ fn jsonata_key_order_is_reproducible() {
         json!("{\n  \"y\": 0.5,\n  \"b\": [\n    1,\n    2\n  ]\n}")
     );
     assert_eq!(ata("$string(0.1 + 0.2)", &input).unwrap(), json!("0.3"));
+    // JavaScript's number forms, as JSON.stringify after toPrecision(15) writes them.
+    for (expr, expected) in [
+        ("$string(1e21)", "1e+21"),
+        ("$string(1e23)", "1e+23"),
+        ("$string(123456789012345678)", "123456789012346000"),
+        ("$string(0.000001)", "0.000001"),
+        ("$string(0.0000001)", "1e-7"),
+        ("$string(-1.5e-9)", "-1.5e-9"),
+        ("$string(100)", "100"),
+        ("$string(-0.25)", "-0.25"),
+        ("$string(1/3)", "0.333333333333333"),
+        ("$string([1e21, 2])", "[1e+21,2]"),
+    ] {
+        assert_eq!(ata(expr, &input).unwrap(), json!(expected), "{expr}");
+    }
     assert_eq!(ata("$string('x')", &input).unwrap(), json!("x"));
     for wildcard in ["$states.input.*", "$states.input.**.y"] {
         let err = ata(wildcard, &input).unwrap_err();

@@ -51,6 +51,10 @@
 //!   its order, and its numbers keep their digits.
 //! - Numbers are doubles inside JSONata (as in JavaScript); a computed integer
 //!   beyond 2^53 loses digits.
+//! - The `&` operator stringifies its operands with `jsonata-rs`'s own
+//!   `$string`, not ours: an object operand lists its keys in a random order,
+//!   and a number from 1e21 up or below 1e-6 loses its exponent. Write
+//!   `$string(x) & …` for such operands.
 //! - Evaluation deeper than 100 levels (a runaway recursive function) is
 //!   stopped with an error, as is one that runs for more than 10 seconds.
 
@@ -1057,7 +1061,7 @@ fn write_json<'a>(value: &'a JValue<'a>, pretty: bool, depth: usize, out: &mut S
             if !x.is_finite() {
                 return Err(format!("the number {x} cannot be written as JSON"));
             }
-            out.push_str(&value.serialize(false));
+            out.push_str(&js_number(*x));
         }
         JValue::String(s) => out.push_str(&Value::String(s.to_string()).to_string()),
         JValue::Array(..) | JValue::Range(..) => {
@@ -1341,4 +1345,50 @@ fn fn_decode_url<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> N
             None => fail("decodeUrl", format!("'{text}' is not a valid encoded URL (D3140)")),
         },
     }
+}
+
+/// A number as JSONata's `$string` writes it: rounded to 15 significant
+/// digits (`toPrecision(15)`), then in JavaScript's shortest form, with an
+/// exponent from 1e21 up and below 1e-6 (`1e+21`, `1e-7`). jsonata-rs's own
+/// serializer drops the exponent of such numbers, so it is not used here.
+fn js_number(x: f64) -> String {
+    if x == 0.0 {
+        return "0".into();
+    }
+    let rounded: f64 = format!("{x:.14e}").parse().unwrap_or(x);
+    // Rust's `{:e}` is the shortest round-trip form: "1.2345e2", "-1e23".
+    let sci = format!("{rounded:e}");
+    let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let negative = mantissa.starts_with('-');
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let mut out = String::new();
+    if negative {
+        out.push('-');
+    }
+    if (-7 < exponent) && (exponent < 21) {
+        let point = exponent + 1;
+        if point <= 0 {
+            out.push_str("0.");
+            out.push_str(&"0".repeat(point.unsigned_abs() as usize));
+            out.push_str(&digits);
+        } else if point as usize >= digits.len() {
+            out.push_str(&digits);
+            out.push_str(&"0".repeat(point as usize - digits.len()));
+        } else {
+            out.push_str(&digits[..point as usize]);
+            out.push('.');
+            out.push_str(&digits[point as usize..]);
+        }
+    } else {
+        out.push_str(&digits[..1]);
+        if digits.len() > 1 {
+            out.push('.');
+            out.push_str(&digits[1..]);
+        }
+        out.push('e');
+        out.push(if exponent < 0 { '-' } else { '+' });
+        out.push_str(&exponent.unsigned_abs().to_string());
+    }
+    out
 }
