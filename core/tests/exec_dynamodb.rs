@@ -318,6 +318,9 @@ fn placeholders_must_be_defined_and_used() {
     assert_eq!(e.message, "Value provided in ExpressionAttributeValues unused in expressions: keys: {:w}");
     let e = fail(&mut db, "updateItem", update("SET a = :v", None, Some(json!({}))));
     assert_eq!(e.message, "ExpressionAttributeValues must not be empty");
+    let e =
+        fail(&mut db, "updateItem", update("SET #a = :v", Some(json!({"#a-b": "a"})), Some(json!({":v": {"N": "1"}}))));
+    assert_eq!(e.message, "ExpressionAttributeNames contains invalid key: Syntax error; key: \"#a-b\"");
     let req = json!({"TableName": T, "Key": key("a", 1), "ExpressionAttributeValues": {":v": {"N": "1"}}});
     assert_eq!(
         fail(&mut db, "getItem", req).message,

@@ -37,7 +37,7 @@ impl Placeholders {
                         "ExpressionAttributeNames contains invalid value: the name for {k} must be a string"
                     )));
                 };
-                if !k.starts_with('#') || k.len() < 2 {
+                if !placeholder_syntax(k, '#') {
                     return Err(ServiceError::validation(format!(
                         "ExpressionAttributeNames contains invalid key: Syntax error; key: \"{k}\""
                     )));
@@ -60,7 +60,7 @@ impl Placeholders {
                 return Err(ServiceError::validation("ExpressionAttributeValues must not be empty"));
             }
             for (k, v) in values {
-                if !k.starts_with(':') || k.len() < 2 {
+                if !placeholder_syntax(k, ':') {
                     return Err(ServiceError::validation(format!(
                         "ExpressionAttributeValues contains invalid key: Syntax error; key: \"{k}\""
                     )));
@@ -140,4 +140,12 @@ impl Placeholders {
         }
         Ok(())
     }
+}
+
+/// A placeholder is its sigil and one or more letters, digits or `_`: what
+/// the expressions' tokenizer reads as one, so a key it could never match
+/// is reported as such rather than as unused.
+fn placeholder_syntax(key: &str, sigil: char) -> bool {
+    key.strip_prefix(sigil)
+        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
 }
