@@ -239,6 +239,17 @@ fn intrinsic_format() {
     assert_eq!(intrinsic(r"States.Format('\{\} {} it\'s \\', $.name)", &input).unwrap(), json!(r"{} Arnav it's \"));
     assert_eq!(intrinsic(r"States.Format('{}\{}', $.name)", &input).unwrap(), json!("Arnav{}"));
     assert_eq!(intrinsic("States.Format('{} {} {}', 1, true, null)", &input).unwrap(), json!("1 true null"));
+    // The ASL spec's example: "Your name is Foo, we are in the year 2020".
+    assert_eq!(
+        intrinsic("States.Format('Your name is {}, we are in the year {}', $.name, 2020)", &json!({"name": "Foo"}))
+            .unwrap(),
+        json!("Your name is Foo, we are in the year 2020")
+    );
+    // Arrays and objects, which the spec rules out, as Step Functions writes them.
+    assert_eq!(
+        intrinsic("States.Format('{}', $.v)", &json!({"v": {"Arg1": 1, "Arg2": [], "s": ["a", null]}})).unwrap(),
+        json!("{Arg1=1, Arg2=[], s=[a, null]}")
+    );
     let err = intrinsic("States.Format($.template, $.name, $.name)", &input).unwrap_err();
     assert_eq!(err.error, "States.IntrinsicFailure");
 }
@@ -248,6 +259,10 @@ fn intrinsic_string_to_json() {
     // [intrinsics] States.StringToJson: {"escapedJsonString": "{\"foo\": \"bar\"}"} → {"foo": "bar"}.
     let input = json!({"escapedJsonString": "{\"foo\": \"bar\"}"});
     assert_eq!(intrinsic("States.StringToJson($.escapedJsonString)", &input).unwrap(), json!({"foo": "bar"}));
+    // The ASL spec's example, and blank text as null.
+    let spec = json!({"someString": "{\"number\": 20}", "zebra": "stripe"});
+    assert_eq!(intrinsic("States.StringToJson($.someString)", &spec).unwrap(), json!({"number": 20}));
+    assert_eq!(intrinsic("States.StringToJson(' ')", &spec).unwrap(), Value::Null);
     let err = intrinsic("States.StringToJson('{not json')", &input).unwrap_err();
     assert_eq!(err.error, "States.IntrinsicFailure");
 }
@@ -266,6 +281,12 @@ fn intrinsic_array() {
     assert_eq!(
         intrinsic("States.Array('a', 1, true, null, States.Array())", &json!({})).unwrap(),
         json!(["a", 1, true, null, []])
+    );
+    // The ASL spec's example.
+    let input = json!({"someJson": {"random": "abcdefg"}, "zebra": "stripe"});
+    assert_eq!(
+        intrinsic("States.Array('Foo', 2020, $.someJson, null)", &input).unwrap(),
+        json!(["Foo", 2020, {"random": "abcdefg"}, null])
     );
 }
 
@@ -349,7 +370,8 @@ fn intrinsic_base64_encode() {
 
 #[test]
 fn intrinsic_base64_decode() {
-    // [intrinsics] States.Base64Decode("RGF0YSB0byBlbmNvZGU=") → "Data to encode".
+    // [intrinsics] States.Base64Decode of the Base64Encode example's output (the
+    // page shows "Decoded data" as the result, a placeholder for the text).
     let input = json!({"base64": "RGF0YSB0byBlbmNvZGU="});
     assert_eq!(intrinsic("States.Base64Decode($.base64)", &input).unwrap(), json!("Data to encode"));
     assert_eq!(intrinsic("States.Base64Decode('!!!')", &input).unwrap_err().error, "States.IntrinsicFailure");
@@ -357,9 +379,10 @@ fn intrinsic_base64_decode() {
 
 #[test]
 fn intrinsic_hash() {
-    // [intrinsics] States.Hash($.Data, $.Algorithm) with "input data" and SHA-1
-    // → "aaff4a450a104cd177d28d18d74485e8cae074b7". The other digests were
-    // computed independently (Python's hashlib).
+    // [intrinsics] States.Hash($.Data, $.Algorithm) with "input data" and SHA-1.
+    // Copies of the page print "aaff4a450a104cd177d28d18d7485e8cae074b7", 39
+    // hex digits: a '4' is missing there from the real digest checked here. The other digests
+    // were computed independently (Python's hashlib).
     let input = json!({"Data": "input data", "Algorithm": "SHA-1"});
     assert_eq!(
         intrinsic("States.Hash($.Data, $.Algorithm)", &input).unwrap(),
@@ -420,6 +443,11 @@ fn intrinsic_math_random() {
         .collect();
     assert!(draws.windows(2).any(|w| w[0] != w[1]), "{draws:?}");
     assert_eq!(intrinsic("States.MathRandom(5, 5)", &input).unwrap_err().error, "States.IntrinsicFailure");
+    // Non-integer bounds are rounded to the nearest integer (the developer guide).
+    for _ in 0..20 {
+        let n = intrinsic("States.MathRandom($.a, $.b)", &json!({"a": 0.6, "b": 2.4})).unwrap();
+        assert_eq!(n, json!(1));
+    }
 }
 
 #[test]

@@ -121,8 +121,11 @@ impl Evaluator<'_, '_> {
                 Ok(Value::Object(merged))
             }
             Function::MathRandom => {
-                let start = checker.integer(0)?;
-                let end = checker.integer(1)?;
+                // "If you specify a non-integer value for the start number or
+                // end number argument, Step Functions will round it off to
+                // the nearest integer" (the developer guide).
+                let start = checker.rounded(0)?;
+                let end = checker.rounded(1)?;
                 if end <= start {
                     return Err(checker.fail(format!("the end ({end}) must be greater than the start ({start})")));
                 }
@@ -191,13 +194,7 @@ impl Evaluator<'_, '_> {
         for (i, piece) in pieces.iter().enumerate() {
             out.push_str(piece);
             if let Some(value) = values.get(i) {
-                match value {
-                    Value::String(s) => out.push_str(s),
-                    Value::Null => out.push_str("null"),
-                    Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-                    Value::Number(n) => out.push_str(n.as_str()),
-                    other => out.push_str(&other.to_string()),
-                }
+                natural_string(value, &mut out);
             }
         }
         Ok(Value::String(out))
@@ -253,6 +250,19 @@ impl<'v> Args<'v> {
         }
     }
 
+    /// A number rounded to the nearest integer (halves away from zero).
+    fn rounded(&self, index: usize) -> Result<i64, EvalError> {
+        let value = self.any(index)?;
+        let Value::Number(n) = value else {
+            return Err(self.wrong(index, "a number", value));
+        };
+        if let Some(i) = as_integer(n) {
+            return Ok(i);
+        }
+        let x = n.as_f64().filter(|x| x.is_finite() && x.abs() < 9.2e18);
+        x.map(|x| x.round() as i64).ok_or_else(|| self.wrong(index, "an integer", value))
+    }
+
     fn integer(&self, index: usize) -> Result<i64, EvalError> {
         match self.any(index)? {
             Value::Number(n) => as_integer(n).ok_or_else(|| self.wrong(index, "an integer", &Value::Number(n.clone()))),
@@ -273,6 +283,41 @@ impl<'v> Args<'v> {
             return Err(self.fail(format!("argument {} is too large: {n}", index + 1)));
         }
         Ok(d.with_scale_round(0, bigdecimal::RoundingMode::Down))
+    }
+}
+
+/// The "natural string representation" `States.Format` gives a value: a
+/// string without quotes; a number, boolean or null as in JSON. The ASL spec
+/// says a value MUST NOT be an array or object; Step Functions writes those
+/// the way Java writes its maps and lists (`{a=1, b=[x, 2]}`), and so do we.
+fn natural_string(value: &Value, out: &mut String) {
+    match value {
+        Value::String(s) => out.push_str(s),
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(n.as_str()),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                natural_string(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(k);
+                out.push('=');
+                natural_string(v, out);
+            }
+            out.push('}');
+        }
     }
 }
 
