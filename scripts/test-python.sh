@@ -2,7 +2,7 @@
 # The Python package's tests: builds the wheel, installs it into the clone's
 # .venv, runs pytest against it (the shared vectors included), then installs
 # the same wheel into a fresh virtual environment and runs a smoke test there.
-# Needs only Rust and Python 3.9+ with pip; safe to run again and again.
+# Needs only Rust and Python 3.10+ with pip; safe to run again and again.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,9 +19,11 @@ fi
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/stepforge-python.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-log "Python: building the wheel"
-(cd "$ROOT/bindings-python" && "$VENV/bin/maturin" build --release -q -o "$WORK/wheels")
-WHEEL="$(ls "$WORK"/wheels/stepforge-*.whl)"
+# The wheel stays in target-wheels/ (gitignored), where the README says.
+log "Python: building the wheel into target-wheels/"
+rm -rf "$ROOT/target-wheels"
+(cd "$ROOT/bindings-python" && "$VENV/bin/maturin" build --release -q -o "$ROOT/target-wheels")
+WHEEL="$(ls "$ROOT"/target-wheels/stepforge-*.whl)"
 "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 
 log "Python: pytest"
