@@ -357,3 +357,19 @@ fn real_time_mode_scales_waits() {
     w.run_until(T0 + 3000);
     assert_eq!(w.execution(&arn).unwrap().status(), Status::Succeeded);
 }
+
+/// The bindings keep a world inside a Python or Node object: it must move
+/// between threads, and forking it (an explorer) must be a plain clone.
+#[test]
+fn the_world_is_send_and_clone() {
+    fn send_clone<T: Send + Clone>() {}
+    send_clone::<World>();
+    let mut w = World::new(5);
+    let def = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": true}}});
+    w.register_json("m", &def.to_string()).unwrap();
+    let arn = w.start_execution("m", json!({}), None).unwrap();
+    let mut fork = w.clone();
+    fork.run_until_idle();
+    assert_eq!(fork.execution(&arn).unwrap().status(), Status::Succeeded);
+    assert_eq!(w.execution(&arn).unwrap().status(), Status::Running, "the original is untouched");
+}
