@@ -1,9 +1,11 @@
 """Runs the README's Python and TypeScript quick starts against the built
 packages, so the README stays true (its Rust example runs as a doctest of
-the core crate). Called by scripts/test.sh after the package tests.
+the core crate), and checks that the READMEs point only at files inside the
+repository. Called by scripts/test.sh after the package tests.
 
     .venv/bin/python scripts/check_readme.py
 """
+import json
 import re
 import subprocess
 import sys
@@ -20,7 +22,22 @@ def block(readme: str, heading: str, lang: str) -> str:
     return match.group(1)
 
 
+def check_links() -> None:
+    """Every relative link, and every `../…` path in backticks, of the READMEs
+    names a file or folder of the repository (a clone has nothing beside it)."""
+    for readme in [ROOT / "README.md", *ROOT.glob("*/README.md")]:
+        text = readme.read_text()
+        targets = re.findall(r"\]\(([^)#\s]+)", text) + re.findall(r"`(\.\./[^`\s]*)`", text)
+        for target in targets:
+            if re.match(r"[a-z]+:", target):
+                continue  # a web address
+            path = (readme.parent / target).resolve()
+            if not path.is_relative_to(ROOT) or not path.exists():
+                sys.exit(f"{readme.relative_to(ROOT)} points at {target}, which is not in the repository")
+
+
 def main() -> None:
+    check_links()
     readme = (ROOT / "README.md").read_text()
     python = subprocess.run([sys.executable, "-c", block(readme, "Python", "python")],
                             capture_output=True, text=True)
@@ -36,7 +53,31 @@ def main() -> None:
         compiled.unlink()
     if out.returncode != 0 or out.stdout != python.stdout:
         sys.exit(f"the README's TypeScript example failed or differs from Python's:\n{out.stdout}\n{out.stderr}")
-    print("README quick starts: Python and TypeScript print the same definition")
+    newcomer(block(readme, "TypeScript", "ts"), python.stdout)
+    print("README quick starts: Python and TypeScript print the same definition, also in a new npm project")
+
+
+def newcomer(source: str, expected: str) -> None:
+    """The TypeScript quick start as a newcomer runs it: `npm init -y`, the
+    module setting the README gives, the packed package and TypeScript
+    installed, `tsc main.ts`, `node main.js`."""
+    node = ROOT / "bindings-node"
+    tarball = node / f"stepforge-{json.loads((node / 'package.json').read_text())['version']}.tgz"
+    typescript = json.loads((node / "package.json").read_text())["devDependencies"]["typescript"]
+    with tempfile.TemporaryDirectory() as tmp:
+        def run(*args: str) -> str:
+            done = subprocess.run(args, cwd=tmp, capture_output=True, text=True)
+            if done.returncode != 0:
+                sys.exit(f"the README's TypeScript steps failed at {' '.join(args)}:\n{done.stdout}\n{done.stderr}")
+            return done.stdout
+
+        run("npm", "init", "-y")
+        run("npm", "pkg", "set", "type=module")
+        run("npm", "install", "--no-audit", "--no-fund", "--loglevel=error", str(tarball), f"typescript@{typescript}")
+        (Path(tmp) / "main.ts").write_text(source)
+        run("npx", "--no", "--", "tsc", "main.ts")
+        if run("node", "main.js") != expected:
+            sys.exit("the README's TypeScript example printed something else in a new npm project")
 
 
 if __name__ == "__main__":

@@ -1,78 +1,107 @@
 #!/usr/bin/env bash
-# The end-to-end demo: builds the Python and Node packages, then
-#   1. builds, validates and prints state machines from Python and TypeScript
-#      (seed 003's job poller; seed 004's Map over a DynamoDB list, from its
-#      config.json; seed 001's concurrency controller) and shows that Python,
-#      TypeScript and Rust render the same bytes;
-#   2. loads seed 004's lists into a DynamoDB-compatible server on 127.0.0.1
-#      with `load-ddb` (the command `pip install stepforge` installs) and reads
-#      the item back, as the state machine's GetItem would.
+# The end-to-end demo, in a screenful. It builds the Python and Node packages, then
+#   1. builds the seeds' state machines from Python, TypeScript and Rust, checks
+#      that the languages render the same bytes, and shows each machine as a
+#      short summary (states, types, transitions); the full JSON and a Mermaid
+#      diagram of each go to target/demo/ (gitignored), named as they are written;
+#   2. validates them, then a copy of seed 004's machine with three real
+#      mistakes: the validator reports each with its code, pointer and message;
+#   3. loads seed 004's lists (the seed's own flags) and 5,000 generated orders
+#      into a DynamoDB-compatible server on 127.0.0.1 (moto) with `load-ddb`:
+#      its progress (drawn when stderr is a terminal) and its summary.
 source "$(dirname "$0")/env.sh"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/stepforge-demo.XXXXXX")"
-trap 'stop_moto; rm -rf "$WORK"' EXIT
+DEMO="$ROOT/target/demo"
+rm -rf "$DEMO" && mkdir -p "$DEMO"
+trap 'stop_moto' EXIT
+PY="$VENV/bin/python"
+SEED1="$ROOT/examples/seed001-concurrency-controller"
+SEED3="$ROOT/examples/seed003-cdk-library"
 SEED4="$ROOT/examples/seed004-map-over-dynamodb"
+summary() { "$PY" "$ROOT/scripts/asl_summary.py" "$@"; }
+# Fails the demo unless two renderings are byte for byte the same.
+same() { cmp -s "$1" "$2" || { echo "$1 and $2 differ" >&2; exit 1; }; }
 
 ensure_venv
-build_python
-build_node
-
-log "Python: seed 003's job poller"
-"$VENV/bin/python" "$ROOT/examples/seed003-cdk-library/run.py" job_poller
-
-log "Python: seed 004's state machine, from config.json"
-"$VENV/bin/python" "$SEED4/state_machine.py" "$SEED4/config.json" | tee "$WORK/python.json"
-
-log "TypeScript: compiling the examples against the package's index.d.ts"
-(cd "$ROOT/bindings-node" && npx --no -- tsc -p ../examples/tsconfig.json)
+build_python >"$DEMO/build.log" 2>&1 || { cat "$DEMO/build.log"; exit 1; }
+build_node >>"$DEMO/build.log" 2>&1 || { cat "$DEMO/build.log"; exit 1; }
+(cd "$ROOT/bindings-node" && npx --no -- tsc -p ../examples/tsconfig.json) >>"$DEMO/build.log" 2>&1 \
+  || { cat "$DEMO/build.log"; exit 1; }
 OUT="$ROOT/bindings-node/build/examples/examples"
+echo "built the wheel, the Node addon and the TypeScript examples (log: $DEMO/build.log)"
 
-log "TypeScript: seed 003's job poller"
-node "$OUT/seed003-cdk-library/run.js" job_poller
+log "Seed 004: a Map over a list read from DynamoDB, built from config.json"
+"$PY" "$SEED4/state_machine.py" "$SEED4/config.json" >"$DEMO/seed004.asl.json"
+node "$OUT/seed004-map-over-dynamodb/state_machine.js" "$SEED4/config.json" >"$DEMO/seed004.ts.json"
+(cd "$ROOT" && cargo run -q -p stepforge-examples --bin seed004_state_machine -- "$SEED4/config.json") >"$DEMO/seed004.rs.json"
+same "$DEMO/seed004.asl.json" "$DEMO/seed004.ts.json" && same "$DEMO/seed004.asl.json" "$DEMO/seed004.rs.json"
+echo "Python, TypeScript and Rust rendered the same $(wc -c <"$DEMO/seed004.asl.json") bytes"
+summary "seed 004" "$DEMO/seed004.asl.json"
 
-log "TypeScript: seed 004's state machine, from config.json"
-node "$OUT/seed004-map-over-dynamodb/state_machine.js" "$SEED4/config.json" | tee "$WORK/typescript.json"
+log "Seed 003: the CDK docs' job poller"
+"$PY" "$SEED3/run.py" job_poller | tail -n +2 >"$DEMO/job_poller.asl.json"
+node "$OUT/seed003-cdk-library/run.js" job_poller | tail -n +2 >"$DEMO/job_poller.ts.json"
+same "$DEMO/job_poller.asl.json" "$DEMO/job_poller.ts.json"
+echo "Python and TypeScript rendered the same $(wc -c <"$DEMO/job_poller.asl.json") bytes"
+summary "job poller" "$DEMO/job_poller.asl.json"
 
-log "Rust: seed 004's state machine"
-(cd "$ROOT" && cargo run -q -p stepforge-examples --bin seed004_state_machine -- "$SEED4/config.json") >"$WORK/rust.json"
-cmp "$WORK/python.json" "$WORK/typescript.json" && cmp "$WORK/python.json" "$WORK/rust.json"
-echo "Python, TypeScript and Rust rendered the same $(wc -c <"$WORK/python.json") bytes"
-
-log "Seed 001's concurrency controller: the semaphore, cleanup and test machines"
-SEED1="$ROOT/examples/seed001-concurrency-controller"
+log "Seed 001: the concurrency controller's semaphore, cleanup and test machines"
 for machine in semaphore cleanup test; do
-  "$VENV/bin/python" "$SEED1/state_machines.py" "$machine" >"$WORK/seed1-$machine-python.json"
-  node "$OUT/seed001-concurrency-controller/state_machines.js" "$machine" >"$WORK/seed1-$machine-typescript.json"
-  cmp "$WORK/seed1-$machine-python.json" "$WORK/seed1-$machine-typescript.json"
-  echo "$machine: Python and TypeScript rendered the same $(wc -c <"$WORK/seed1-$machine-python.json") bytes"
+  "$PY" "$SEED1/state_machines.py" "$machine" >"$DEMO/seed001-$machine.asl.json"
+  node "$OUT/seed001-concurrency-controller/state_machines.js" "$machine" >"$DEMO/seed001-$machine.ts.json"
+  same "$DEMO/seed001-$machine.asl.json" "$DEMO/seed001-$machine.ts.json"
+  summary "seed 001 $machine (Python = TypeScript)" "$DEMO/seed001-$machine.asl.json"
 done
-cat "$WORK/seed1-semaphore-python.json"
 
-log "The same definitions through the validator"
-"$VENV/bin/python" -m stepforge validate "$WORK"/seed1-*-python.json && echo "stepforge validate (seed 001's three machines): no problems"
+log "The validator"
+"$VENV/bin/stepforge" validate "$DEMO"/*.asl.json && echo "stepforge validate: $(ls "$DEMO"/*.asl.json | wc -l) definitions, no problems"
+# Three mistakes people make: a misspelt state name, a path that is not
+# JSONPath, a concurrency that is not a number.
+"$PY" - "$DEMO/seed004.asl.json" "$DEMO/seed004-broken.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["States"]["Get List"]["Next"] = "Proces Items"
+items = d["States"]["Process Items"]
+items["MaxConcurrency"] = str(items["MaxConcurrency"])
+items["ItemProcessor"]["States"]["Log Item"]["Parameters"]["Payload.$"] = "$.item["
+json.dump(d, open(sys.argv[2], "w"), indent=2)
+PY
+echo "\$ stepforge validate $DEMO/seed004-broken.json"
+if "$VENV/bin/stepforge" validate "$DEMO/seed004-broken.json"; then
+  echo "the validator missed the mistakes" >&2
+  exit 1
+fi
+echo "(exit code 1: CODE POINTER: message, one line per problem; --format json for tools)"
 
-"$VENV/bin/python" -m stepforge validate "$WORK/python.json" && echo "stepforge validate (seed 004's machine): no problems"
-
-log "load-ddb: seed 004's lists into DynamoDB (moto on 127.0.0.1)"
-start_moto
-TABLE="$("$VENV/bin/python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["ddb"]["tableName"])' "$SEED4/config.json")"
-"$VENV/bin/python" - "$STEPFORGE_DYNAMODB_ENDPOINT" "$TABLE" <<'PY'
-import sys, boto3
-endpoint, table = sys.argv[1:]
-boto3.client("dynamodb", endpoint_url=endpoint).create_table(
-    TableName=table, BillingMode="PAY_PER_REQUEST",
-    KeySchema=[{"AttributeName": "mapstatelist", "KeyType": "HASH"}],
-    AttributeDefinitions=[{"AttributeName": "mapstatelist", "AttributeType": "S"}])
-print(f"created table {table}")
+log "load-ddb: seed 004's lists, then 5,000 orders, into DynamoDB (moto on 127.0.0.1)"
+start_moto >/dev/null
+TABLE="$("$PY" -c 'import json, sys; print(json.load(open(sys.argv[1]))["ddb"]["tableName"])' "$SEED4/config.json")"
+"$PY" - "$STEPFORGE_DYNAMODB_ENDPOINT" "$TABLE" "$DEMO/orders.jsonl" <<'PY'
+import json, sys, boto3
+endpoint, table, orders = sys.argv[1:]
+client = boto3.client("dynamodb", endpoint_url=endpoint)
+for name, key in ((table, "mapstatelist"), ("Orders", "id")):
+    client.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
+                        KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+                        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}])
+with open(orders, "w") as out:
+    for i in range(5000):
+        out.write(json.dumps({"id": f"order-{i:05}", "total": f"{i * 1.25:.2f}", "lines": i % 7 + 1}) + "\n")
+print(f"created tables {table} and Orders; wrote {orders}")
 PY
 for list in simplelist.json listofdicts.json; do
+  echo "\$ load-ddb --config config.json --json $list"
   "$VENV/bin/load-ddb" --config "$SEED4/config.json" --json "$SEED4/$list" --endpoint-url "$STEPFORGE_DYNAMODB_ENDPOINT"
-  "$VENV/bin/python" - "$STEPFORGE_DYNAMODB_ENDPOINT" "$TABLE" <<'PY'
+done
+"$PY" - "$STEPFORGE_DYNAMODB_ENDPOINT" "$TABLE" <<'PY'
 import json, sys, boto3
 endpoint, table = sys.argv[1:]
 item = boto3.client("dynamodb", endpoint_url=endpoint).get_item(
     TableName=table, Key={"mapstatelist": {"S": "mapitems"}})["Item"]
-print("GetItem -> $.Item.values.L, the list the Map iterates over:")
-print(json.dumps(item["values"]["L"]))
+values = item["values"]["L"]
+print(f"GetItem -> $.Item.values.L, what the Map iterates over: {len(values)} values, "
+      f"the first {json.dumps(values[0])}")
 PY
-done
-log "demo done"
+echo "\$ load-ddb --table Orders --reject-file rejects.jsonl orders.jsonl"
+"$VENV/bin/load-ddb" --table Orders --reject-file "$DEMO/rejects.jsonl" --endpoint-url "$STEPFORGE_DYNAMODB_ENDPOINT" \
+  "$DEMO/orders.jsonl"
+log "demo done: the definitions, diagrams and inputs are in $DEMO"
