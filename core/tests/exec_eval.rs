@@ -763,7 +763,7 @@ fn jsonata_errors_are_query_evaluation_errors() {
     let input = json!({});
     for expr in [
         "$states.input.missing",
-        "$formatNumber(12, '#')",
+        "$formatInteger(12, 'w')",
         "$eval('1')",
         "$error('boom')",
         "$assert(false, 'no')",
@@ -774,7 +774,7 @@ fn jsonata_errors_are_query_evaluation_errors() {
         let err = ata(expr, &input).unwrap_err();
         assert_eq!(err.error, "States.QueryEvaluationError", "{expr}: {}", err.cause);
     }
-    assert!(ata("$formatNumber(12, '#')", &input).unwrap_err().cause.contains("$formatNumber"));
+    assert!(ata("$formatInteger(12, 'w')", &input).unwrap_err().cause.contains("$formatInteger"));
     // A runaway recursion stops with an error.
     let err = ata("($f := function($x){ 1 + $f($x + 1) }; $f(0))", &input).unwrap_err();
     assert_eq!(err.error, "States.QueryEvaluationError");
@@ -1016,6 +1016,20 @@ fn jsonata_functions_added_for_jsonata_rs() {
         let out = ata(expr, &input).unwrap_or_else(|e| panic!("{expr}: {}", e.cause));
         assert_eq!(serde_json::to_string(&out).unwrap(), serde_json::to_string(&expected).unwrap(), "{expr}");
     }
+    // $formatNumber with the JSONata reference's decimal examples.
+    for (expr, expected) in [
+        ("$formatNumber(12345.6, '#,###.00')", "12,345.60"),
+        ("$formatNumber(34.555, '#0.00;(#0.00)')", "34.56"),
+        ("$formatNumber(-34.555, '#0.00;(#0.00)')", "(34.56)"),
+        ("$formatNumber(0.14, '01%')", "14%"),
+        ("$formatNumber(0.4857, '###.###\u{2030}')", "485.7\u{2030}"),
+        ("$formatNumber(1234567.891, '#,##0.0')", "1,234,567.9"),
+        ("$formatNumber(-5, '000')", "-005"),
+        ("$formatNumber(7, '$#,##0.00')", "$7.00"),
+    ] {
+        assert_eq!(ata(expr, &input).unwrap(), json!(expected), "{expr}");
+    }
+    assert_eq!(ata("$formatNumber(1234.5678, '00.000e0')", &input).unwrap_err().error, "States.QueryEvaluationError");
     assert_eq!(ata("$decodeUrlComponent('%E0%A4%A')", &input).unwrap_err().error, "States.QueryEvaluationError");
     assert_eq!(ata("$formatBase(10, 40)", &input).unwrap_err().error, "States.QueryEvaluationError");
     // The shuffle comes from the caller's generator: the same source, the same order.
