@@ -764,6 +764,7 @@ fn jsonata_errors_are_query_evaluation_errors() {
     for expr in [
         "$states.input.missing",
         "$formatInteger(12, 'w')",
+        "$parseInteger('XII', 'I')",
         "$eval('1')",
         "$error('boom')",
         "$assert(false, 'no')",
@@ -775,6 +776,7 @@ fn jsonata_errors_are_query_evaluation_errors() {
         assert_eq!(err.error, "States.QueryEvaluationError", "{expr}: {}", err.cause);
     }
     assert!(ata("$formatInteger(12, 'w')", &input).unwrap_err().cause.contains("$formatInteger"));
+    assert!(ata("$eval('1')", &input).unwrap_err().cause.contains("$parse"));
     // A runaway recursion stops with an error.
     let err = ata("($f := function($x){ 1 + $f($x + 1) }; $f(0))", &input).unwrap_err();
     assert_eq!(err.error, "States.QueryEvaluationError");
@@ -1030,6 +1032,16 @@ fn jsonata_functions_added_for_jsonata_rs() {
         assert_eq!(ata(expr, &input).unwrap(), json!(expected), "{expr}");
     }
     assert_eq!(ata("$formatNumber(1234.5678, '00.000e0')", &input).unwrap_err().error, "States.QueryEvaluationError");
+    // $formatInteger and $parseInteger with decimal pictures.
+    for (expr, expected) in [
+        ("$formatInteger(12345, '#,##0')", json!("12,345")),
+        ("$formatInteger(7, '000')", json!("007")),
+        ("$formatInteger(-42, '0')", json!("-42")),
+        ("$parseInteger('12,345,678', '#,##0')", json!(12345678)),
+        ("$parseInteger('-007', '000')", json!(-7)),
+    ] {
+        assert_eq!(ata(expr, &input).unwrap(), expected, "{expr}");
+    }
     assert_eq!(ata("$decodeUrlComponent('%E0%A4%A')", &input).unwrap_err().error, "States.QueryEvaluationError");
     assert_eq!(ata("$formatBase(10, 40)", &input).unwrap_err().error, "States.QueryEvaluationError");
     // The shuffle comes from the caller's generator: the same source, the same order.

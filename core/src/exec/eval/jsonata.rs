@@ -25,7 +25,9 @@
 //! `$shuffle` (from [`Entropy`]), `$clone`, `$encodeUrl`,
 //! `$encodeUrlComponent`, `$decodeUrl`, `$decodeUrlComponent`, and
 //! `$formatNumber` for decimal pictures (`#,##0.00`, `0%`, `#0.0;(#0.0)`; an
-//! exponent, another digit family or the options argument is an error).
+//! exponent, another digit family or the options argument is an error), and
+//! `$formatInteger` and `$parseInteger` for decimal pictures (`000`, `#,##0`;
+//! words, roman numerals and ordinals are an error).
 //!
 //! Replaced here because `jsonata-rs` lists object keys in a random order
 //! (its objects are hash maps seeded per map): `$keys`, `$each`, `$string`
@@ -39,10 +41,9 @@
 //! $single $sort $split $sqrt $substring $substringAfter
 //! $substringBefore $sum $toMillis $trim $uppercase $zip`.
 //!
-//! Not available, each a `States.QueryEvaluationError` naming the function
-//! before anything is evaluated: `$formatInteger` and `$parseInteger`
-//! (XPath picture strings), and `$eval`, which Step Functions
-//! does not offer either (use `$parse`). The wildcards `.*` and `**` are
+//! Not available, a `States.QueryEvaluationError` naming the function before
+//! anything is evaluated: `$eval`, which Step Functions does not offer either
+//! (use `$parse`). The wildcards `.*` and `**` are
 //! refused the same way: they walk object values in hash-map order.
 //!
 //! # Known differences from AWS
@@ -101,7 +102,7 @@ const MAX_DEPTH: usize = 100;
 const TIME_LIMIT_MS: usize = 10_000;
 
 /// Standard JSONata functions `jsonata-rs` does not provide.
-const UNSUPPORTED: &[&str] = &["formatInteger", "parseInteger", "eval"];
+const UNSUPPORTED: &[&str] = &["eval"];
 
 /// The names `jsonata-rs` binds itself at evaluation time, over anything bound
 /// before: a workflow variable with one of these names is renamed in the
@@ -364,6 +365,8 @@ const FUNCTIONS: &[Binding] = &[
     ("string", "__sfn_string", 2, fn_string),
     ("formatBase", "formatBase", 2, fn_format_base),
     ("formatNumber", "formatNumber", 3, fn_format_number),
+    ("formatInteger", "formatInteger", 2, fn_format_integer),
+    ("parseInteger", "parseInteger", 2, fn_parse_integer),
     ("spread", "spread", 1, fn_spread),
     ("sift", "sift", 2, fn_sift),
     ("shuffle", "shuffle", 1, fn_shuffle),
@@ -1565,4 +1568,71 @@ fn group(digits: &str, positions: &[usize]) -> String {
         out.push(*c);
     }
     out
+}
+
+/// A decimal integer picture (`000`, `#,##0`): digits, `#` and grouping
+/// separators only.
+fn integer_picture(picture: &str) -> Option<Picture> {
+    if picture.is_empty() || !picture.chars().all(|c| c.is_ascii_digit() || c == '#' || c == ',') {
+        return None;
+    }
+    Picture::parse(picture).filter(|p| p.max_fraction == 0 && p.prefix.is_empty() && p.suffix.is_empty())
+}
+
+/// `$formatInteger(number, picture)` for decimal pictures.
+fn fn_format_integer<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let value = match arg(args, 0) {
+        JValue::Undefined => return Ok(JValue::undefined()),
+        JValue::Number(x) if x.is_finite() && x.abs() < 9.0e15 => x.trunc(),
+        _ => return fail("formatInteger", "the first argument must be a finite number"),
+    };
+    let JValue::String(picture) = arg(args, 1) else {
+        return fail("formatInteger", "the picture must be a string");
+    };
+    let Some(parsed) = integer_picture(picture) else {
+        return fail(
+            "formatInteger",
+            format!("the picture '{picture}' is not supported (decimal pictures such as '000' or '#,##0' only)"),
+        );
+    };
+    let mut digits = format!("{}", value.abs() as u64);
+    while digits.len() < parsed.min_integer {
+        digits.insert(0, '0');
+    }
+    let mut out = String::new();
+    if value < 0.0 {
+        out.push('-');
+    }
+    out.push_str(&group(&digits, &parsed.grouping));
+    Ok(JValue::string(ctx.arena, &out))
+}
+
+/// `$parseInteger(string, picture)` for decimal pictures.
+fn fn_parse_integer<'a>(ctx: FunctionContext<'a, '_>, args: &[&'a JValue<'a>]) -> Native<'a> {
+    let text = match arg(args, 0) {
+        JValue::Undefined => return Ok(JValue::undefined()),
+        JValue::String(s) => s.to_string(),
+        _ => return fail("parseInteger", "the first argument must be a string"),
+    };
+    let JValue::String(picture) = arg(args, 1) else {
+        return fail("parseInteger", "the picture must be a string");
+    };
+    if integer_picture(picture).is_none() {
+        return fail(
+            "parseInteger",
+            format!("the picture '{picture}' is not supported (decimal pictures such as '000' or '#,##0' only)"),
+        );
+    }
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.as_str()),
+    };
+    let digits: String = body.chars().filter(|&c| c != ',').collect();
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return fail("parseInteger", format!("'{text}' does not match the picture '{picture}'"));
+    }
+    match digits.parse::<f64>() {
+        Ok(n) => Ok(JValue::number(ctx.arena, if negative { -n } else { n })),
+        Err(_) => fail("parseInteger", format!("'{text}' is not an integer")),
+    }
 }
