@@ -2,7 +2,7 @@
 // stepforge.marshall/unmarshall (Node) against @aws-sdk/util-dynamodb's, on the
 // same items, in one run.
 //
-//   node bench/marshall-node.js [--items 100000] [--runs 5]
+//   node bench/marshall-node.js [--items 100000] [--runs 5] [--rounds 3]
 //
 // Run from the repository after `bash scripts/test-node.sh` (or `cd bindings-node
 // && npm install && npx napi build --platform --release`): it loads the package
@@ -16,8 +16,13 @@
 //   unmarshall   stepforge.unmarshall(av)   vs  util.unmarshall(av)
 //
 // Both unmarshall the same input (util-dynamodb's output). Garbage collection is
-// left on: making the objects is part of the work. Prints times and ratios; the
-// numbers go in bench/RESULTS.md.
+// left on: making the objects is part of the work. Each (library, function) pair
+// is timed in a process of its own, the pairs taking turns --rounds times: in one
+// process the library timed second runs on a heap and on objects whose hidden
+// classes the first has already warmed (util-dynamodb's unmarshall runs about 2x
+// faster after stepforge's than before it), so one process would time the order,
+// not the libraries. Prints the median over rounds of each pair's median run, and
+// ratios; the numbers go in bench/RESULTS.md.
 'use strict'
 
 const assert = require('node:assert/strict')
@@ -105,25 +110,56 @@ function time(fn, inputs) {
 const items = makeItems(ITEMS)
 const marshalled = items.map((item) => util.marshall(item))
 
-// Same output first: our marshall equals theirs, and unmarshall round-trips.
-for (let i = 0; i < items.length; i += 97) {
-  assert.deepStrictEqual(stepforge.marshall(items[i]), marshalled[i])
-  assert.deepStrictEqual(stepforge.unmarshall(marshalled[i]), util.unmarshall(marshalled[i]))
+// Same output first (in the parent only, so that no timed process has run the
+// other library): our marshall equals theirs, and unmarshall round-trips.
+if (!process.argv.includes('--child')) {
+  for (let i = 0; i < items.length; i += 97) {
+    assert.deepStrictEqual(stepforge.marshall(items[i]), marshalled[i])
+    assert.deepStrictEqual(stepforge.unmarshall(marshalled[i]), util.unmarshall(marshalled[i]))
+  }
 }
 
 // `stepforge.marshall` is the JavaScript fast path in front of the native
 // function (bindings-node/src/fast_path.js); the `(native)` rows time the
 // native functions alone, as every item the fast path defers is converted.
 const native = stepforge.__native
+const CASES = {
+  'stepforge.marshall': [(x) => stepforge.marshall(x), 'items'],
+  'native.marshall': [(x) => native.marshall(x), 'items'],
+  'util.marshall': [(x) => util.marshall(x), 'items'],
+  'stepforge.unmarshall': [(x) => stepforge.unmarshall(x), 'marshalled'],
+  'native.unmarshall': [(x) => native.unmarshall(x), 'marshalled'],
+  'util.unmarshall': [(x) => util.unmarshall(x), 'marshalled'],
+}
+
+const child = process.argv.indexOf('--child')
+if (child > 0) {
+  // One pair, in this process alone: print its time for the parent.
+  const [fn, inputs] = CASES[process.argv[child + 1]]
+  process.stdout.write(String(time(fn, inputs === 'items' ? items : marshalled)))
+  process.exit(0)
+}
+
+const { execFileSync } = require('node:child_process')
+const ROUNDS = option('rounds', 3)
+const times = Object.fromEntries(Object.keys(CASES).map((name) => [name, []]))
+for (let round = 0; round < ROUNDS; round++) {
+  for (const name of Object.keys(CASES)) {
+    const args = [__filename, '--child', name, '--items', String(ITEMS), '--runs', String(RUNS)]
+    times[name].push(Number(execFileSync(process.execPath, args, { encoding: 'utf8' })))
+  }
+}
+const t = (name) => median(times[name])
 const rows = [
-  ['marshall', time((x) => stepforge.marshall(x), items), time((x) => util.marshall(x), items)],
-  ['  (native)', time((x) => native.marshall(x), items), time((x) => util.marshall(x), items)],
-  ['unmarshall', time((x) => stepforge.unmarshall(x), marshalled), time((x) => util.unmarshall(x), marshalled)],
-  ['  (native)', time((x) => native.unmarshall(x), marshalled), time((x) => util.unmarshall(x), marshalled)],
+  ['marshall', t('stepforge.marshall'), t('util.marshall')],
+  ['  (native)', t('native.marshall'), t('util.marshall')],
+  ['unmarshall', t('stepforge.unmarshall'), t('util.unmarshall')],
+  ['  (native)', t('native.unmarshall'), t('util.unmarshall')],
 ]
 
 console.log(
-  `${ITEMS} items, median of ${RUNS} runs; Node ${process.version}, ${os.cpus()[0].model.trim()} (${os.cpus().length} CPUs)`,
+  `${ITEMS} items, median over ${ROUNDS} rounds of the median of ${RUNS} runs, each pair in its own process; ` +
+    `Node ${process.version}, ${os.cpus()[0].model.trim()} (${os.cpus().length} CPUs)`,
 )
 console.log(`stepforge ${stepforge.version()}, @aws-sdk/util-dynamodb ${require(require.resolve('@aws-sdk/util-dynamodb/package.json', { paths: [PKG] })).version}`)
 console.log('')

@@ -877,13 +877,17 @@ export declare const MarshalError: MarshalErrorConstructor
  * returns them, ready for the AWS SDK for JavaScript v3:
  * `marshall({ id: 'a', n: 1 })` is `{ id: { S: 'a' }, n: { N: '1' } }`.
  *
- * string → S; number → N (the text of `String(n)`); bigint → N (exact);
- * `DynamoNumber` → N (exact); boolean → BOOL; null → NULL; Uint8Array,
- * Buffer → B (the same object); ArrayBuffer, other typed arrays, DataView →
- * B (a Uint8Array over the same memory); array → L; plain object → M; `Set`
+ * string → S; number → N (the text of `String(n)`; beyond
+ * `Number.MAX_SAFE_INTEGER` in size a `MarshalError`: pass a BigInt or a
+ * `DynamoNumber`); bigint → N (exact); `DynamoNumber` → N (exact);
+ * boolean → BOOL; null → NULL; Uint8Array, Buffer → B (the same object, or
+ * base64 text with `{ binary: 'base64' }`); ArrayBuffer, other typed
+ * arrays, DataView → B (a Uint8Array over the same memory); array → L;
+ * plain object → M; `Set`
  * of strings → SS, of numbers, bigints or `DynamoNumber`s → NS, of binary
  * values → BS. Throws a `MarshalError`, whose `pointer` says where, for what
- * DynamoDB cannot store: NaN or ±Infinity, more than 38 significant digits
+ * DynamoDB cannot store: NaN or ±Infinity, more than 38 significant digits,
+ * a string with a lone surrogate (it has no UTF-8 form)
  * or a number out of DynamoDB's range, an empty set or one that mixes
  * types, `undefined` (unless `removeUndefinedValues`), functions, symbols,
  * class instances (Date, Map, …), nesting deeper than 32 levels.
@@ -898,6 +902,12 @@ export interface MarshallOptions {
    * is a `MarshalError`).
    */
   removeUndefinedValues?: boolean
+  /**
+   * How binary (`B`, `BS`) is written: `'bytes'` (the default) as
+   * Uint8Array, what the AWS SDK takes; `'base64'` as base64 text,
+   * DynamoDB JSON as the AWS CLI prints it, for JSON files.
+   */
+  binary?: 'bytes' | 'base64'
 }
 
 /**
@@ -1093,9 +1103,10 @@ export interface TaskOptions {
  * An item's attribute values back to plain JavaScript values: S → string;
  * N → number when a number holds it exactly (whole numbers up to
  * `Number.MAX_SAFE_INTEGER`, decimals whose digits survive the round
- * trip), BigInt for larger whole numbers, and a `MarshalError` for a decimal
- * that no number holds exactly — or, with `{ wrapNumbers: true }`, every
- * number as a `DynamoNumber`; B → Uint8Array (also from base64 text, as in
+ * trip), BigInt for larger whole numbers, and a `DynamoNumber` holding the
+ * exact text for a decimal that no number holds exactly (so every item
+ * DynamoDB can hold is read, and `marshall` gives it back unchanged) — or,
+ * with `{ wrapNumbers: true }`, every number as a `DynamoNumber`; B → Uint8Array (also from base64 text, as in
  * the AWS CLI's DynamoDB JSON); BOOL → boolean; NULL → null; M → object;
  * L → array; SS, NS, BS → Set.
  *

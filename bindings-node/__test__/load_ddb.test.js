@@ -8,22 +8,11 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
-const net = require('node:net')
 const os = require('node:os')
 const path = require('node:path')
 const { spawn, spawnSync } = require('node:child_process')
 
-// Credentials and region for the local server, for this process and the
-// `load-ddb` processes the tests start.
-const LOCAL_AWS = {
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_REGION: 'us-east-1',
-  AWS_EC2_METADATA_DISABLED: 'true',
-}
-for (const [name, value] of Object.entries(LOCAL_AWS)) process.env[name] ??= value
-// The SDK warns on every run that its 2027 releases will need Node 22.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+const { startDynamo } = require('./dynamo_server')
 
 const {
   CreateTableCommand,
@@ -41,62 +30,19 @@ const SEED = path.join(ROOT, 'examples', 'seed004-map-over-dynamodb')
 const DTS = fs.readFileSync(path.join(__dirname, '..', 'index.d.ts'), 'utf8')
 
 let endpoint
-let moto
+let server
 let client
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'stepforge-load-ddb-'))
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-function listening(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1')
-    socket.once('connect', () => socket.end(() => resolve(true)))
-    socket.once('error', () => resolve(false))
-  })
-}
-
 test.before(async () => {
-  if (process.env.STEPFORGE_DYNAMODB_ENDPOINT) {
-    endpoint = process.env.STEPFORGE_DYNAMODB_ENDPOINT
-  } else {
-    const python = process.env.STEPFORGE_PYTHON || path.join(ROOT, '.venv', 'bin', 'python')
-    if (!fs.existsSync(python)) {
-      throw new Error(
-        `the loader tests need a DynamoDB-compatible server: run scripts/test.sh (it installs moto into .venv ` +
-          `and starts it), or set STEPFORGE_DYNAMODB_ENDPOINT, or STEPFORGE_PYTHON to a Python with moto[server] ` +
-          `(${python} does not exist)`,
-      )
-    }
-    const port = await freePort()
-    let output = ''
-    moto = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] })
-    moto.stdout.on('data', (d) => (output += d))
-    moto.stderr.on('data', (d) => (output += d))
-    const deadline = Date.now() + 30_000
-    while (!(await listening(port))) {
-      if (moto.exitCode !== null) {
-        throw new Error(`moto's server exited (${moto.exitCode}): run scripts/test.sh to install moto[server]\n${output}`)
-      }
-      if (Date.now() > deadline) throw new Error(`moto's server did not listen on port ${port} within 30 s\n${output}`)
-      await new Promise((r) => setTimeout(r, 100))
-    }
-    endpoint = `http://127.0.0.1:${port}`
-  }
+  server = await startDynamo()
+  endpoint = server.endpoint
   client = new DynamoDBClient({ endpoint, region: process.env.AWS_REGION })
 })
 
 test.after(() => {
   client?.destroy()
-  moto?.kill('SIGTERM')
+  server?.stop()
   fs.rmSync(scratch, { recursive: true, force: true })
 })
 
@@ -164,12 +110,9 @@ test('in-memory items keep BigInts, Uint8Arrays, Sets and exact decimals', async
   assert.equal(summary.written, 2)
   assert.equal(summary.rejected, 0)
   const get = async (id) => (await client.send(new GetItemCommand({ TableName: name, Key: { id: { S: id } } }))).Item
-  const { pi, ...rest } = EXACT[0]
-  const { pi: piBack, ...restBack } = await get('a')
-  assert.deepStrictEqual(sf.unmarshall(restBack), rest)
-  // 38 significant digits: not a JavaScript number, so a MarshalError unless wrapped.
-  assert.throws(() => sf.unmarshall({ pi: piBack }), (e) => e instanceof sf.MarshalError && e.pointer === '/pi/N')
-  assert.equal(sf.unmarshall({ pi: piBack }, { wrapNumbers: true }).pi.number, pi.number)
+  // 38 significant digits: not a JavaScript number, so a DynamoNumber with the exact text.
+  assert.deepStrictEqual(sf.unmarshall(await get('a')), EXACT[0])
+  assert.ok(sf.unmarshall(await get('a')).pi instanceof sf.DynamoNumber)
   assert.deepStrictEqual(sf.unmarshall(await get('b')), EXACT[1])
 })
 

@@ -53,7 +53,7 @@ test('scalars: every type both ways', () => {
 })
 
 test('numbers are written as String(n) does, and read back exactly', () => {
-  for (const n of [1e-7, 1e21, 123456.789, -1e-100, 5e-130, 9.99e125, 2 ** 53, 2 ** 60, Math.PI]) {
+  for (const n of [1e-7, 123456.789, -1e-100, 5e-130, 2 ** 53 - 1, -(2 ** 53 - 1), Math.PI]) {
     assert.deepStrictEqual(marshallValue(n), { N: String(n) })
   }
   assert.deepStrictEqual(marshallValue(-0), { N: '0' })
@@ -84,16 +84,42 @@ test('BigInts are exact up to 38 significant digits', () => {
 test('39 significant digits, or out of DynamoDB range, is a MarshalError', () => {
   marshalError(() => marshall({ n: 123456789012345678901234567890123456789n }), '/n', /39 significant digits; DynamoDB keeps at most 38/)
   marshalError(() => marshallValue(-123456789012345678901234567890123456789n), '', /39 significant digits/)
-  marshalError(() => marshall({ a: [1, { b: 1e200 }] }), '/a/1/b', /too large/)
+  marshalError(() => marshall({ a: [1, { b: 1e200 }] }), '/a/1/b', /MAX_SAFE_INTEGER/)
   marshalError(() => marshall({ tiny: 5e-324 }), '/tiny', /too small/)
   marshalError(() => unmarshall({ n: { N: '1234567890123456789012345678901234567890' } }), '/n/N', /significant digits/)
   marshalError(() => unmarshall({ n: { N: 'abc' } }), '/n/N', /not a decimal number/)
   marshalError(() => marshall({ n: new DynamoNumber('1e400') }), '/n', /too large/)
 })
 
-test('decimals a number cannot hold exactly: MarshalError, or DynamoNumber with wrapNumbers', () => {
-  const e = marshalError(() => unmarshall({ pi: { N: DECIMAL_38 } }), '/pi/N', /more than a JavaScript number holds exactly/)
-  assert.match(e.message, /wrapNumbers: true/)
+test('a number past Number.MAX_SAFE_INTEGER is an error naming BigInt, as in util-dynamodb', () => {
+  // 2 ** 53 is also what 9007199254740993 becomes in a program: which integer was meant is unknown.
+  for (const n of [2 ** 53, -(2 ** 53), 2 ** 60, 1e21, 9.99e125, 1.5e300]) {
+    const e = marshalError(() => marshallValue(n), '', /beyond Number.MAX_SAFE_INTEGER/)
+    assert.match(e.message, /BigInt/)
+    assert.throws(() => util.marshall({ n }), /MAX_SAFE_INTEGER|MIN_SAFE_INTEGER/, 'util-dynamodb refuses it too')
+  }
+  marshalError(() => marshall({ a: { b: [2 ** 53] } }), '/a/b/0', /BigInt/)
+  marshalError(() => marshallValue(new Set([1, 2 ** 60])), '/1', /BigInt/)
+  assert.deepStrictEqual(marshallValue(2n ** 53n + 1n), { N: '9007199254740993' })
+  assert.deepStrictEqual(marshallValue(new DynamoNumber('1e21')), { N: '1000000000000000000000' })
+})
+
+test('decimals a number cannot hold exactly come back as DynamoNumber, and marshall gives the same attribute', () => {
+  const exotic = { pi: { N: DECIMAL_38 }, neg: { N: '-1.2345678901234567890123456789012345678' }, tiny: { N: '1.23456789012345678e-120' } }
+  const read = unmarshall(exotic)
+  for (const key of Object.keys(exotic)) assert.ok(read[key] instanceof DynamoNumber, key)
+  assert.equal(read.neg.number, '-1.2345678901234567890123456789012345678')
+  assert.deepStrictEqual(marshall(read), {
+    pi: { N: DECIMAL_38 },
+    neg: { N: '-1.2345678901234567890123456789012345678' },
+    tiny: { N: '0.' + '0'.repeat(119) + '123456789012345678' },
+  })
+  assert.deepStrictEqual(unmarshall(marshall(read)), read)
+  // Numbers a double holds stay numbers, beside DynamoNumbers in one item and in one set.
+  assert.deepStrictEqual(unmarshall({ a: { N: '0.5' }, b: { N: DECIMAL_38 } }).a, 0.5)
+  const mixed = unmarshallValue({ NS: [DECIMAL_38, '2'] })
+  assert.deepStrictEqual([...mixed].map(String), [DECIMAL_38, '2'])
+  assert.deepStrictEqual(marshallValue(mixed), { NS: [DECIMAL_38, '2'] })
   const wrapped = unmarshall({ pi: { N: DECIMAL_38 }, n: { N: '1.50' }, big: { N: String(DIGITS_38) } }, { wrapNumbers: true })
   assert.ok(wrapped.pi instanceof DynamoNumber)
   assert.deepStrictEqual(
@@ -329,12 +355,37 @@ test('where util-dynamodb refuses, stepforge says why (or accepts what DynamoDB 
     assert.throws(() => util.marshall(bad))
     assert.throws(() => marshall(bad), MarshalError)
   }
-  // util-dynamodb refuses numbers beyond 2^53 (they may have lost digits); stepforge writes
-  // the number's shortest text, as String(n) does (a BigInt keeps every digit).
+  // Both refuse numbers beyond 2^53 (which integer was meant is lost); a BigInt keeps every digit.
   assert.throws(() => util.marshall({ n: 2 ** 60 }))
-  assert.deepStrictEqual(marshall({ n: 2 ** 60 }), { n: { N: '1152921504606847000' } })
+  assert.throws(() => marshall({ n: 2 ** 60 }), MarshalError)
   assert.deepStrictEqual(marshall({ n: 2n ** 60n }), { n: { N: '1152921504606846976' } })
   // util-dynamodb drops functions silently and turns a Map into M; stepforge refuses both.
   assert.deepStrictEqual(util.marshall({ f: () => 1 }), {})
   assert.throws(() => marshall({ f: () => 1 }), MarshalError)
+})
+
+test("binary is a Uint8Array by default; base64 text only with { binary: 'base64' }", () => {
+  const item = { id: '1', blob: new Uint8Array([0, 1, 0xfe]), blobs: new Set([new Uint8Array([0]), new Uint8Array([0xfe])]) }
+  const bytes = marshall(item)
+  assert.ok(bytes.blob.B instanceof Uint8Array)
+  const text = marshall(item, { binary: 'base64' })
+  assert.deepStrictEqual(text.blob, { B: 'AAH+' })
+  assert.deepStrictEqual(text.blobs, { BS: ['AA==', '/g=='] })
+  assert.deepStrictEqual(marshallValue(Buffer.from([1]), { binary: 'base64' }), { B: 'AQ==' })
+  assert.deepStrictEqual(unmarshall(text), unmarshall(bytes))
+  assert.deepStrictEqual(marshall(item, { binary: 'bytes' }), bytes)
+  assert.throws(() => marshall(item, { binary: 'hex' }), (e) => e instanceof TypeError && /'bytes' or 'base64'/.test(e.message))
+})
+
+test('an attribute value with two type tags is an error, not its first tag', () => {
+  marshalError(() => unmarshall({ a: { S: 'x', N: '1' } }), '/a', /`S`, `N`: an attribute value has exactly one type tag/)
+  marshalError(() => unmarshallValue({ L: [{ BOOL: true, NULL: true }] }), '/L/0', /exactly one type tag/)
+  assert.equal(util.unmarshall({ a: { S: 'x', N: '1' } }).a, 'x', 'util-dynamodb takes the first')
+})
+
+test('a string with a lone surrogate cannot be marshalled (no UTF-8 for it); unmarshall passes it on', () => {
+  marshalError(() => marshall({ a: ['ok', 'bad\udc80'] }), '/a/1', /lone surrogate \(\\udc80\) at index 3/)
+  marshalError(() => marshall({ ['k\ud800']: 1 }), '/k\ufffd', /lone surrogate/)
+  marshalError(() => marshallValue(new Set(['x\udfff'])), '/0', /lone surrogate/)
+  assert.equal(unmarshall({ a: { S: 'bad\udc80' } }).a, 'bad\udc80')
 })

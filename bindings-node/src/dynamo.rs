@@ -37,7 +37,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue, sys};
 use napi_derive::napi;
-use stepforge::dynamo::attr::{AttributeValue, Item, MAX_DEPTH};
+use stepforge::dynamo::attr::{self, AttributeValue, Item, MAX_DEPTH};
 use stepforge::dynamo::{MarshalError, number};
 use stepforge::error::escape_token;
 
@@ -213,6 +213,26 @@ impl Js {
         let written = out!(napi_get_value_string_utf8(self.0, v, buf.as_mut_ptr().cast(), buf.len()) -> usize)?;
         buf.truncate(written);
         String::from_utf8(buf).map_err(|_| napi_failure(sys::Status::napi_string_expected))
+    }
+
+    /// Where a string has a lone surrogate (a UTF-16 code unit index), if it
+    /// has one: such a string has no UTF-8 form, so DynamoDB cannot store it
+    /// (`napi_get_value_string_utf8` would put U+FFFD in its place).
+    fn lone_surrogate(self, v: Value) -> Result<Option<(usize, u16)>> {
+        let len = out!(napi_get_value_string_utf16(self.0, v, ptr::null_mut(), 0) -> usize)?;
+        let mut buf = vec![0u16; len + 1];
+        let written = out!(napi_get_value_string_utf16(self.0, v, buf.as_mut_ptr(), buf.len()) -> usize)?;
+        buf.truncate(written);
+        let mut i = 0;
+        while i < buf.len() {
+            let unit = buf[i];
+            match unit {
+                0xD800..=0xDBFF if matches!(buf.get(i + 1), Some(0xDC00..=0xDFFF)) => i += 2,
+                0xD800..=0xDFFF => return Ok(Some((i, unit))),
+                _ => i += 1,
+            }
+        }
+        Ok(None)
     }
 
     /// A short string's text into `buf`; `None` when it may not fit.
@@ -596,6 +616,9 @@ pub(crate) trait Build {
     type Value;
     type Map;
     type List;
+    /// Whether what this builds goes into a request, so strings must have
+    /// a UTF-8 form (`marshall`, `loadDdb`); `unmarshall` passes them on.
+    const NEEDS_UTF8: bool;
     fn string(&mut self, cx: &mut Cx, s: Value) -> Result<Self::Value>;
     fn number(&mut self, cx: &mut Cx, n: Num<'_>, loc: &Loc) -> Result<Self::Value>;
     fn boolean(&mut self, cx: &mut Cx, b: Value) -> Result<Self::Value>;
@@ -654,12 +677,23 @@ fn js_array(js: Js, values: &[Value]) -> Result<Value> {
 }
 
 /// Makes attribute value objects, as `@aws-sdk/util-dynamodb`'s `marshall` does.
-pub(crate) struct Typed;
+pub(crate) struct Typed {
+    /// Binary as base64 text (DynamoDB JSON, as the AWS CLI prints it)
+    /// instead of a Uint8Array (what the AWS SDK takes).
+    pub(crate) base64: bool,
+}
+
+impl Typed {
+    fn bytes(&self, js: Js, bytes: &[u8]) -> Result<Value> {
+        if self.base64 { js.string(&attr::base64(bytes)) } else { js.new_uint8array(bytes) }
+    }
+}
 
 impl Build for Typed {
     type Value = Value;
     type Map = Value;
     type List = JsList;
+    const NEEDS_UTF8: bool = true;
 
     #[inline]
     fn string(&mut self, cx: &mut Cx, s: Value) -> Result<Value> {
@@ -689,7 +723,7 @@ impl Build for Typed {
     }
 
     fn binary(&mut self, cx: &mut Cx, b: Binary) -> Result<Value> {
-        let bytes = b.uint8array(cx.js)?;
+        let bytes = if self.base64 { cx.js.string(&attr::base64(b.bytes()))? } else { b.uint8array(cx.js)? };
         tagged(cx, Tag::B, bytes)
     }
 
@@ -730,7 +764,13 @@ impl Build for Typed {
             AttributeValue::Ns(_) => Tag::Ns,
             _ => Tag::Bs,
         };
-        let array = js_array(cx.js, &set.js)?;
+        let array = match &set.attr {
+            AttributeValue::Bs(members) if self.base64 => {
+                let texts = members.iter().map(|b| self.bytes(cx.js, b)).collect::<Result<Vec<_>>>()?;
+                js_array(cx.js, &texts)?
+            }
+            _ => js_array(cx.js, &set.js)?,
+        };
         tagged(cx, tag, array)
     }
 }
@@ -753,8 +793,9 @@ impl Native {
     }
 
     /// Normalized `N` text as a JavaScript value: a number when it is one
-    /// exactly, a BigInt for a larger integer; a decimal that no number holds
-    /// exactly is a `MarshalError` (unless numbers are wrapped).
+    /// exactly, a BigInt for a larger integer, and a `DynamoNumber` with the
+    /// exact text for a decimal that no number holds exactly: every number
+    /// DynamoDB can hold is read, and `marshall` gives it back unchanged.
     fn text_number(&self, cx: &mut Cx, text: &str, loc: &Loc) -> Result<Value> {
         if self.wrap_numbers {
             return Native::dynamo_number(cx, text);
@@ -778,13 +819,7 @@ impl Native {
         if significant <= 15 || number::normalize(&format!("{f:e}")).is_ok_and(|back| back == text) {
             return cx.js.create_double(f);
         }
-        Err(loc.fail(
-            cx.js,
-            format!(
-                "{text} has {significant} significant digits, more than a JavaScript number holds exactly; \
-                 pass {{ wrapNumbers: true }} to get numbers as DynamoNumber objects"
-            ),
-        ))
+        Native::dynamo_number(cx, text)
     }
 }
 
@@ -792,6 +827,7 @@ impl Build for Native {
     type Value = Value;
     type Map = Value;
     type List = JsList;
+    const NEEDS_UTF8: bool = false;
 
     #[inline]
     fn string(&mut self, _: &mut Cx, s: Value) -> Result<Value> {
@@ -879,6 +915,7 @@ impl Build for Attr {
     type Value = AttributeValue;
     type Map = Item;
     type List = Vec<AttributeValue>;
+    const NEEDS_UTF8: bool = true;
 
     fn string(&mut self, cx: &mut Cx, s: Value) -> Result<AttributeValue> {
         Ok(AttributeValue::S(cx.js.utf8(s)?))
@@ -943,10 +980,41 @@ impl Build for Attr {
 
 // ---- readers ----
 
+/// A string without a UTF-8 form (a lone surrogate) is an error where the
+/// output goes into a request.
+fn check_utf8<B: Build>(js: Js, s: Value, loc: &Loc) -> Result<()> {
+    if !B::NEEDS_UTF8 {
+        return Ok(());
+    }
+    match js.lone_surrogate(s)? {
+        None => Ok(()),
+        Some((i, unit)) => Err(loc.fail(
+            js,
+            format!(
+                "the string holds a lone surrogate (\\u{unit:04x}) at index {i}: it has no UTF-8 form, so \
+                 DynamoDB cannot store it"
+            ),
+        )),
+    }
+}
+
 /// Whether a JavaScript number can be stored, and why not.
 #[inline]
 fn check_double(js: Js, f: f64, v: Value, loc: &Loc) -> Result<()> {
     let magnitude = f.abs();
+    // Beyond 2^53 - 1 a number stands for many integers (2^53 is also
+    // 2^53 + 1 written in a program), so which one was meant is unknown; as
+    // `@aws-sdk/util-dynamodb` does, ask for a BigInt or the exact text.
+    if magnitude > MAX_SAFE as f64 && magnitude.is_finite() {
+        let text = js.utf8(js.to_string(v)?)?;
+        return Err(loc.fail(
+            js,
+            format!(
+                "{text} is beyond Number.MAX_SAFE_INTEGER, so a JavaScript number cannot say which value was \
+                 meant; pass a BigInt or a DynamoNumber with the exact digits"
+            ),
+        ));
+    }
     // Far from DynamoDB's limits (1E-130, 9.99…E+125) the range needs no look at the digits.
     if f == 0.0 || (1e-120..1e120).contains(&magnitude) {
         return Ok(());
@@ -999,7 +1067,10 @@ impl<B: Build> PlainReader<B> {
     fn typed_value(&mut self, v: Value, t: i32, loc: &Loc, depth: usize) -> Result<B::Value> {
         let js = self.cx.js;
         match t {
-            STRING => self.build.string(&mut self.cx, v),
+            STRING => {
+                check_utf8::<B>(js, v, loc)?;
+                self.build.string(&mut self.cx, v)
+            }
             NUMBER => {
                 let f = js.double(v)?;
                 check_double(js, f, v, loc)?;
@@ -1108,7 +1179,9 @@ impl<B: Build> PlainReader<B> {
             if t == UNDEFINED && self.remove_undefined {
                 continue;
             }
-            let value = self.typed_value(v, t, &Loc::Key(loc, key), depth + 1)?;
+            let here = Loc::Key(loc, key);
+            check_utf8::<B>(js, key, &here)?;
+            let value = self.typed_value(v, t, &here, depth + 1)?;
             self.build.insert(&mut self.cx, &mut map, key, value)?;
         }
         Ok(map)
@@ -1149,7 +1222,10 @@ impl<B: Build> PlainReader<B> {
                 continue;
             }
             let (tag, binary, number) = match t {
-                STRING => (Tag::Ss, None, None),
+                STRING => {
+                    check_utf8::<B>(js, m, &at)?;
+                    (Tag::Ss, None, None)
+                }
                 NUMBER => {
                     check_double(js, js.double(m)?, m, &at)?;
                     let text = js.to_string(m)?;
@@ -1261,25 +1337,30 @@ impl<B: Build> TypedReader<B> {
         for i in 0..n {
             let key = js.element(keys, i)?;
             let v = js.get(object, key)?;
-            let value = self.value(v, &Loc::Key(loc, key), depth + 1)?;
+            let here = Loc::Key(loc, key);
+            check_utf8::<B>(js, key, &here)?;
+            let value = self.value(v, &here, depth + 1)?;
             self.build.insert(&mut self.cx, &mut map, key, value)?;
         }
         Ok(map)
     }
 
-    /// The type tag of an attribute value and what it holds. Tags are looked
-    /// up in order of how common they are (one property read each, far
-    /// cheaper than listing the keys); the first one present wins, as in
-    /// `@aws-sdk/util-dynamodb`.
+    /// The type tag of an attribute value and what it holds: its one own
+    /// key. (`@aws-sdk/util-dynamodb` takes the first of several keys; two
+    /// tags are an error here, as in the core's DynamoDB JSON.)
     #[inline]
     fn tag(&mut self, av: Value, loc: &Loc) -> Result<(Tag, Value)> {
         const ORDER: [Tag; 10] =
             [Tag::S, Tag::N, Tag::M, Tag::L, Tag::Bool, Tag::Null, Tag::B, Tag::Ss, Tag::Ns, Tag::Bs];
         let js = self.cx.js;
-        for tag in ORDER {
-            let inner = js.get(av, self.cx.slot(tag.slot())?)?;
-            if js.type_of(inner)? != UNDEFINED {
-                return Ok((tag, inner));
+        let keys = js.keys(av)?;
+        if js.length(keys)? == 1 {
+            let key = js.element(keys, 0)?;
+            let mut buf = [0u8; 8];
+            if let Some(name) = js.utf8_short(key, &mut buf)?
+                && let Some(tag) = ORDER.into_iter().find(|t| t.name().as_bytes() == name)
+            {
+                return Ok((tag, js.get(av, key)?));
             }
         }
         Err(self.no_tag(av, loc))
@@ -1297,6 +1378,10 @@ impl<B: Build> TypedReader<B> {
             let keys = js.keys(av)?;
             match js.length(keys)? {
                 0 => Ok("not an empty object".into()),
+                n @ 2.. => {
+                    let names = (0..n).map(|i| js.utf8(js.element(keys, i)?)).collect::<Result<Vec<_>>>()?;
+                    Ok(format!("`{}`: an attribute value has exactly one type tag", names.join("`, `")))
+                }
                 _ => Ok(format!(
                     "`{}` is not a DynamoDB type; use S, N, B, BOOL, NULL, M, L, SS, NS or BS",
                     js.utf8(js.element(keys, 0)?)?
@@ -1325,7 +1410,10 @@ impl<B: Build> TypedReader<B> {
             Ok(here.fail(js, format!("`{}` holds {what}, not {}", tag.name(), js.describe(inner)?)))
         };
         match tag {
-            Tag::S if t == STRING => self.build.string(&mut self.cx, inner),
+            Tag::S if t == STRING => {
+                check_utf8::<B>(js, inner, &here)?;
+                self.build.string(&mut self.cx, inner)
+            }
             Tag::S => Err(wrong("a string")?),
             Tag::N if t == STRING => self.number(inner, &here),
             Tag::N => Err(wrong("a string")?),
@@ -1424,6 +1512,7 @@ impl<B: Build> TypedReader<B> {
                     numbers.push(number::normalize(&js.utf8(m)?).map_err(|e| at.fail(js, e))?);
                 }
                 _ => {
+                    check_utf8::<B>(js, m, &at)?;
                     values.push(m);
                     strings.push(js.utf8(m)?);
                 }
@@ -1462,6 +1551,11 @@ pub struct MarshallOptions {
     /// is a `MarshalError`).
     #[napi(ts_type = "boolean")]
     pub remove_undefined_values: Option<()>,
+    /// How binary (`B`, `BS`) is written: `'bytes'` (the default) as
+    /// Uint8Array, what the AWS SDK takes; `'base64'` as base64 text,
+    /// DynamoDB JSON as the AWS CLI prints it, for JSON files.
+    #[napi(ts_type = "'bytes' | 'base64'")]
+    pub binary: Option<()>,
 }
 
 /// Options of `unmarshall` and `unmarshallValue`.
@@ -1472,12 +1566,22 @@ pub struct UnmarshallOptions {
     pub wrap_numbers: Option<()>,
 }
 
-fn remove_undefined(env: &Env, options: Option<Unknown>, what: &'static str) -> Result<bool> {
+/// `marshall`'s options: whether to remove `undefined`, and the builder.
+fn marshall_options(env: &Env, options: Option<Unknown>, what: &'static str) -> Result<(bool, Typed)> {
     if options.is_none() {
-        return Ok(false);
+        return Ok((false, Typed { base64: false }));
     }
-    let p = Props::new(env, options, what, &["removeUndefinedValues"])?;
-    Ok(p.bool("removeUndefinedValues")?.unwrap_or(false))
+    let p = Props::new(env, options, what, &["removeUndefinedValues", "binary"])?;
+    let base64 = match p.string("binary")?.as_deref() {
+        None | Some("bytes") => false,
+        Some("base64") => true,
+        Some(other) => {
+            return Err(crate::errors::type_error(format!(
+                "{what}: binary must be 'bytes' or 'base64', not {other:?}"
+            )));
+        }
+    };
+    Ok((p.bool("removeUndefinedValues")?.unwrap_or(false), Typed { base64 }))
 }
 
 fn wrap_numbers(env: &Env, options: Option<Unknown>, what: &'static str) -> Result<bool> {
@@ -1497,21 +1601,25 @@ fn unknown(env: &Env, value: Value) -> Unknown<'_> {
 /// returns them, ready for the AWS SDK for JavaScript v3:
 /// `marshall({ id: 'a', n: 1 })` is `{ id: { S: 'a' }, n: { N: '1' } }`.
 ///
-/// string → S; number → N (the text of `String(n)`); bigint → N (exact);
-/// `DynamoNumber` → N (exact); boolean → BOOL; null → NULL; Uint8Array,
-/// Buffer → B (the same object); ArrayBuffer, other typed arrays, DataView →
-/// B (a Uint8Array over the same memory); array → L; plain object → M; `Set`
+/// string → S; number → N (the text of `String(n)`; beyond
+/// `Number.MAX_SAFE_INTEGER` in size a `MarshalError`: pass a BigInt or a
+/// `DynamoNumber`); bigint → N (exact); `DynamoNumber` → N (exact);
+/// boolean → BOOL; null → NULL; Uint8Array, Buffer → B (the same object, or
+/// base64 text with `{ binary: 'base64' }`); ArrayBuffer, other typed
+/// arrays, DataView → B (a Uint8Array over the same memory); array → L;
+/// plain object → M; `Set`
 /// of strings → SS, of numbers, bigints or `DynamoNumber`s → NS, of binary
 /// values → BS. Throws a `MarshalError`, whose `pointer` says where, for what
-/// DynamoDB cannot store: NaN or ±Infinity, more than 38 significant digits
+/// DynamoDB cannot store: NaN or ±Infinity, more than 38 significant digits,
+/// a string with a lone surrogate (it has no UTF-8 form)
 /// or a number out of DynamoDB's range, an empty set or one that mixes
 /// types, `undefined` (unless `removeUndefinedValues`), functions, symbols,
 /// class instances (Date, Map, …), nesting deeper than 32 levels.
 #[napi(ts_args_type = "item: object, options?: MarshallOptions", ts_return_type = "Record<string, AttributeValue>")]
 pub fn marshall<'env>(env: &'env Env, item: Unknown, options: Option<Unknown>) -> napi::Result<Unknown<'env>> {
     guard(env, || {
-        let remove_undefined = remove_undefined(env, options, "marshall options")?;
-        let mut reader = PlainReader { cx: Cx::new(env)?, build: Typed, remove_undefined };
+        let (remove_undefined, build) = marshall_options(env, options, "marshall options")?;
+        let mut reader = PlainReader { cx: Cx::new(env)?, build, remove_undefined };
         Ok(unknown(env, reader.item(item.raw(), &Loc::Root)?))
     })
 }
@@ -1521,8 +1629,8 @@ pub fn marshall<'env>(env: &'env Env, item: Unknown, options: Option<Unknown>) -
 #[napi(ts_args_type = "value: unknown, options?: MarshallOptions", ts_return_type = "AttributeValue")]
 pub fn marshall_value<'env>(env: &'env Env, value: Unknown, options: Option<Unknown>) -> napi::Result<Unknown<'env>> {
     guard(env, || {
-        let remove_undefined = remove_undefined(env, options, "marshallValue options")?;
-        let mut reader = PlainReader { cx: Cx::new(env)?, build: Typed, remove_undefined };
+        let (remove_undefined, build) = marshall_options(env, options, "marshallValue options")?;
+        let mut reader = PlainReader { cx: Cx::new(env)?, build, remove_undefined };
         Ok(unknown(env, reader.value(value.raw(), &Loc::Root, 0)?))
     })
 }
@@ -1530,9 +1638,10 @@ pub fn marshall_value<'env>(env: &'env Env, value: Unknown, options: Option<Unkn
 /// An item's attribute values back to plain JavaScript values: S → string;
 /// N → number when a number holds it exactly (whole numbers up to
 /// `Number.MAX_SAFE_INTEGER`, decimals whose digits survive the round
-/// trip), BigInt for larger whole numbers, and a `MarshalError` for a decimal
-/// that no number holds exactly — or, with `{ wrapNumbers: true }`, every
-/// number as a `DynamoNumber`; B → Uint8Array (also from base64 text, as in
+/// trip), BigInt for larger whole numbers, and a `DynamoNumber` holding the
+/// exact text for a decimal that no number holds exactly (so every item
+/// DynamoDB can hold is read, and `marshall` gives it back unchanged) — or,
+/// with `{ wrapNumbers: true }`, every number as a `DynamoNumber`; B → Uint8Array (also from base64 text, as in
 /// the AWS CLI's DynamoDB JSON); BOOL → boolean; NULL → null; M → object;
 /// L → array; SS, NS, BS → Set.
 ///

@@ -29,10 +29,12 @@
   const OBJECT = Object.prototype
   const getPrototypeOf = Object.getPrototypeOf
   const keys = Object.keys
+  const hasOwn = Object.hasOwn
   const isArray = Array.isArray
   // Well inside src/dynamo.rs's limit (attr::MAX_DEPTH), so a fast path
   // never has to know where exactly it is.
   const DEPTH = 24
+  const MAX_SAFE = Number.MAX_SAFE_INTEGER
 
   function isPlainObject(v) {
     const proto = getPrototypeOf(v)
@@ -45,7 +47,8 @@
    * 21 digits, and is far inside DynamoDB's range.
    */
   function numberText(n) {
-    if (n !== n || n === Infinity || n === -Infinity) throw DEFER
+    // NaN, ±Infinity and numbers past MAX_SAFE_INTEGER are the native path's errors.
+    if (!(n <= MAX_SAFE && n >= -MAX_SAFE)) throw DEFER
     const text = '' + n
     if (text.includes('e')) throw DEFER
     return text
@@ -123,26 +126,35 @@
 
   /**
    * Whether `options` leaves the fast path's result as it is: none, or a
-   * plain object whose only key is `name` with a value `allowed` accepts
-   * (anything else, including what the native function would refuse, goes
-   * to the native function).
+   * plain object whose keys are all in `allowed`, each with a value its
+   * check accepts (anything else, including what the native function would
+   * refuse, goes to the native function).
    */
-  function plainOptions(options, name, allowed) {
+  function plainOptions(options, allowed) {
     if (options === undefined) return true
     if (typeof options !== 'object' || options === null || !isPlainObject(options)) return false
     for (const k of keys(options)) {
-      if (k !== name || !allowed(options[k])) return false
+      const check = allowed[k]
+      if (check === undefined || !check(options[k])) return false
     }
     return true
   }
 
-  // `undefined` always defers, so removing it or not changes nothing here.
-  const anyBoolean = (v) => v === undefined || typeof v === 'boolean'
-  // `wrapNumbers: true` makes every number a `DynamoNumber`: the native path's.
-  const notTrue = (v) => v === undefined || v === false
+  const MARSHALL_OPTIONS = {
+    __proto__: null,
+    // `undefined` always defers, so removing it or not changes nothing here.
+    removeUndefinedValues: (v) => v === undefined || typeof v === 'boolean',
+    // Base64 text for binary is the native path's.
+    binary: (v) => v === undefined || v === 'bytes',
+  }
+  const UNMARSHALL_OPTIONS = {
+    __proto__: null,
+    // `wrapNumbers: true` makes every number a `DynamoNumber`: the native path's.
+    wrapNumbers: (v) => v === undefined || v === false,
+  }
 
   function marshall(item, options) {
-    const plain = plainOptions(options, 'removeUndefinedValues', anyBoolean)
+    const plain = plainOptions(options, MARSHALL_OPTIONS)
     if (plain && typeof item === 'object' && item !== null && isPlainObject(item)) {
       try {
         return toAttrMap(item, 0)
@@ -155,35 +167,62 @@
 
   // ---- unmarshall ----
 
-  /** DynamoDB's normal text of a number (and `-0`): no sign but `-`, no exponent, no leading or trailing zeros. */
-  const NORMAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?$/
-
   /**
-   * An `N` text as the number the native path makes of it: only when the
-   * text is in normal form and a number holds it exactly — at most 15
-   * digits (a double keeps 15 significant digits), or `String(n)` gives the
-   * text back — and it is not a whole number beyond
-   * `Number.MAX_SAFE_INTEGER` (a BigInt there).
+   * An `N` text as the number the native path makes of it, or DEFER. Only
+   * text in DynamoDB's normal form (what DynamoDB returns: an optional `-`,
+   * digits without leading zeros, an optional `.` and digits without
+   * trailing zeros, no exponent) is taken, and only when a number holds it
+   * exactly: at most 15 digits (a double keeps 15 significant digits), or
+   * `String(n)` gives the text back; a whole number beyond
+   * `Number.MAX_SAFE_INTEGER` is a BigInt there, and `-0` is 0.
    */
   function fromNumberText(text) {
-    if (typeof text !== 'string' || !NORMAL.test(text) || text === '-0') throw DEFER
-    const n = +text
-    if (text.length > 15 && ('' + n !== text || n > Number.MAX_SAFE_INTEGER || n < -Number.MAX_SAFE_INTEGER)) {
-      throw DEFER
+    if (typeof text !== 'string') throw DEFER
+    const len = text.length
+    let i = 0
+    if (len !== 0 && text.charCodeAt(0) === 45) i = 1 // '-'
+    if (i === len) throw DEFER
+    let c = text.charCodeAt(i)
+    if (c === 48) {
+      // '0' alone, or '0.' followed by a fraction
+      i++
+      if (i !== len && text.charCodeAt(i) !== 46) throw DEFER
+    } else {
+      if (c < 49 || c > 57) throw DEFER
+      for (i++; i < len; i++) {
+        c = text.charCodeAt(i)
+        if (c < 48 || c > 57) break
+      }
     }
-    return n
+    if (i !== len) {
+      if (text.charCodeAt(i) !== 46 || i + 1 === len) throw DEFER // '.' then at least one digit
+      for (i++; i < len; i++) {
+        c = text.charCodeAt(i)
+        if (c < 48 || c > 57) throw DEFER
+      }
+      if (c === 48) throw DEFER // a trailing zero
+    }
+    const n = +text
+    if (len > 15 && ('' + n !== text || n > MAX_SAFE || n < -MAX_SAFE)) throw DEFER
+    return n === 0 ? 0 : n
   }
 
   function fromAttr(av, depth) {
-    // Own keys, as the native path reads them; exactly one, the type tag.
+    // Exactly one key, the type tag, and an own one (as the native path reads
+    // them). `for…in` needs no array of keys; an inherited enumerable key
+    // only makes it defer.
     if (typeof av !== 'object' || av === null) throw DEFER
-    const tags = keys(av)
-    if (tags.length !== 1) throw DEFER
-    const tag = tags[0]
+    let tag
+    for (const k in av) {
+      if (tag !== undefined) throw DEFER
+      tag = k
+    }
+    if (tag === undefined || !hasOwn(av, tag)) throw DEFER
     const v = av[tag]
     switch (tag) {
       case 'S':
-        if (typeof v !== 'string' || !v.isWellFormed()) throw DEFER
+        // unmarshall passes strings on as they are (it judges no encoding).
+        if (typeof v !== 'string') throw DEFER
         return v
       case 'N':
         return fromNumberText(v)
@@ -213,7 +252,7 @@
         for (let i = 0; i < v.length; i++) {
           const m = v[i]
           if (tag === 'SS') {
-            if (typeof m !== 'string' || !m.isWellFormed()) throw DEFER
+            if (typeof m !== 'string') throw DEFER
             set.add(m)
           } else {
             set.add(fromNumberText(m))
@@ -228,19 +267,30 @@
     }
   }
 
+  /**
+   * The members of a plain object (its prototype is Object.prototype or
+   * null). `for…in` lets V8 read each value through its enum cache, and
+   * yields what `Object.keys` does as long as Object.prototype has no
+   * enumerable property, which `unmarshall` checks once per call.
+   */
   function fromAttrMap(o, depth) {
-    const names = keys(o)
     const out = {}
-    for (let i = 0; i < names.length; i++) {
-      const k = key(names[i])
+    for (const k in o) {
+      if (k === '__proto__') throw DEFER
       out[k] = fromAttr(o[k], depth)
     }
     return out
   }
 
+  /** Whether someone gave Object.prototype an enumerable property. */
+  function prototypePolluted() {
+    for (const _ in OBJECT) return true
+    return false
+  }
+
   function unmarshall(item, options) {
-    const plain = plainOptions(options, 'wrapNumbers', notTrue)
-    if (plain && typeof item === 'object' && item !== null && isPlainObject(item)) {
+    const plain = plainOptions(options, UNMARSHALL_OPTIONS)
+    if (plain && typeof item === 'object' && item !== null && isPlainObject(item) && !prototypePolluted()) {
       try {
         return fromAttrMap(item, 0)
       } catch (e) {
