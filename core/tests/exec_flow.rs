@@ -520,3 +520,18 @@ fn status_rules_see_running_executions() {
     assert_eq!(audits[0].output(), Some(&json!({"status": "RUNNING", "input": "{\"k\":1}"})));
     assert_eq!(audits[0].start_millis(), T0);
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/connect-ddb.html: errors are named after
+// the SDK's exception classes; a rejection without a class of its own (a ValidationException)
+// arrives as the generic DynamoDB.AmazonDynamoDBException, the code kept in the cause.
+#[test]
+fn unmodeled_dynamodb_errors_use_the_generic_name() {
+    let mut w = World::new(1);
+    w.dynamodb_mut().create_table("Things", ("pk", KeyType::S), None).unwrap();
+    let def = json!({"StartAt": "Bad", "States": {"Bad": {"Type": "Task", "Resource": "arn:aws:states:::dynamodb:putItem",
+        "Parameters": {"TableName": "Things", "Item": {"pk": {"N": "1"}}}, "End": true}}});
+    let arn = run(&mut w, def, json!({}));
+    let e = w.execution(&arn).unwrap();
+    assert_eq!(e.error(), Some("DynamoDB.AmazonDynamoDBException"));
+    assert!(e.cause().unwrap().starts_with("ValidationException: "), "{:?}", e.cause());
+}

@@ -303,7 +303,17 @@ impl World {
             action.push(c.to_ascii_uppercase());
         }
         action.extend(chars);
-        self.db.call(&action, params).map_err(|e| Failure::new(format!("{prefix}.{}", e.code), e.message))
+        self.db.call(&action, params).map_err(|e| {
+            if e.is_modeled() {
+                Failure::new(format!("{prefix}.{}", e.code), e.message)
+            } else {
+                // Step Functions names errors after the SDK's exception classes;
+                // exceptions without a class of their own arrive as the
+                // service's generic one, the code kept in the cause.
+                let generic = if prefix == "DynamoDB" { "AmazonDynamoDBException" } else { "DynamoDbException" };
+                Failure::new(format!("{prefix}.{generic}"), format!("{}: {}", e.code, e.message))
+            }
+        })
     }
 
     /// `states:startExecution`: starts the child; fire-and-forget answers at
