@@ -1050,3 +1050,14 @@ fn jsonata_functions_added_for_jsonata_rs() {
         ata("$shuffle([1, 2, 3, 4, 5, 6, 7, 8])", &input).unwrap()
     );
 }
+
+#[test]
+fn jsonata_deep_results_fail_cleanly() {
+    // Nesting built in a loop is refused when written out, not a stack overflow.
+    let input = json!({});
+    let deep = "$reduce([1..2000], function($acc, $x){ {'a': $acc} }, {})";
+    assert_eq!(ata(deep, &input).unwrap_err().error, "States.QueryEvaluationError");
+    assert_eq!(ata(&format!("$string({deep})"), &input).unwrap_err().error, "States.QueryEvaluationError");
+    let shallow = ata("$reduce([1..3], function($acc, $x){ {'a': $acc} }, {})", &input).unwrap();
+    assert_eq!(shallow, json!({"a": {"a": {"a": {}}}}));
+}

@@ -64,6 +64,18 @@ pub(super) fn to_jsonata<'a, 'v>(
 /// A JSONata value as JSON; `None` for undefined. Undefined members of arrays
 /// and objects are left out, as JSON.stringify does.
 pub(super) fn to_json<'a>(value: &'a JValue<'a>, origins: &Origins) -> Result<Option<Value>, String> {
+    to_json_at(value, origins, 0)
+}
+
+/// How deep a result may nest: an expression can build nesting in a loop,
+/// and writing it out must not overflow the stack. JSON input nests at most
+/// 128 levels (serde_json's limit), far below this.
+pub(super) const MAX_NESTING: usize = 512;
+
+fn to_json_at<'a>(value: &'a JValue<'a>, origins: &Origins, depth: usize) -> Result<Option<Value>, String> {
+    if depth > MAX_NESTING {
+        return Err(format!("the result nests more than {MAX_NESTING} levels deep"));
+    }
     Ok(Some(match value {
         JValue::Undefined => return Ok(None),
         JValue::Null => Value::Null,
@@ -76,14 +88,14 @@ pub(super) fn to_json<'a>(value: &'a JValue<'a>, origins: &Origins) -> Result<Op
         JValue::Array(..) | JValue::Range(..) => {
             let mut items = Vec::with_capacity(value.len());
             for member in value.members() {
-                items.extend(to_json(member, origins)?);
+                items.extend(to_json_at(member, origins, depth + 1)?);
             }
             Value::Array(items)
         }
         JValue::Object(_) => {
             let mut entries: Vec<(String, Value)> = Vec::with_capacity(value.entries().len());
             for (k, v) in value.entries() {
-                if let Some(v) = to_json(v, origins)? {
+                if let Some(v) = to_json_at(v, origins, depth + 1)? {
                     entries.push((k.to_string(), v));
                 }
             }

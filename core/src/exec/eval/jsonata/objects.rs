@@ -115,6 +115,9 @@ pub(super) fn write_json<'a>(
     depth: usize,
     out: &mut String,
 ) -> Result<(), String> {
+    if depth > super::convert::MAX_NESTING {
+        return Err(format!("the value nests more than {} levels deep", super::convert::MAX_NESTING));
+    }
     let newline = |out: &mut String, depth: usize| {
         if pretty {
             out.push('\n');
