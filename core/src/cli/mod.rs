@@ -5,8 +5,10 @@ use std::io::{Read, Write};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod fragments;
 #[cfg(feature = "loader")]
 pub mod load_ddb;
+pub mod run;
 
 #[derive(Parser)]
 #[command(name = "stepforge", version, about = "Check and format AWS Step Functions state machine definitions")]
@@ -26,11 +28,16 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Run a definition on the local executor (virtual clock, in-memory DynamoDB):
+    /// print the output; exit 0 on SUCCEEDED, 1 otherwise.
+    Run(run::RunArgs),
     /// Print a definition in canonical form (stable key order, two-space indent).
     Fmt {
         /// An ASL JSON file (`-` for standard input).
         file: String,
     },
+    #[command(flatten)]
+    Fragments(fragments::FragmentCommand),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -55,6 +62,8 @@ pub fn run(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let result = match cli.command {
         Command::Validate { files, format } => validate(&files, format, out, err),
         Command::Fmt { file } => fmt(&file, out, err),
+        Command::Fragments(command) => fragments::run(command, out, err),
+        Command::Run(args) => run::run(&args, out, err),
     };
     result.unwrap_or_else(|e| {
         let _ = writeln!(err, "stepforge: {e}");
