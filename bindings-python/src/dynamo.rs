@@ -94,7 +94,7 @@ fn exact_str<'py>(s: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
 
 /// The UTF-8 text of a str, or a `MarshalError` at `loc` for a str that has
 /// none: a lone surrogate (`"\udc80"`, as `os.fsdecode` makes of bad bytes)
-/// cannot be encoded, so no DynamoDB request could carry it.
+/// cannot be encoded, so DynamoDB cannot store it as written.
 pub(crate) fn utf8<'s>(s: &'s Bound<'_, PyString>, loc: &Loc<'_, '_>) -> PyResult<&'s str> {
     s.to_str().map_err(|e| {
         let py = s.py();
@@ -257,7 +257,8 @@ fn int_number<'py>(i: &Bound<'py, PyInt>, loc: &Loc<'_, 'py>) -> PyResult<Num<'p
 /// A float as DynamoDB's normal text, from the digits `repr` prints: the
 /// shortest that read back as the same float and, of those, the closest.
 /// (Rust's shortest formatting can pick another last digit among equally
-/// short ones, so Python's own `repr` is used.)
+/// short ones — `1059438285926254.2` for `repr`'s `…254.3` —, so Python's
+/// own `repr` is used; test_floats_marshall_to_their_repr holds it.)
 fn float_number<'py>(f: &Bound<'py, PyFloat>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
     let value = f.value();
     if !value.is_finite() {

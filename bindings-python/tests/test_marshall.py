@@ -354,9 +354,16 @@ def test_round_trip_every_type():
 
 
 def test_floats_marshall_to_their_repr():
+    """The digits are the ones `repr` prints (the shortest that read back, and of those the
+    closest; Rust's formatting differs on some, e.g. 1059438285926254.2)."""
     rng = random.Random(7)
     checked = refused = 0
-    for _ in range(20000):
+    edges = [5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 0.1, 1 / 3, 2.0**-1074 * 3, 1059438285926254.2]
+    for f in edges:
+        d = D(repr(f))
+        if -130 <= d.adjusted() <= 125:
+            assert marshall_value(f) == {"N": format(d.normalize(Context(prec=50)), "f")}, repr(f)
+    for _ in range(100000):
         (f,) = struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))
         if not math.isfinite(f):
             continue
@@ -496,3 +503,42 @@ def test_two_type_tags_are_an_error():
     err = error_of(unmarshall, {"a": {"S": "x", "N": "1"}})
     assert err.pointer == "/a" and "exactly one type tag" in str(err)
     assert pointer_of(unmarshall_value, {"L": [{"BOOL": True, "NULL": True}]}) == "/L/0"
+
+
+def test_the_callers_decimal_context_changes_nothing():
+    """boto3 rounds through its own context; stepforge reads a Decimal's exact digits,
+    and unmarshall gives them back whatever context is in force."""
+    import decimal
+
+    exact = D("1234567890.1234567890123456789012345678")
+    with decimal.localcontext(decimal.Context(prec=3, traps=[decimal.Inexact, decimal.Rounded])):
+        assert marshall_value(exact) == {"N": str(exact)}
+        assert unmarshall_value({"N": str(exact)}) == exact
+        assert marshall_value(D("-0")) == {"N": "0"}
+    err = error_of(marshall_value, D("1" * 39))
+    assert "39 significant digits" in str(err)
+
+
+def test_edges_next_to_boto3():
+    ser = boto3_types.TypeSerializer()
+    # boto3 sends an empty set as {"NS": []}, which DynamoDB refuses; stepforge refuses it first.
+    assert ser.serialize(set()) == {"NS": []}
+    assert "cannot be empty" in str(error_of(marshall_value, set()))
+    # Both refuse mixed sets and NaN/Infinity.
+    for bad in ({"a", 1}, D("NaN"), D("Infinity")):
+        with pytest.raises(Exception):
+            ser.serialize(bad)
+        with pytest.raises(MarshalError):
+            marshall_value(bad)
+    # boto3 nests without limit; DynamoDB refuses past 32 levels, and so does stepforge, first.
+    deep = 1
+    for _ in range(40):
+        deep = [deep]
+    assert ser.serialize(deep)["L"]
+    assert "32 levels" in str(error_of(marshall_value, deep))
+    # Exponents outside DynamoDB's range (boto3's context lets 1E+126 through; DynamoDB
+    # refuses it): stepforge refuses both, with the pointer.
+    for bad in (D("1E+126"), D("1E-131")):
+        assert pointer_of(marshall, {"x": [bad]}) == "/x/0"
+    assert marshall_value(D("9.9999999999999999999999999999999999999E+125"))["N"].startswith("99999")
+    assert marshall_value(D("1E-130")) == {"N": "0." + "0" * 129 + "1"}
