@@ -5,6 +5,7 @@ use std::io::{Read, Write};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub mod diagram;
 pub mod fragments;
 #[cfg(feature = "loader")]
 pub mod load_ddb;
@@ -31,6 +32,8 @@ enum Command {
     /// Run a definition on the local executor (virtual clock, in-memory DynamoDB):
     /// print the output; exit 0 on SUCCEEDED, 1 otherwise.
     Run(run::RunArgs),
+    /// Print a Mermaid (or dot) diagram of a definition; with `--input`, highlight the path one run takes.
+    Diagram(diagram::DiagramArgs),
     /// Print a definition in canonical form (stable key order, two-space indent).
     Fmt {
         /// An ASL JSON file (`-` for standard input).
@@ -64,8 +67,14 @@ pub fn run(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Command::Fmt { file } => fmt(&file, out, err),
         Command::Fragments(command) => fragments::run(command, out, err),
         Command::Run(args) => run::run(&args, out, err),
+        Command::Diagram(args) => diagram::run(&args, out, err),
     };
     result.unwrap_or_else(|e| {
+        // The reader went away (`stepforge … | head -1`): stop quietly, as a
+        // command killed by SIGPIPE would (Rust ignores the signal).
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return 141;
+        }
         let _ = writeln!(err, "stepforge: {e}");
         2
     })
@@ -125,5 +134,34 @@ fn fmt(file: &str, out: &mut dyn Write, err: &mut dyn Write) -> std::io::Result<
             }
             Ok(1)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that has gone away: every write fails as a closed pipe does.
+    struct ClosedPipe;
+
+    impl Write for ClosedPipe {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::ErrorKind::BrokenPipe.into())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_stops_quietly() {
+        let dir = std::env::temp_dir().join(format!("stepforge-pipe-{}", std::process::id()));
+        std::fs::write(&dir, r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}"#).unwrap();
+        let mut err = Vec::new();
+        let args = ["stepforge", "validate", dir.to_str().unwrap()].map(String::from).to_vec();
+        let code = run(args, &mut ClosedPipe, &mut err);
+        std::fs::remove_file(&dir).ok();
+        assert_eq!(code, 141);
+        assert!(err.is_empty(), "{}", String::from_utf8_lossy(&err));
     }
 }
