@@ -12,6 +12,7 @@
 pub mod asl;
 pub mod builder;
 pub mod cli;
+pub mod diagram;
 pub mod dynamo;
 pub mod error;
 pub mod exec;
