@@ -7,8 +7,9 @@
 function quietPipe(stream) {
   stream.on('error', (error) => {
     if (error && error.code === 'EPIPE') {
-      // Nothing more can be written; end with the command's own exit code.
-      process.exit(process.exitCode === undefined ? 0 : process.exitCode)
+      // Nothing more can be written: exit 141, as a command killed by SIGPIPE
+      // does and as the core's CLI does when its writes fail on a closed pipe.
+      process.exit(141)
     }
     throw error
   })
