@@ -9,6 +9,8 @@
 #   3. loads seed 004's lists (the seed's own flags) and 5,000 generated orders
 #      into a DynamoDB-compatible server on 127.0.0.1 (moto) with `load-ddb`:
 #      its progress (drawn when stderr is a terminal) and its summary.
+#   4. runs seeds 001, 000 and 002 on the local executor (virtual clock,
+#      in-memory DynamoDB) and prints a semaphore machine for plain ASL users.
 source "$(dirname "$0")/env.sh"
 DEMO="$ROOT/target/demo"
 rm -rf "$DEMO" && mkdir -p "$DEMO"
@@ -104,4 +106,16 @@ PY
 echo "\$ load-ddb --table Orders --reject-file rejects.jsonl orders.jsonl"
 "$VENV/bin/load-ddb" --table Orders --reject-file "$DEMO/rejects.jsonl" --endpoint-url "$STEPFORGE_DYNAMODB_ENDPOINT" \
   "$DEMO/orders.jsonl"
+log "Run locally: the seeds on the executor's virtual clock (Rust examples, examples/rust/)"
+# Seed 001's three machines together (100 executions, limit 5, a job that fails
+# 10% of the time, the cleanup started by status events), seed 000's Example 2
+# with the semaphore fragment, seed 002's phased job graph.
+for example in seed001_run seed000_semaphore seed002_phased_job; do
+  (cd "$ROOT" && cargo run -q -p stepforge-examples --bin "$example")
+done
+echo "\$ stepforge semaphore --lock-name MySemaphore --limit 5 --table LockTable --job job.json | stepforge validate -"
+printf '%s\n' '{"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "End": true}}}' >"$DEMO/job.json"
+"$VENV/bin/stepforge" semaphore --lock-name MySemaphore --limit 5 --table LockTable --job "$DEMO/job.json" >"$DEMO/semaphore.asl.json"
+"$VENV/bin/stepforge" validate "$DEMO/semaphore.asl.json" &&
+  echo "the semaphore machine ($(grep -c '"Type"' "$DEMO/semaphore.asl.json") states) is valid: $DEMO/semaphore.asl.json"
 log "demo done: the definitions, diagrams and inputs are in $DEMO"
