@@ -314,8 +314,13 @@ pub(crate) trait Build<'py> {
     fn list(&self, items: Vec<Self::Out>) -> PyResult<Self::Out>;
     fn new_map(&self, len: usize) -> Self::Map;
     /// Adds a member; `loc` is the map's location (the key's is `Loc::Key(loc, key)`).
-    fn insert(&self, map: &mut Self::Map, key: &Bound<'py, PyString>, value: Self::Out, loc: &Loc<'_, 'py>)
-    -> PyResult<()>;
+    fn insert(
+        &self,
+        map: &mut Self::Map,
+        key: &Bound<'py, PyString>,
+        value: Self::Out,
+        loc: &Loc<'_, 'py>,
+    ) -> PyResult<()>;
     fn map(&self, map: Self::Map) -> PyResult<Self::Out>;
 }
 
@@ -393,7 +398,9 @@ impl<'py> Build<'py> for Typed<'py> {
         match set {
             AttributeValue::Ss(s) => self.tagged(intern!(py, "SS"), PyList::new(py, s)?.as_any()),
             AttributeValue::Ns(n) => self.tagged(intern!(py, "NS"), PyList::new(py, n)?.as_any()),
-            AttributeValue::Bs(b) => self.tagged(intern!(py, "BS"), PyList::new(py, b.iter().map(|x| self.bytes(x)))?.as_any()),
+            AttributeValue::Bs(b) => {
+                self.tagged(intern!(py, "BS"), PyList::new(py, b.iter().map(|x| self.bytes(x)))?.as_any())
+            }
             other => Err(PyValueError::new_err(format!("not a set: {}", other.type_name()))),
         }
     }
