@@ -80,8 +80,9 @@ function expected(value) {
   return value
 }
 
-test('marshall → PutItem → GetItem → unmarshall gives every item back', async () => {
-  const TableName = `roundtrip-${process.pid}`
+/** A fresh table with a string partition key `id`. */
+async function table(name) {
+  const TableName = `${name}-${process.pid}`
   await client.send(
     new CreateTableCommand({
       TableName,
@@ -90,6 +91,11 @@ test('marshall → PutItem → GetItem → unmarshall gives every item back', as
       BillingMode: 'PAY_PER_REQUEST',
     }),
   )
+  return TableName
+}
+
+test('marshall → PutItem → GetItem → unmarshall gives every item back', async () => {
+  const TableName = await table('roundtrip')
   const items = corpus(300, 7)
   const types = new Set()
   for (const item of items) {
@@ -106,15 +112,7 @@ test('marshall → PutItem → GetItem → unmarshall gives every item back', as
 })
 
 test('the binary of the issue: 00 01 fe is stored and read back as those bytes', async () => {
-  const TableName = `binary-${process.pid}`
-  await client.send(
-    new CreateTableCommand({
-      TableName,
-      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  )
+  const TableName = await table('binary')
   await client.send(new PutItemCommand({ TableName, Item: marshall({ id: '1', blob: Uint8Array.from([0, 1, 0xfe]) }) }))
   const got = await client.send(new GetItemCommand({ TableName, Key: { id: { S: '1' } } }))
   assert.deepStrictEqual([...got.Item.blob.B], [0, 1, 0xfe])

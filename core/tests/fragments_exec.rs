@@ -194,23 +194,8 @@ fn without_cleanup_the_lease_gives_the_slot_back() {
 
 #[test]
 fn seed_002_catch_the_fish_runs_phases_in_order_and_a_steps_jobs_in_parallel() {
-    let graph = json!({
-        "id": "1", "purposeId": "catch_the_fish", "currentPhase": "thinking",
-        "phases": {
-            "thinking": {
-                "steps": {
-                    "thinking": {"jobs": ["buy_fishing_gear"]},
-                    "buy_fishing_gear": {"jobs": ["rent_a_boat"]},
-                    "rent_a_boat": {"jobs": ["go_to_fishing_ground"]},
-                    "go_to_fishing_ground": {"jobs": ["cast_fishing_pole", "drink_beer", "catch_fish"]},
-                    "catch_fish": {"jobs": ["go_home"]}
-                },
-                "finished": [], "next": "cooking",
-                "waitFor": ["buy_fishing_gear", "rent_a_boat", "go_to_fishing_ground", "cast_fishing_pole", "drink_beer", "catch_fish", "go_home"]
-            },
-            "cooking": {"steps": {"cookingStart": {"jobs": ["clean"]}, "clean": {"jobs": ["cook"]}}, "waitFor": ["cook", "clean"], "finished": [], "next": "end"}
-        }
-    });
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/seed002-phased-jobs/catch_the_fish.json");
+    let graph: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let machine = PhasedJob::from_json(&graph).unwrap().state_machine().unwrap();
     let mut w = World::new(2);
     w.register_json("fish", &machine.render().unwrap()).unwrap();

@@ -5,33 +5,10 @@ use stepforge::Code;
 use stepforge::builder::*;
 use stepforge::fragments::*;
 
-/// Seed 002's object, with its second phase.
+/// Seed 002's object, with its second phase (the example's file).
 fn catch_the_fish() -> Value {
-    json!({
-        "id": "1",
-        "purposeId": "catch_the_fish",
-        "currentPhase": "thinking",
-        "phases": {
-            "thinking": {
-                "steps": {
-                    "thinking": {"jobs": ["buy_fishing_gear"]},
-                    "buy_fishing_gear": {"jobs": ["rent_a_boat"]},
-                    "rent_a_boat": {"jobs": ["go_to_fishing_ground"]},
-                    "go_to_fishing_ground": {"jobs": ["cast_fishing_pole", "drink_beer", "catch_fish"]},
-                    "catch_fish": {"jobs": ["go_home"]}
-                },
-                "finished": [],
-                "next": "cooking",
-                "waitFor": ["buy_fishing_gear", "rent_a_boat", "go_to_fishing_ground", "cast_fishing_pole", "drink_beer", "catch_fish", "go_home"]
-            },
-            "cooking": {
-                "steps": {"cookingStart": {"jobs": ["clean"]}, "clean": {"jobs": ["cook"]}},
-                "waitFor": ["cook", "clean"],
-                "finished": [],
-                "next": "end"
-            }
-        }
-    })
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/seed002-phased-jobs/catch_the_fish.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 fn render(machine: &StateMachine) -> Value {
