@@ -316,6 +316,7 @@ export declare class Choice {
   get name(): string
   /** Renames the state. */
   set name(name: string)
+
   /** Adds a rule: when `condition` holds, go to `next`. Returns this Choice. */
   when(condition: Condition, next: Chainable, props?: WhenProps): this
   /** Where to go when no rule holds (`Default`). Returns this Choice. */
@@ -446,6 +447,7 @@ export declare class Fail {
   get name(): string
   /** Renames the state. */
   set name(name: string)
+
 }
 
 /**
@@ -551,6 +553,7 @@ export declare class Succeed {
   get name(): string
   /** Renames the state. */
   set name(name: string)
+
 }
 
 /** A `Task` state: calls `resource` (a Lambda function, an activity or a service integration). */

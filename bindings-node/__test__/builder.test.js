@@ -214,9 +214,12 @@ test('next twice is a ChainError; linking the same state again is fine', () => {
   x.next(b)
 })
 
-test('terminal states have no next', () => {
-  for (const cls of [Succeed, Fail, Choice]) {
-    assert.equal(typeof new cls('S').next, 'undefined', cls.name)
+test('next after a terminal state is a ChainError, as in Python and as documented', () => {
+  for (const [cls, why] of [[Succeed, 'nothing can follow it'], [Fail, 'nothing can follow it'], [Choice, 'afterwards()']]) {
+    const e = catchError(() => new cls('S').next(new Pass('P')), ChainError)
+    assert.match(e.message, new RegExp(`\`S\` is a ${cls.name} state`))
+    assert.deepStrictEqual(e.problems.map((p) => [p.code, p.pointer]), [['INVALID_CHAIN', '/States/S']])
+    assert.ok(e.problems[0].message.includes(why), e.problems[0].message)
   }
   const chain = new Pass('A').next(new Succeed('B'))
   assert.throws(() => chain.next(new Pass('C')), (e) => e instanceof ChainError && /Succeed/.test(e.message))

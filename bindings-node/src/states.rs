@@ -433,6 +433,25 @@ macro_rules! next_method {
 
 next_method!(Pass, Task, Wait, Parallel, Map);
 
+/// Nothing follows a Succeed or Fail state, and a Choice goes on through its
+/// rules: in JavaScript `next` on them throws a ChainError (INVALID_CHAIN)
+/// that says so, as in Python; the typings leave it out, so that TypeScript
+/// refuses the call before it runs.
+macro_rules! terminal_next {
+    ($($class:ident),*) => {$(
+        #[napi]
+        impl $class {
+            /// Throws a ChainError: see `terminal_next!`.
+            #[napi(skip_typescript)]
+            pub fn next(&self, env: Env, next: Unknown) -> napi::Result<Chain> {
+                guard(&env, || Ok(self.inner.next(&link(&env, next, &At::new("next argument"))?)?.into()))
+            }
+        }
+    )*};
+}
+
+terminal_next!(Succeed, Fail, Choice);
+
 /// A retrier, for `addRetry`.
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct RetryProps {
