@@ -10,6 +10,7 @@ pub mod fragments;
 #[cfg(feature = "loader")]
 pub mod load_ddb;
 pub mod run;
+pub mod test_state;
 
 #[derive(Parser)]
 #[command(name = "stepforge", version, about = "Check and format AWS Step Functions state machine definitions")]
@@ -34,6 +35,8 @@ enum Command {
     Run(run::RunArgs),
     /// Print a Mermaid (or dot) diagram of a definition; with `--input`, highlight the path one run takes.
     Diagram(diagram::DiagramArgs),
+    /// Run one state once, locally, as Step Functions' TestState API does; print the response.
+    TestState(test_state::TestStateArgs),
     /// Print a definition in canonical form (stable key order, two-space indent).
     Fmt {
         /// An ASL JSON file (`-` for standard input).
@@ -68,6 +71,7 @@ pub fn run(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Command::Fragments(command) => fragments::run(command, out, err),
         Command::Run(args) => run::run(&args, out, err),
         Command::Diagram(args) => diagram::run(&args, out, err),
+        Command::TestState(args) => test_state::run(&args, out, err),
     };
     result.unwrap_or_else(|e| {
         // The reader went away (`stepforge … | head -1`): stop quietly, as a

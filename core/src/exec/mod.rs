@@ -23,6 +23,7 @@ mod reader;
 pub mod schedule;
 pub mod status;
 mod step;
+pub mod test_state;
 mod timeline;
 mod world;
 
@@ -32,6 +33,7 @@ pub use history::HistoryEvent;
 pub use mock::TestCase;
 pub use schedule::{EnabledEvent, EventKind, Fifo, Schedule};
 pub use status::StatusRule;
+pub use test_state::{TestStateError, test_state};
 pub use timeline::Peak;
 pub use world::{
     ACCOUNT, DEFAULT_EPOCH_MILLIS, DEFAULT_TRANSITION_LIMIT, ExecError, Execution, Idle, Machine, REGION, Status, World,
