@@ -113,7 +113,7 @@ log "Run locally: the seeds on the executor's virtual clock (Rust examples, exam
 for example in seed001_run seed000_semaphore seed002_phased_job; do
   (cd "$ROOT" && cargo run -q -p stepforge-examples --bin "$example")
 done
-echo "\$ stepforge semaphore --lock-name MySemaphore --limit 5 --table LockTable --job job.json | stepforge validate -"
+echo "\$ stepforge semaphore --lock-name MySemaphore --limit 5 --table LockTable --job job.json > semaphore.asl.json && stepforge validate semaphore.asl.json"
 printf '%s\n' '{"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "End": true}}}' >"$DEMO/job.json"
 "$VENV/bin/stepforge" semaphore --lock-name MySemaphore --limit 5 --table LockTable --job "$DEMO/job.json" >"$DEMO/semaphore.asl.json"
 "$VENV/bin/stepforge" validate "$DEMO/semaphore.asl.json" &&
