@@ -165,6 +165,13 @@ impl World {
                 r.heartbeat_key = Some(key);
             }
         }
+        // A fault the explorer chose for this call replaces it.
+        if let Some(injected) = self.injection.take() {
+            if let Some(result) = self.injected_outcome(injected, base, &run.params, th.exec) {
+                self.schedule_for(&mut th, self.now, Event::TaskDone(tid, result));
+            }
+            return self.put(tid, th);
+        }
         let exec_arn = self.executions[th.exec.0].arn.clone();
         let call = |resource: String, input: Value, world: &mut World| TaskCall {
             resource,
@@ -296,7 +303,7 @@ impl World {
         }
     }
 
-    fn dynamodb_call(&mut self, op: &str, params: &Value, prefix: &str) -> Result<Value, Failure> {
+    pub(crate) fn dynamodb_call(&mut self, op: &str, params: &Value, prefix: &str) -> Result<Value, Failure> {
         let mut action = String::with_capacity(op.len());
         let mut chars = op.chars();
         if let Some(c) = chars.next() {

@@ -14,6 +14,7 @@ mod data;
 pub mod dynamodb;
 pub mod errors;
 pub mod eval;
+pub mod explore;
 pub mod handler;
 pub mod history;
 mod integrations;

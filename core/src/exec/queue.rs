@@ -81,6 +81,16 @@ impl EventQueue {
             .collect()
     }
 
+    /// The queued event with this key, if any.
+    pub(crate) fn get(&self, key: &Key) -> Option<&Event> {
+        self.events.get(&key.1).filter(|(due, _)| *due == key.0).map(|(_, e)| e)
+    }
+
+    /// Every queued event with its key, in no particular order (for state hashing).
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Key, &Event)> {
+        self.events.iter().map(|(seq, (due, e))| ((*due, *seq), e))
+    }
+
     /// Draws one of the events due at the earliest instant and removes it.
     pub(crate) fn pick(&mut self, mut draw: impl FnMut(usize) -> usize) -> Option<(Key, Event)> {
         if self.ready_live == 0 {

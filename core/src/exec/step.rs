@@ -67,6 +67,10 @@ impl World {
                     let _ = self.start_inner(&target, payload, None, None);
                 }
             }
+            // Nobody waits for the answer any more: only the write matters.
+            Event::LateWrite(_, action, request) => {
+                let _ = self.db.call(&action, &request);
+            }
         }
     }
 

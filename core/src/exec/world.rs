@@ -264,6 +264,9 @@ pub(crate) enum Event {
     ExecutionTimeout(ExecutionId),
     /// A status-change event reaches a rule's target.
     Deliver(usize, Value),
+    /// A DynamoDB write that was in flight when its execution ended lands
+    /// (the explorer's "late write" fault): `(execution, action, request)`.
+    LateWrite(ExecutionId, String, Value),
 }
 
 /// An execution's index in the world.
@@ -380,6 +383,8 @@ pub struct World {
     pub(crate) transition_limit: u64,
     pub(crate) objects: super::reader::ObjectStore,
     pub(crate) mocks: FxHashMap<String, Arc<super::mock::TestCase>>,
+    /// A fault the explorer injects into the next task call (see `explore::faults`).
+    pub(crate) injection: Option<super::explore::Injection>,
 }
 
 impl World {
@@ -403,6 +408,7 @@ impl World {
             transition_limit: DEFAULT_TRANSITION_LIMIT,
             objects: Default::default(),
             mocks: FxHashMap::default(),
+            injection: None,
         }
     }
 
@@ -622,6 +628,7 @@ impl World {
             Event::FanoutDone(t) => (EventKind::Transition, Some(*t), None),
             Event::ExecutionTimeout(e) => (EventKind::Timer, None, Some(*e)),
             Event::Deliver(..) => (EventKind::Delivery, None, None),
+            Event::LateWrite(e, ..) => (EventKind::TaskCall, None, Some(*e)),
         };
         let th = thread.and_then(|t| self.threads.get(t.0)).and_then(Option::as_ref);
         let exec = exec.or(th.map(|t| t.exec));
@@ -631,7 +638,7 @@ impl World {
             kind,
             execution_arn: exec.map(|e| self.executions[e.0].arn.clone()),
             state: th.map(|t| t.state.clone()),
-            integration: matches!(ev, Event::Invoke(_)),
+            integration: matches!(ev, Event::Invoke(_) | Event::LateWrite(..)),
         }
     }
 
@@ -772,7 +779,7 @@ impl World {
             | Event::TaskTimeout(t, _)
             | Event::Retry(t)
             | Event::FanoutDone(t) => Some(*t),
-            Event::ExecutionTimeout(_) | Event::Deliver(..) => None,
+            Event::ExecutionTimeout(_) | Event::Deliver(..) | Event::LateWrite(..) => None,
         };
         if let Some(t) = owner {
             match self.threads.get_mut(t.0).and_then(Option::as_mut) {
