@@ -34,11 +34,13 @@ pub struct ExhaustiveLimits {
     pub partial_order_reduction: bool,
     /// The world's seed (task tokens, jitter, handlers' random numbers; default 0).
     pub seed: u64,
+    /// The most faults on one path (default 1; the faults' own bound applies too).
+    pub max_faults: u32,
 }
 
 impl Default for ExhaustiveLimits {
     fn default() -> Self {
-        ExhaustiveLimits { max_states: 2_000_000, partial_order_reduction: true, seed: 0 }
+        ExhaustiveLimits { max_states: 2_000_000, partial_order_reduction: true, seed: 0, max_faults: 1 }
     }
 }
 
@@ -60,6 +62,7 @@ impl Explorer {
         let start = root.now;
         let mut seen: FxHashSet<u64> = FxHashSet::default();
         seen.insert(super::hash::world_hash(&root));
+        let budget = limits.max_faults.min(self.faults.max_per_schedule);
         let mut stack = vec![Node { world: root, steps: 0, faults: 0, picks: Vec::new() }];
         let (mut schedules, mut pruned, mut transitions) = (0u64, 0u64, 0u64);
         let report = |schedules, pruned, transitions, states, counterexample: Option<Counterexample>| Report {
@@ -96,9 +99,7 @@ impl Explorer {
                 false => Vec::new(),
             };
             if chosen.is_empty() {
-                chosen = (0..alts.len())
-                    .filter(|i| alts[*i].fault().is_none() || node.faults < self.faults.max_per_schedule)
-                    .collect();
+                chosen = (0..alts.len()).filter(|i| alts[*i].fault().is_none() || node.faults < budget).collect();
             }
             // Push in reverse so alternative 0 is explored first.
             for &i in chosen.iter().rev() {

@@ -103,7 +103,8 @@ impl Fault {
 /// the delivery faults, per execution for [`Fault::Abort`] and
 /// [`Fault::ExecutionTimeout`] (at a random point of its run). In exhaustive
 /// mode every fault with a rate above 0 is an alternative at every point
-/// where it can happen, at most [`Faults::max_per_schedule`] per schedule.
+/// where it can happen. Both modes inject at most
+/// [`Faults::max_per_schedule`] faults in one schedule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Faults {
     rates: [f64; 10],
@@ -111,7 +112,8 @@ pub struct Faults {
     pub late_delivery_ms: i64,
     /// How much later a late write lands (default 1 s).
     pub late_write_ms: i64,
-    /// The most faults in one exhaustive schedule (default 1).
+    /// The most faults in one schedule (default: no bound; exhaustive mode
+    /// also stops at its own [`max_faults`](super::ExhaustiveLimits::max_faults)).
     pub max_per_schedule: u32,
 }
 
@@ -124,7 +126,7 @@ impl Default for Faults {
 impl Faults {
     /// No faults.
     pub fn none() -> Faults {
-        Faults { rates: [0.0; 10], late_delivery_ms: 30_000, late_write_ms: 1_000, max_per_schedule: 1 }
+        Faults { rates: [0.0; 10], late_delivery_ms: 30_000, late_write_ms: 1_000, max_per_schedule: u32::MAX }
     }
 
     /// Every fault at `rate`.
@@ -134,6 +136,12 @@ impl Faults {
             f = f.with(fault, rate);
         }
         f
+    }
+
+    /// At most `n` faults per schedule.
+    pub fn max_per_schedule(mut self, n: u32) -> Faults {
+        self.max_per_schedule = n;
+        self
     }
 
     /// Sets one fault's rate (clamped to 0..=1; NaN is 0).

@@ -239,8 +239,8 @@ fn is_lock_write<'s>(step: Option<&'s StepFacts>, spec: &SemaphoreSpec) -> Optio
 /// - *count never above the limit*: no write raises the lock's count above the limit;
 /// - *count equals owners*: after every write of the lock item, its count is the number of owner entries;
 /// - *job within limit*: never more than the limit of executions inside the job's states;
-/// - *no slot held at the end*: after cleanups and lease probes, the count is 0 and no owner entry is left;
-/// - *every execution ended*.
+/// - *every execution ended* (checked first at the end: a stuck execution explains a held slot);
+/// - *no slot held at the end*: after cleanups and lease probes, the count is 0 and no owner entry is left.
 pub fn semaphore_invariants(spec: &SemaphoreSpec) -> Vec<Invariant> {
     let s1 = spec.clone();
     let count_within = Invariant::every_step("count never above the limit", move |v| {
@@ -311,7 +311,7 @@ pub fn semaphore_invariants(spec: &SemaphoreSpec) -> Vec<Invariant> {
             if who.is_empty() { "none".to_string() } else { who.join(", ") }
         ))
     });
-    vec![count_within, count_matches, job_within, none_held, every_execution_ended()]
+    vec![count_within, count_matches, job_within, every_execution_ended(), none_held]
 }
 
 /// The execution name at the end of an execution ARN.

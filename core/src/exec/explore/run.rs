@@ -242,6 +242,7 @@ impl Explorer {
         let mut out =
             RunOutcome { picks: Vec::new(), violation: None, steps: 0, records: Vec::new(), world: World::new(0) };
         let mut stuck = false;
+        let mut faults_used = 0u32;
         loop {
             if out.steps >= self.max_steps || w.queue.earliest_due().is_some_and(|d| d > start + self.horizon_ms) {
                 stuck = w.queue.earliest_due().is_some();
@@ -254,10 +255,15 @@ impl Explorer {
             let pick = if alts.len() == 1 {
                 0
             } else {
-                let p = chooser.choose(&w, &alts, out.steps).min(alts.len() - 1);
+                let mut p = chooser.choose(&w, &alts, out.steps).min(alts.len() - 1);
+                // Past the fault budget a fault pick means the oldest event, in every mode alike.
+                if alts[p].fault().is_some() && faults_used >= self.faults.max_per_schedule {
+                    p = 0;
+                }
                 out.picks.push(p as u32);
                 p
             };
+            faults_used += u32::from(alts[pick].fault().is_some());
             out.steps += 1;
             if let Some(v) = self.take_step(&mut w, &alts[pick], out.steps, start, record.then_some(&mut out.records)) {
                 out.violation = Some(v);
