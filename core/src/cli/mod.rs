@@ -6,6 +6,7 @@ use std::io::{Read, Write};
 use clap::{Parser, Subcommand, ValueEnum};
 
 pub mod diagram;
+pub mod explore;
 pub mod fragments;
 #[cfg(feature = "loader")]
 pub mod load_ddb;
@@ -35,6 +36,9 @@ enum Command {
     Run(run::RunArgs),
     /// Print a Mermaid (or dot) diagram of a definition; with `--input`, highlight the path one run takes.
     Diagram(diagram::DiagramArgs),
+    /// Explore many executions of a semaphore in random or every order, with
+    /// faults, checking its invariants: exit 0 when they hold, 1 with a counterexample.
+    Explore(explore::ExploreArgs),
     /// Run one state once, locally, as Step Functions' TestState API does; print the response.
     TestState(test_state::TestStateArgs),
     /// Print a definition in canonical form (stable key order, two-space indent).
@@ -72,6 +76,7 @@ pub fn run(args: Vec<String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         Command::Run(args) => run::run(&args, out, err),
         Command::Diagram(args) => diagram::run(&args, out, err),
         Command::TestState(args) => test_state::run(&args, out, err),
+        Command::Explore(args) => explore::run(&args, out, err),
     };
     result.unwrap_or_else(|e| {
         // The reader went away (`stepforge … | head -1`): stop quietly, as a
