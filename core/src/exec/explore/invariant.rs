@@ -81,7 +81,7 @@ impl<'a> WorldView<'a> {
         let mut out: Vec<&str> = Vec::new();
         for th in self.world.threads.iter().flatten() {
             let exec = &self.world.executions[th.exec.0];
-            if exec.status == Status::Running && states.iter().any(|s| *s == th.state) && !out.contains(&exec.arn()) {
+            if exec.status == Status::Running && states.contains(&th.state) && !out.contains(&exec.arn()) {
                 out.push(exec.arn());
             }
         }

@@ -247,7 +247,7 @@ impl Explorer {
         let started = Instant::now();
         let threads = self.threads.min(schedules.max(1) as usize).max(1);
         let first_bad = std::sync::atomic::AtomicU64::new(u64::MAX);
-        let results: Vec<(u64, u64, Option<(u64, run::RunOutcome)>)> = std::thread::scope(|scope| {
+        let results: Vec<ThreadResult> = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|t| {
                     let first_bad = &first_bad;
@@ -277,7 +277,7 @@ impl Explorer {
         let failing = results.into_iter().filter_map(|r| r.2).min_by_key(|(i, _)| *i);
         let counterexample = failing.map(|(i, out)| {
             let found = Schedule { seed: schedule_seed(seed, i), picks: out.picks.clone() };
-            self.counterexample(found, out.violation.unwrap_or_else(|| unreachable_violation()))
+            self.counterexample(found, out.violation.unwrap_or_else(unreachable_violation))
         });
         Report {
             mode: "random",
@@ -312,6 +312,9 @@ impl Explorer {
         }
     }
 }
+
+/// What one random-mode thread did: schedules, steps, and its first failing schedule.
+type ThreadResult = (u64, u64, Option<(u64, run::RunOutcome)>);
 
 /// The seed of random schedule `i` (splitmix64 of both).
 pub fn schedule_seed(seed: u64, i: u64) -> u64 {
