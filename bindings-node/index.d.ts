@@ -439,6 +439,26 @@ export declare class Condition {
   toJSON(): Record<string, unknown>
 }
 
+/**
+ * Seed 004's machine: a GetItem of the list item, a Map (at most
+ * `maxConcurrency` at once) whose iterations pass, wait
+ * `waitDurationSeconds` and run a task, and `TimeoutSeconds` =
+ * `timeoutDurationSeconds`, from `config.json` (an object or its text;
+ * unknown fields are errors).
+ */
+export declare class DynamoDbListMap {
+  /** The map over the list named by `config`; `options` says what each item runs. */
+  constructor(config: Record<string, unknown> | string, options?: DynamoDbListMapOptions)
+  /** The configuration, as `config.json` writes it. */
+  get config(): Record<string, unknown>
+  /** The states (`Get List` → `Process Items`) as a fragment. */
+  fragment(): Fragment
+  /** The whole state machine, with its timeout. */
+  stateMachine(): StateMachine
+  /** The IAM policy statements, on `tableArn` (and the function, by default). */
+  iam(tableArn: string): Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>
+}
+
 /** A `Fail` state: ends the execution (or branch) with `error` and `cause`. */
 export declare class Fail {
   /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
@@ -522,6 +542,77 @@ export declare class Pass {
   set name(name: string)
   /** Goes on to `next` after this state; returns the chain from this state to `next`'s ends. */
   next(next: Chainable): Chain
+}
+
+/**
+ * Seed 002's phased job graph (an object, or its JSON text) compiled into
+ * states: phases in order, a step's jobs in a Parallel, each job a Lambda
+ * named after it unless `resources` maps it. Cycles, unknown jobs, jobs
+ * nobody waits for and unreachable phases are errors.
+ */
+export declare class PhasedJob {
+  /** The graph, checked. */
+  constructor(graph: Record<string, unknown> | string, options?: PhasedJobOptions)
+  /** The phase the graph starts with. */
+  get currentPhase(): string
+  /** The phase names, in the order they run. */
+  get phases(): Array<string>
+  /** Every job, in the order the phases and steps name them. */
+  get jobs(): Array<string>
+  /** The states as a fragment. */
+  fragment(): Fragment
+  /** The whole state machine. */
+  stateMachine(): StateMachine
+  /** The IAM policy statements (invoking the jobs' functions). */
+  iam(): Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>
+}
+
+/**
+ * A semaphore: at most `limit` executions run a job at once, counted in the
+ * item `lockName` of the DynamoDB table `table` (partition key `LockName`).
+ */
+export declare class Semaphore {
+  /** A semaphore on `lockName` admitting `limit` holders, kept in the table `table`. */
+  constructor(lockName: string, limit: number, table: string, options?: SemaphoreOptions)
+  /** The lock name. */
+  get lockName(): string
+  /** How many may hold the lock at once. */
+  get limit(): number
+  /** The lock table's name. */
+  get tableName(): string
+  /** The lease in seconds: `leaseSeconds`, else `timeoutSeconds`, else one year. */
+  get lease(): number
+  /**
+   * Wraps `job` (stepforge states, or ASL JSON with `StartAt` and `States`,
+   * or its text) as the first use of this lock: acquire a slot, run the
+   * job, release the slot (also when the job fails). Chain the next state
+   * to the returned fragment.
+   */
+  wrap(job: Chainable | Record<string, unknown> | string): Fragment
+  /** A whole state machine: the wrapped job, with `TimeoutSeconds` when `timeoutSeconds` is given. */
+  stateMachine(job: Chainable | Record<string, unknown> | string): StateMachine
+  /** The IAM policy statements the states need, on `tableArn`. */
+  iam(tableArn: string): Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>
+}
+
+/**
+ * The semaphores of one state machine: several locks, and one lock used
+ * several times (`reuseLock: true`), with unique state names; and the
+ * cleanup machine for the locks used.
+ */
+export declare class Semaphores {
+  /** No semaphores yet. */
+  constructor()
+  /** Wraps `job` in `semaphore` (see `Semaphore.wrap`), numbering this use of its lock. */
+  wrap(semaphore: Semaphore, job: Chainable | Record<string, unknown> | string): Fragment
+  /** How many times `lockName` was used. */
+  uses(lockName: string): number
+  /** The `[table, lockName]` pairs used, in the order first used. */
+  get locks(): Array<[string, string]>
+  /** The cleanup state machine for the locks used so far. */
+  cleanupMachine(): StateMachine
+  /** The IAM policy statements of the wrapped states, on `tableArn`. */
+  iam(tableArn: string): Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>
 }
 
 /**
@@ -625,6 +716,29 @@ export interface ChoiceOptions {
   output?: Payload
   /** `Assign`: variables to set. */
   assign?: Payload
+}
+
+/**
+ * The EventBridge event pattern that starts the cleanup machine: status
+ * changes to FAILED, TIMED_OUT or ABORTED of the given state machines.
+ */
+export declare function cleanupEventPattern(stateMachineArns: ReadonlyArray<string>): Record<string, unknown>
+
+/** The IAM policy statements of the cleanup machine, on `tableArn`. */
+export declare function cleanupIam(tableArn: string): Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>
+
+/**
+ * The cleanup state machine for `locks`, each a `[table, lockName]` pair:
+ * it gives back the slots of an execution that failed, timed out or was aborted.
+ */
+export declare function cleanupMachine(locks: ReadonlyArray<readonly [string, string]>): StateMachine
+
+/** What each iteration of a `DynamoDbListMap` runs. */
+export interface DynamoDbListMapOptions {
+  /** The Lambda function (name or ARN) each item is passed to. */
+  function?: string
+  /** Any states (or ASL JSON) to run for each item instead. */
+  task?: Chainable | Record<string, unknown> | string
 }
 
 /**
@@ -868,6 +982,9 @@ export interface MapOptions {
   assign?: Payload
 }
 
+/** Seed 004's whole machine from `config` (see `DynamoDbListMap`). */
+export declare function mapOverDynamoDb(config: Record<string, unknown> | string, options?: DynamoDbListMapOptions): StateMachine
+
 /**
  * A value DynamoDB cannot store (`marshall`, `unmarshall`, the items given
  * to `loadDdb`): `pointer` is the JSON pointer to it in what was given, and
@@ -965,6 +1082,12 @@ export interface PassOptions {
   assign?: Payload
 }
 
+/** Options of a phased job. */
+export interface PhasedJobOptions {
+  /** Job name → the resource ARN its Task runs (else a Lambda function of the job's name). */
+  resources?: Record<string, string>
+}
+
 /** One problem in a state machine definition. */
 export interface Problem {
   /** A stable code such as `MISSING_TRANSITION_TARGET`. */
@@ -1018,6 +1141,32 @@ export declare function runCli(args: ReadonlyArray<string>): number
  * from then on Ctrl-C no longer ends the process. From code, use `loadDdb`.
  */
 export declare function runLoadDdb(args: ReadonlyArray<string>): number
+
+/** Options of a semaphore (the core's names in camelCase). */
+export interface SemaphoreOptions {
+  /** Allows this lock name to be used again in the same machine. */
+  reuseLock?: boolean
+  /** Writes a `Comment` on every state saying what it does. */
+  comments?: boolean
+  /** How long a slot may be held before a waiter may reclaim it. */
+  leaseSeconds?: number
+  /** The state machine's `TimeoutSeconds` (the lease when `leaseSeconds` is not given). */
+  timeoutSeconds?: number
+  /** A fixed wait between tries, in seconds. */
+  waitSeconds?: number
+  /** The bound of the first jittered wait (default 1). */
+  initialWaitSeconds?: number
+  /** The largest bound of a jittered wait (default 10). */
+  maxWaitSeconds?: number
+  /** `IntervalSeconds` of the DynamoDB retries (default 1). */
+  retryIntervalSeconds?: number
+  /** `MaxAttempts` of the DynamoDB retries (default 6). */
+  retryMaxAttempts?: number
+  /** `BackoffRate` of the DynamoDB retries (default 2). */
+  retryBackoffRate?: number
+  /** `MaxDelaySeconds` of the DynamoDB retries (default 20). */
+  retryMaxDelaySeconds?: number
+}
 
 /**
  * The base class of CDK-style fragments: a subclass sets `this.startState`

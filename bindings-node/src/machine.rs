@@ -30,7 +30,7 @@ const KEYS: &[&str] = &["timeoutSeconds", "comment", "queryLanguage"];
 /// state, with its top-level fields.
 #[napi]
 pub struct StateMachine {
-    inner: builder::StateMachine,
+    pub(crate) inner: builder::StateMachine,
 }
 
 #[napi]

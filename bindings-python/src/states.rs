@@ -665,3 +665,33 @@ impl PyMap {
         Ok(slf)
     }
 }
+
+/// A new Python object of the right class over a state the core made (a
+/// fragment's states): `Pass`, `Task`, … with no links yet.
+pub(crate) fn object_for(py: Python<'_>, handle: &StateRef) -> PyResult<Py<PyAny>> {
+    use stepforge::builder::Kind;
+    let base = PyState::init(handle.clone());
+    let shape = || crate::errors::InternalError::new_err(format!("state `{}` is not of its kind", handle.name()));
+    Ok(match handle.kind() {
+        Kind::Pass => Py::new(py, base.add_subclass(PyPass))?.into_any(),
+        Kind::Task => {
+            let inner = builder::Task::try_from(handle.clone()).map_err(|_| shape())?;
+            Py::new(py, base.add_subclass(PyTask { inner }))?.into_any()
+        }
+        Kind::Choice => {
+            let inner = builder::Choice::try_from(handle.clone()).map_err(|_| shape())?;
+            Py::new(py, base.add_subclass(PyChoice { inner }))?.into_any()
+        }
+        Kind::Wait => Py::new(py, base.add_subclass(PyWait))?.into_any(),
+        Kind::Succeed => Py::new(py, base.add_subclass(PySucceed))?.into_any(),
+        Kind::Fail => Py::new(py, base.add_subclass(PyFail))?.into_any(),
+        Kind::Parallel => {
+            let inner = builder::Parallel::try_from(handle.clone()).map_err(|_| shape())?;
+            Py::new(py, base.add_subclass(PyParallel { inner }))?.into_any()
+        }
+        Kind::Map => {
+            let inner = builder::Map::try_from(handle.clone()).map_err(|_| shape())?;
+            Py::new(py, base.add_subclass(PyMap { inner }))?.into_any()
+        }
+    })
+}

@@ -25,7 +25,19 @@ macro_rules! vectors {
     };
 }
 
-vectors!(job_poller, every_state_type, choice_afterwards, fragments_prefix, distributed_map, jsonata, intrinsics);
+vectors!(
+    job_poller,
+    every_state_type,
+    choice_afterwards,
+    fragments_prefix,
+    distributed_map,
+    jsonata,
+    intrinsics,
+    fragment_semaphore,
+    fragment_semaphore_cleanup,
+    fragment_map,
+    fragment_phased_job,
+);
 
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors")

@@ -27,6 +27,11 @@ impl StateMachine {
         StateMachine { start: definition.start_state(), comment: None, timeout_seconds: None, query_language: None }
     }
 
+    /// The state the machine starts with (the bindings wrap it in a host object).
+    pub fn start_state(&self) -> StateRef {
+        self.start.clone()
+    }
+
     /// Sets the top-level `Comment`.
     pub fn comment(mut self, comment: impl Into<String>) -> Self {
         self.comment = Some(comment.into());

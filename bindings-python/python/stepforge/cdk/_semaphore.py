@@ -1,0 +1,287 @@
+"""The semaphore constructs: both APIs of ``@dontirun/state-machine-semaphore``
+(``SemaphoreGenerator(...).generate_semaphored_job(...)`` and
+``Semaphore(...)``) over the stepforge core's semaphore fragment.
+
+Per stack, once: the lock table (partition key ``LockName``, string), the
+registry of locks used (unique state names, reuse checks), the cleanup state
+machine and its EventBridge rule (unless ``cleanup=False`` on the first use).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, List, Mapping, Optional
+
+import jsii
+from aws_cdk import Lazy, RemovalPolicy, Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import IStableListProducer, IStableStringProducer  # noqa: F401  (jsii interfaces)
+from constructs import Construct
+
+import stepforge
+
+from ._adapter import adapt
+
+#: The construct id of the per-stack singleton.
+LOCKS_ID = "StepforgeSemaphoreLocks"
+#: The name of the placeholder job the core wraps; the adapter puts the user's job there.
+PLACEHOLDER = "Stepforge Job Placeholder"
+
+
+def _statements(documents: List[Dict[str, Any]]) -> List[iam.PolicyStatement]:
+    return [iam.PolicyStatement(actions=list(d["Action"]), resources=list(d["Resource"])) for d in documents]
+
+
+@jsii.implements(IStableStringProducer)
+class _CleanupDefinition:
+    def __init__(self, locks: "SemaphoreLocks") -> None:
+        self._locks = locks
+
+    def produce(self) -> Optional[str]:
+        return self._locks.registry.cleanup_machine().to_json()
+
+
+@jsii.implements(IStableListProducer)
+class _UserMachines:
+    def __init__(self, locks: "SemaphoreLocks") -> None:
+        self._locks = locks
+
+    def produce(self) -> Optional[List[str]]:
+        return [m.state_machine_arn for m in self._locks.user_machines()]
+
+
+class SemaphoreLocks(Construct):
+    """The per-stack part of the semaphores: the lock table, the registry of
+    locks used, and the cleanup machine with its rule. Made by the first
+    semaphore of a stack; :meth:`of` finds it again."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        table_read_write_capacity: Optional[Mapping[str, int]] = None,
+        cleanup: bool = True,
+    ) -> None:
+        super().__init__(scope, id)
+        if table_read_write_capacity:
+            billing = dict(
+                billing_mode=dynamodb.BillingMode.PROVISIONED,
+                read_capacity=int(table_read_write_capacity["read_capacity"]),
+                write_capacity=int(table_read_write_capacity["write_capacity"]),
+            )
+        else:
+            billing = dict(billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST)
+        self.table = dynamodb.Table(
+            self,
+            "Table",
+            partition_key=dynamodb.Attribute(name="LockName", type=dynamodb.AttributeType.STRING),
+            removal_policy=RemovalPolicy.DESTROY,
+            **billing,
+        )
+        self.registry = stepforge.Semaphores()
+        self.cleanup_machine: Optional[sfn.StateMachine] = None
+        self.cleanup_rule: Optional[events.Rule] = None
+        if cleanup:
+            self.cleanup_machine = sfn.StateMachine(
+                self,
+                "Cleanup",
+                definition_body=sfn.DefinitionBody.from_string(Lazy.string(_CleanupDefinition(self))),
+            )
+            for s in _statements(stepforge.cleanup_iam(self.table.table_arn)):
+                self.cleanup_machine.add_to_role_policy(s)
+            pattern = stepforge.cleanup_event_pattern([])
+            self.cleanup_rule = events.Rule(
+                self,
+                "CleanupRule",
+                event_pattern=events.EventPattern(
+                    source=pattern["source"],
+                    detail_type=pattern["detail-type"],
+                    detail={
+                        "status": pattern["detail"]["status"],
+                        "stateMachineArn": Lazy.list(_UserMachines(self)),
+                    },
+                ),
+            )
+            self.cleanup_rule.add_target(targets.SfnStateMachine(self.cleanup_machine))
+
+    @staticmethod
+    def of(
+        scope: Construct,
+        *,
+        table_read_write_capacity: Optional[Mapping[str, int]] = None,
+        cleanup: bool = True,
+    ) -> "SemaphoreLocks":
+        """The stack's locks, made on first use (the capacity and the cleanup
+        choice count only then; giving a capacity again is an error, as in
+        ``@dontirun/state-machine-semaphore``)."""
+        stack = Stack.of(scope)
+        found = stack.node.try_find_child(LOCKS_ID)
+        if found is None:
+            return SemaphoreLocks(stack, LOCKS_ID, table_read_write_capacity=table_read_write_capacity, cleanup=cleanup)
+        if table_read_write_capacity:
+            raise ValueError(
+                "table_read_write_capacity: the lock table of this stack already exists; give its capacity on the first semaphore only"
+            )
+        assert isinstance(found, SemaphoreLocks)
+        return found
+
+    def lock_names(self) -> List[str]:
+        return [lock for _, lock in self.registry.locks]
+
+    def user_machines(self) -> List[sfn.StateMachine]:
+        """The state machines of the stack that hold a semaphore's states."""
+        stack = Stack.of(self)
+        markers = [f'"Get {lock} Lock: ' for lock in self.lock_names()]
+        out = []
+        for node in stack.node.find_all():
+            if isinstance(node, sfn.StateMachine) and node is not self.cleanup_machine:
+                child = node.node.default_child
+                definition = json.dumps(stack.resolve(child.definition_string))  # type: ignore[union-attr]
+                if any(m in definition or m.replace('"', '\\"') in definition for m in markers):
+                    out.append(node)
+        return out
+
+
+def _semaphored(
+    scope: Construct,
+    *,
+    lock_name: str,
+    limit: int,
+    job: sfn.IChainable,
+    next_state: sfn.IChainable,
+    reuse_lock: bool,
+    comments: bool,
+    table_read_write_capacity: Optional[Mapping[str, int]],
+    cleanup: bool,
+    options: Mapping[str, Any],
+) -> tuple[sfn.State, List[sfn.INextable]]:
+    """Builds the states of one use in ``scope``; returns the start and the ends."""
+    locks = SemaphoreLocks.of(scope, table_read_write_capacity=table_read_write_capacity, cleanup=cleanup)
+    semaphore = stepforge.Semaphore(
+        lock_name, limit, locks.table.table_name, reuse_lock=reuse_lock, comments=comments, **options
+    )
+    fragment = locks.registry.wrap(semaphore, stepforge.Pass(PLACEHOLDER))
+    definition = stepforge.StateMachine(fragment).to_dict()
+    statements = _statements(semaphore.iam(locks.table.table_arn))
+    adapted = adapt(scope, definition, placeholder=PLACEHOLDER, job=job, statements=statements)
+    for end in adapted.ends:
+        end.next(next_state)  # type: ignore[attr-defined]
+    return adapted.start, list(next_state.end_states)
+
+
+class Semaphore(sfn.StateMachineFragment):
+    """A job wrapped in a DynamoDB-backed semaphore (the API of
+    ``@dontirun/state-machine-semaphore`` 0.1.583): at most ``limit``
+    executions run ``job`` at once; ``next_state`` follows the release.
+
+    ``cleanup`` (first use in a stack) adds the cleanup machine and its rule;
+    further keyword options are the core's (``lease_seconds``,
+    ``timeout_seconds``, ``wait_seconds``, …).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        lock_name: str,
+        limit: int,
+        job: sfn.IChainable,
+        next_state: sfn.IChainable,
+        reuse_lock: Optional[bool] = None,
+        comments: Optional[bool] = None,
+        table_read_write_capacity: Optional[Mapping[str, int]] = None,
+        cleanup: bool = True,
+        **options: Any,
+    ) -> None:
+        super().__init__(scope, id)
+        start, ends = _semaphored(
+            self,
+            lock_name=lock_name,
+            limit=limit,
+            job=job,
+            next_state=next_state,
+            reuse_lock=bool(reuse_lock),
+            comments=bool(comments),
+            table_read_write_capacity=table_read_write_capacity,
+            cleanup=cleanup,
+            options=options,
+        )
+        self._start = start
+        self._ends = ends
+
+    @property
+    def start_state(self) -> sfn.State:
+        return self._start
+
+    @property
+    def end_states(self) -> List[sfn.INextable]:
+        return self._ends
+
+
+class _Semaphored(sfn.StateMachineFragment):
+    def __init__(self, scope: Construct, id: str, start: sfn.State, ends: List[sfn.INextable]) -> None:
+        super().__init__(scope, id)
+        self._start = start
+        self._ends = ends
+
+    @property
+    def start_state(self) -> sfn.State:
+        return self._start
+
+    @property
+    def end_states(self) -> List[sfn.INextable]:
+        return self._ends
+
+
+class SemaphoreGenerator(Construct):
+    """The API of seed 000 (``@dontirun/state-machine-semaphore`` before
+    0.1.583): ``generate_semaphored_job`` wraps a job and returns a
+    ``StateMachineFragment``."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        table_read_write_capacity: Optional[Mapping[str, int]] = None,
+        cleanup: bool = True,
+    ) -> None:
+        super().__init__(scope, id)
+        self._capacity = table_read_write_capacity
+        self._cleanup = cleanup
+        self._count = 0
+        SemaphoreLocks.of(self, table_read_write_capacity=table_read_write_capacity, cleanup=cleanup)
+
+    def generate_semaphored_job(
+        self,
+        lock_name: str,
+        limit: int,
+        job: sfn.IChainable,
+        next_state: sfn.IChainable,
+        reuse_lock: Optional[bool] = None,
+        comments: Optional[bool] = None,
+        **options: Any,
+    ) -> sfn.StateMachineFragment:
+        """Wraps ``job`` in the ``lock_name`` semaphore (at most ``limit``
+        holders); ``next_state`` follows the release."""
+        self._count += 1
+        scope = Construct(self, f"{lock_name}{self._count}")
+        start, ends = _semaphored(
+            scope,
+            lock_name=lock_name,
+            limit=limit,
+            job=job,
+            next_state=next_state,
+            reuse_lock=bool(reuse_lock),
+            comments=bool(comments),
+            table_read_write_capacity=None,
+            cleanup=self._cleanup,
+            options=options,
+        )
+        return _Semaphored(self, f"Fragment{self._count}", start, ends)

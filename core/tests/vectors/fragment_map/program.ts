@@ -1,0 +1,12 @@
+// Seed 004's machine from its sample config.json, invoking the LogItem function.
+import { DynamoDbListMap, StateMachine } from 'stepforge'
+
+export function build(): StateMachine {
+  const config = {
+    ddb: { tableName: 'MapStateList', partitionKeyName: 'mapstatelist', partitionKeyValueField: 'mapitems' },
+    stepfunc: { maxConcurrency: 1, waitDurationSeconds: 2, timeoutDurationSeconds: 20 },
+  }
+  return new DynamoDbListMap(config, {
+    function: 'arn:aws:lambda:us-east-1:123456789012:function:LogItem',
+  }).stateMachine()
+}
