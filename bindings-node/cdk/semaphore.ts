@@ -161,6 +161,28 @@ interface Use {
   readonly options: SemaphoreCoreOptions
 }
 
+/** The core's option names (snake_case, as Python spells them), as the TypeScript props spell them. */
+const OPTION_NAMES = [
+  'lock_name',
+  'table_name',
+  'reuse_lock',
+  'lease_seconds',
+  'timeout_seconds',
+  'wait_seconds',
+  'initial_wait_seconds',
+  'max_wait_seconds',
+  'retry_interval_seconds',
+  'retry_max_attempts',
+  'retry_backoff_rate',
+  'retry_max_delay_seconds',
+]
+const OPTION_NAME = new RegExp(`\\b(${OPTION_NAMES.join('|')})\\b`, 'g')
+
+/** A core error's message with the field named as the construct's props name it. */
+function inPropsTerms(message: string): string {
+  return message.replace(OPTION_NAME, (name) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()))
+}
+
 /** Builds the states of one use in `scope`; returns the start and the ends. */
 function semaphored(scope: Construct, use: Use): { start: sfn.State; ends: sfn.INextable[] } {
   const locks = SemaphoreLocks.of(scope, { tableReadWriteCapacity: use.tableReadWriteCapacity, cleanup: use.cleanup })
@@ -177,7 +199,10 @@ function semaphored(scope: Construct, use: Use): { start: sfn.State; ends: sfn.I
   } catch (e) {
     // The core's message names the field; say which construct it was.
     const message = e instanceof Error ? e.message : String(e)
-    throw new Error(`${scope.node.path}: ${message}`, { cause: e })
+    const error = new Error(`${scope.node.path}: ${inPropsTerms(message)}`, { cause: e })
+    // Keep the core's code (INVALID_VALUE, OUT_OF_RANGE, …) for callers that branch on it.
+    if (e !== null && typeof e === 'object' && 'code' in e) Object.assign(error, { code: (e as { code: unknown }).code })
+    throw error
   }
   const adapted = adapt(scope, definition, {
     placeholder: PLACEHOLDER,
