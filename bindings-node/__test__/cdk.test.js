@@ -426,3 +426,52 @@ test('bad input: tableReadWriteCapacity only on the first semaphore of a stack; 
   assert.equal(table.Properties.BillingMode, undefined) // the CDK writes PROVISIONED, the default, by leaving it out
   assert.deepEqual(table.Properties.ProvisionedThroughput, { ReadCapacityUnits: 5, WriteCapacityUnits: 3 })
 })
+
+// The same definitions from Python: examples/seed000-semaphore/app.py on
+// stepforge.cdk (aws-cdk-lib for Python through jsii). Needs a Python with the
+// stepforge package and aws-cdk-lib (the repository's .venv after
+// scripts/test-python.sh, or $STEPFORGE_PYTHON); skipped, saying so, without.
+
+function python() {
+  const candidates = [process.env.STEPFORGE_PYTHON, path.join(ROOT, '.venv', 'bin', 'python')].filter(Boolean)
+  for (const exe of candidates) {
+    const probe = spawnSync(exe, ['-c', 'import aws_cdk, stepforge.cdk'], { encoding: 'utf8' })
+    if (probe.status === 0) return exe
+  }
+  return null
+}
+
+test('the TypeScript constructs synthesize the same definitions as the Python ones (app.ts and app.py)', (t) => {
+  const exe = python()
+  if (exe === null) {
+    t.skip('no Python with stepforge and aws-cdk-lib (run scripts/test-python.sh, or set STEPFORGE_PYTHON)')
+    return
+  }
+  const script = [
+    'import json, sys',
+    `sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'examples', 'seed000-semaphore'))})`,
+    'import aws_cdk as cdk, app',
+    'assembly = app.build(cdk.App()).synth()',
+    'print(json.dumps({n: assembly.get_stack_by_name(n).template for n in app.STACKS}))',
+  ].join('\n')
+  const run = spawnSync(exe, ['-c', script], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+  })
+  assert.equal(run.status, 0, run.stderr)
+  const fromPython = JSON.parse(run.stdout)
+  assert.deepEqual(Object.keys(fromPython).sort(), [...STACKS].sort())
+  for (const stack of STACKS) {
+    const py = fromPython[stack]
+    const ts = ours[stack]
+    for (const id of Object.keys(resources(ts, 'AWS::StepFunctions::StateMachine'))) {
+      // The same construct ids, so the same logical ids; and the same bytes once the tokens are substituted.
+      assert.ok(id in py.Resources, `${stack}: ${id} is missing from the Python template`)
+      assert.equal(JSON.stringify(definition(py, id)), JSON.stringify(definition(ts, id)), `${stack}: ${id}`)
+    }
+    assert.deepEqual(dynamoStatements(py), dynamoStatements(ts), stack)
+    assert.deepEqual(resources(py, 'AWS::Events::Rule'), resources(ts, 'AWS::Events::Rule'), stack)
+    assert.deepEqual(resources(py, 'AWS::DynamoDB::Table'), resources(ts, 'AWS::DynamoDB::Table'), stack)
+  }
+})
