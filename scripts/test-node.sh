@@ -2,7 +2,7 @@
 # Builds the Node package (bindings-node) and tests it:
 #   1. npm ci (the committed lock file) and `napi build --platform --release`;
 #   2. the generated index.d.ts / index.js must not change in the build;
-#   3. tsc --strict: the TypeScript mirror of every shared test vector, the
+#   3. tsc --strict: the CDK constructs (cdk/*.ts, stepforge/cdk), the TypeScript mirror of every shared test vector, the
 #      typings tests (__test__/types: on their own, and with the AWS SDK's),
 #      and the examples (into build/examples, for __test__/examples.test.js);
 #   4. node --test __test__/ (the loader tests use STEPFORGE_DYNAMODB_ENDPOINT,
@@ -56,8 +56,10 @@ else
   echo "not a git checkout: skipping the comparison with git"
 fi
 
-log "Node: tsc --strict (vector programs, typings tests)"
+log "Node: tsc --strict (the CDK constructs, vector programs, typings tests)"
 rm -rf "$PKG/build"
+# stepforge/cdk: cdk/*.ts into cdk/*.js and .d.ts (gitignored; `npm pack` runs it too, as "prepack").
+(cd "$PKG" && npx --no -- tsc -p tsconfig.cdk.json)
 (cd "$PKG" && npx --no -- tsc -p tsconfig.vectors.json && npx --no -- tsc -p __test__/types/tsconfig.json \
   && npx --no -- tsc -p __test__/types/tsconfig.sdk.json && npx --no -- tsc -p ../examples/tsconfig.json)
 
@@ -76,12 +78,12 @@ ADDON="$(node -e '
   const abi = platform === "linux" ? `-${libc()}` : platform === "win32" ? "-msvc" : ""
   console.log(`stepforge.${platform}-${arch}${abi}.node`)')"
 for file in package/package.json package/index.js package/index.d.ts package/bin/stepforge.js package/bin/load-ddb.js \
-  package/bin/quiet-pipe.js "package/$ADDON"; do
+  package/bin/quiet-pipe.js package/cdk/index.js package/cdk/index.d.ts package/cdk/semaphore.js "package/$ADDON"; do
   grep -qx "$file" <<<"$CONTENTS" || { echo "$file is missing from the package" >&2; exit 1; }
 done
-if grep -Eq '^package/(src|__test__|build|node_modules)/' <<<"$CONTENTS"; then
+if grep -Eq '^package/(src|__test__|build|node_modules)/|^package/cdk/.*[^d]\.ts$' <<<"$CONTENTS"; then
   echo "the package ships files it should not:" >&2
-  grep -E '^package/(src|__test__|build|node_modules)/' <<<"$CONTENTS" >&2
+  grep -E '^package/(src|__test__|build|node_modules)/|^package/cdk/.*[^d]\.ts$' <<<"$CONTENTS" >&2
   exit 1
 fi
 

@@ -1,0 +1,232 @@
+// The generic adapter: ASL states rendered by the stepforge core become CDK
+// states, so a construct holds no state-machine logic of its own. It mirrors
+// the Python adapter (stepforge/cdk/_adapter.py) rule for rule, so that both
+// languages synthesize the same definition for the same job:
+//
+// - Task, Pass and Wait become `sfn.CustomState` (their JSON as the core wrote
+//   it), with `addRetry`/`addCatch` so that the graph knows the catch targets;
+// - Choice becomes `sfn.Choice` whose rules are `RawCondition`s, rendering the
+//   core's rule JSON unchanged;
+// - Parallel becomes `sfn.Parallel`; a branch that starts with the placeholder
+//   state is replaced by the caller's own CDK chainable, so that its grants (a
+//   Lambda invoke, …) still reach the state machine's role;
+// - Succeed and Fail become `sfn.Succeed`/`sfn.Fail`.
+//
+// `Next` links become `.next()`; a state with `End: true` stays open and is
+// an end state of the result. The policy statements given are registered on
+// the graph by the start state, so whoever uses the fragment gets them.
+
+import { Duration } from 'aws-cdk-lib'
+import * as iam from 'aws-cdk-lib/aws-iam'
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions'
+import type { Construct } from 'constructs'
+
+/** An ASL state as the core renders it. */
+export type StateJson = { [field: string]: any }
+
+/** One ASL scope: `StartAt` and `States` (a definition or a branch). */
+export interface GraphJson {
+  /** The state execution enters first. */
+  readonly StartAt: string
+  /** The states by name. */
+  readonly States: { [name: string]: StateJson }
+}
+
+const JITTER: { [name: string]: sfn.JitterType } = { FULL: sfn.JitterType.FULL, NONE: sfn.JitterType.NONE }
+
+/** A Choice rule given as ASL JSON (without `Next`), rendered as is. */
+export class RawCondition extends sfn.Condition {
+  private readonly rule: StateJson
+
+  /** The rule `rule` (its `Next` is set by `Choice.when`). */
+  constructor(rule: StateJson) {
+    super()
+    this.rule = { ...rule }
+  }
+
+  /** The rule's JSON, unchanged. */
+  renderCondition(): any {
+    return this.rule
+  }
+}
+
+function grant(graph: sfn.StateGraph, statements: readonly iam.PolicyStatement[]): void {
+  for (const statement of statements) graph.registerPolicyStatement(statement)
+}
+
+/** A `CustomState` that registers policy statements on the graph it joins. */
+class GrantingCustomState extends sfn.CustomState {
+  constructor(
+    scope: Construct,
+    id: string,
+    stateJson: StateJson,
+    private readonly statements: readonly iam.PolicyStatement[],
+  ) {
+    super(scope, id, { stateJson })
+  }
+
+  protected whenBoundToGraph(graph: sfn.StateGraph): void {
+    super.whenBoundToGraph(graph)
+    grant(graph, this.statements)
+  }
+}
+
+/** A `Parallel` that registers policy statements on the graph it joins. */
+class GrantingParallel extends sfn.Parallel {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: sfn.ParallelProps,
+    private readonly statements: readonly iam.PolicyStatement[],
+  ) {
+    super(scope, id, props)
+  }
+
+  protected whenBoundToGraph(graph: sfn.StateGraph): void {
+    super.whenBoundToGraph(graph)
+    grant(graph, this.statements)
+  }
+}
+
+/** A ResultPath/OutputPath/InputPath: `null` discards. */
+function path(value: unknown): string {
+  return value === null ? sfn.JsonPath.DISCARD : String(value)
+}
+
+/** A CustomState's JSON: the body less the fields the CDK renders itself. */
+function customJson(body: StateJson): StateJson {
+  const out: StateJson = {}
+  for (const [field, value] of Object.entries(body)) {
+    if (field !== 'Next' && field !== 'End' && field !== 'Retry' && field !== 'Catch') out[field] = value
+  }
+  return out
+}
+
+/** The CDK states of one ASL scope: its start state and its open end states. */
+export interface Adapted {
+  /** The state of `StartAt`. */
+  readonly start: sfn.State
+  /** The states with `End: true`, open for a following state. */
+  readonly ends: sfn.State[]
+  /** Every state made, by name. */
+  readonly states: Map<string, sfn.State>
+}
+
+/** Options of `adapt`. */
+export interface AdaptOptions {
+  /** The name of the state whose Parallel branch runs `job` instead. */
+  readonly placeholder?: string
+  /** The caller's chainable, run in the placeholder's branch. */
+  readonly job?: sfn.IChainable
+  /** Registered on the graph by the start state. */
+  readonly statements?: readonly iam.PolicyStatement[]
+}
+
+type Linkable = sfn.State & {
+  next?: (next: sfn.IChainable) => sfn.Chain
+  addRetry?: (props?: sfn.RetryProps) => unknown
+  addCatch?: (handler: sfn.IChainable, props?: sfn.CatchProps) => unknown
+}
+
+/** A field of a state, or `undefined`, for the CDK props that take one. */
+function optional<T>(body: StateJson, field: string): T | undefined {
+  return field in body ? (body[field] as T) : undefined
+}
+
+/**
+ * Builds CDK states in `scope` for `graph`. A Parallel branch starting at
+ * `options.placeholder` runs `options.job` instead; `options.statements` are
+ * registered by the start state. Throws on a graph the CDK cannot express.
+ */
+export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions = {}): Adapted {
+  const statesJson = graph.States
+  const startName = graph.StartAt
+  const made = new Map<string, sfn.State>()
+  const ends: sfn.State[] = []
+  const statements = options.statements ?? []
+
+  const create = (name: string, body: StateJson): sfn.State => {
+    const granted = name === startName ? statements : []
+    switch (body.Type) {
+      case 'Parallel': {
+        const props: { -readonly [K in keyof sfn.ParallelProps]: sfn.ParallelProps[K] } = {}
+        if ('Parameters' in body) props.parameters = body.Parameters
+        if ('ResultSelector' in body) props.resultSelector = body.ResultSelector
+        if ('Comment' in body) props.comment = body.Comment
+        if ('ResultPath' in body) props.resultPath = path(body.ResultPath)
+        if ('OutputPath' in body) props.outputPath = path(body.OutputPath)
+        if ('InputPath' in body) props.inputPath = path(body.InputPath)
+        return granted.length > 0 ? new GrantingParallel(scope, name, props, granted) : new sfn.Parallel(scope, name, props)
+      }
+      case 'Choice':
+        return new sfn.Choice(scope, name, { comment: optional(body, 'Comment') })
+      case 'Succeed':
+        return new sfn.Succeed(scope, name, { comment: optional(body, 'Comment') })
+      case 'Fail':
+        return new sfn.Fail(scope, name, {
+          comment: optional(body, 'Comment'),
+          error: optional(body, 'Error'),
+          cause: optional(body, 'Cause'),
+          errorPath: optional(body, 'ErrorPath'),
+          causePath: optional(body, 'CausePath'),
+        })
+      default: {
+        const plain = customJson(body)
+        return granted.length > 0
+          ? new GrantingCustomState(scope, name, plain, granted)
+          : new sfn.CustomState(scope, name, { stateJson: plain })
+      }
+    }
+  }
+
+  const target = (from: string, name: string): sfn.State => {
+    const state = made.get(name)
+    if (state === undefined) throw new Error(`state \`${from}\` goes to \`${name}\`, which the graph does not have`)
+    return state
+  }
+
+  for (const [name, body] of Object.entries(statesJson)) made.set(name, create(name, body))
+
+  for (const [name, body] of Object.entries(statesJson)) {
+    const state = made.get(name) as Linkable
+    for (const retry of (body.Retry ?? []) as StateJson[]) {
+      state.addRetry!({
+        errors: optional(retry, 'ErrorEquals'),
+        interval: 'IntervalSeconds' in retry ? Duration.seconds(retry.IntervalSeconds) : undefined,
+        maxAttempts: optional(retry, 'MaxAttempts'),
+        backoffRate: optional(retry, 'BackoffRate'),
+        maxDelay: 'MaxDelaySeconds' in retry ? Duration.seconds(retry.MaxDelaySeconds) : undefined,
+        jitterStrategy: JITTER[retry.JitterStrategy ?? ''],
+      })
+    }
+    for (const caught of (body.Catch ?? []) as StateJson[]) {
+      state.addCatch!(target(name, caught.Next), {
+        errors: optional(caught, 'ErrorEquals'),
+        resultPath: 'ResultPath' in caught ? path(caught.ResultPath) : undefined,
+      })
+    }
+    if (body.Type === 'Choice') {
+      const choice = state as unknown as sfn.Choice
+      for (const rule of (body.Choices ?? []) as StateJson[]) {
+        const { Next: next, ...condition } = rule
+        choice.when(new RawCondition(condition), target(name, next))
+      }
+      if ('Default' in body) choice.otherwise(target(name, body.Default))
+    } else if (body.Type === 'Parallel') {
+      const parallel = state as unknown as sfn.Parallel
+      for (const branch of (body.Branches ?? []) as GraphJson[]) {
+        if (options.placeholder !== undefined && branch.StartAt === options.placeholder) {
+          if (options.job === undefined) throw new Error('a placeholder branch needs a job')
+          parallel.branch(options.job)
+        } else {
+          parallel.branch(adapt(scope, branch).start)
+        }
+      }
+    }
+    if ('Next' in body) state.next!(target(name, body.Next))
+    else if (body.End === true) ends.push(state)
+  }
+  const start = made.get(startName)
+  if (start === undefined) throw new Error(`StartAt \`${startName}\` names no state of the graph`)
+  return { start, ends, states: made }
+}

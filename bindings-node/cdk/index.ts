@@ -1,0 +1,21 @@
+// stepforge/cdk: CDK constructs over stepforge's fragments, the only part of
+// the package that imports aws-cdk-lib (an optional peer dependency).
+//
+// - `Semaphore` and `SemaphoreGenerator`: both APIs of
+//   `@dontirun/state-machine-semaphore`; code written for either synthesizes
+//   with only its import line changed. The states come from the core (the
+//   same definition `stepforge semaphore` prints), plus one lock table per
+//   stack, the cleanup machine and its EventBridge rule, and exactly the
+//   DynamoDB grants the states need, on the table's ARN.
+// - `adapt`: the generic ASL-to-CDK adapter behind them.
+
+export { adapt, RawCondition } from './adapter.js'
+export type { AdaptOptions, Adapted, GraphJson, StateJson } from './adapter.js'
+export { LOCKS_ID, PLACEHOLDER, Semaphore, SemaphoreGenerator, SemaphoreLocks } from './semaphore.js'
+export type {
+  SemaphoreCoreOptions,
+  SemaphoreGeneratorProps,
+  SemaphoreLocksProps,
+  SemaphoreProps,
+  TableReadWriteCapacity,
+} from './semaphore.js'
