@@ -347,9 +347,10 @@ impl PyExecution {
     }
     /// The history as `GetExecutionHistory`'s `events`: a list of dicts.
     fn history<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.inner.history_json())
+        from_json(py, &self.inner.history_json()["events"])
     }
-    /// The history as compact JSON text: the same bytes from Rust, Python and Node.
+    /// The history as compact JSON text (`{"events": [...]}`): the same bytes
+    /// from Rust, Python and Node.
     fn history_json(&self) -> String {
         self.inner.history_json().to_string()
     }
@@ -450,10 +451,17 @@ impl PyWorld {
 
     /// An EventBridge-like rule: when an execution of `source` (any machine
     /// when None) reaches one of `statuses`, `target` starts with the event
-    /// ("Step Functions Execution Status Change") as its input.
-    #[pyo3(signature = (target, *, source = None, statuses = vec!["FAILED".to_string(), "TIMED_OUT".to_string(), "ABORTED".to_string()]))]
-    fn on_status_change(&mut self, target: String, source: Option<String>, statuses: Vec<String>) -> PyResult<()> {
+    /// ("Step Functions Execution Status Change") as its input; `statuses`
+    /// defaults to FAILED, TIMED_OUT and ABORTED.
+    #[pyo3(signature = (target, *, source = None, statuses = None))]
+    fn on_status_change(
+        &mut self,
+        target: String,
+        source: Option<String>,
+        statuses: Option<Vec<String>>,
+    ) -> PyResult<()> {
         let statuses = statuses
+            .unwrap_or_else(|| ["FAILED", "TIMED_OUT", "ABORTED"].map(String::from).to_vec())
             .iter()
             .map(|s| {
                 Status::from_str_opt(s).ok_or_else(|| {
