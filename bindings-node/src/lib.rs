@@ -13,6 +13,7 @@ pub mod cli;
 pub mod condition;
 pub mod dynamo;
 pub mod errors;
+pub mod exec;
 pub mod json_path;
 pub mod load_ddb;
 pub mod machine;
