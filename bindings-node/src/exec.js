@@ -6,11 +6,14 @@
 (function stepforgeExecHost() {
   'use strict'
 
-  /** `[error, cause]` for what a handler threw: the cause has the shape AWS
-   *  Lambda gives a Node.js function's error, so the stack survives. */
+  /** `[error, cause]` for what a handler threw. The error is its `name`. A
+   *  string `cause` (`new Error(msg, { cause: 'text' })`, or set on the error)
+   *  is the cause as is; otherwise the cause has the shape AWS Lambda gives a
+   *  Node.js function's error, so the message and the stack survive. */
   function failure(e) {
     if (e instanceof Error || (e !== null && typeof e === 'object' && 'message' in e)) {
       const name = typeof e.name === 'string' && e.name !== '' ? e.name : 'Error'
+      if (typeof e.cause === 'string') return [name, e.cause]
       const cause = { errorType: name, errorMessage: String(e.message), trace: String(e.stack ?? '').split('\n') }
       return [name, JSON.stringify(cause)]
     }
