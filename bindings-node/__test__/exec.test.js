@@ -220,3 +220,17 @@ test('diagram highlights an execution', async () => {
   assert.ok(sf.diagram(definition, 'dot').startsWith('digraph'))
   assert.throws(() => sf.diagram(definition, 'svg'), TypeError)
 })
+
+test('a rejected Promise never awaited by run() does not end Node', async () => {
+  const world = new World()
+  world.handle(`${LAMBDA}f`, async () => {
+    throw new Error('nobody awaits me')
+  })
+  world.register('m', taskMachine())
+  const arn = world.startExecution('m')
+  assert.equal(world.runUntilIdle().hostPending, 1)
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  // Later, run() answers the task with the rejection.
+  await world.run()
+  assert.equal(world.execution(arn).error, 'Error')
+})

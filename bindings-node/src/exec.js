@@ -37,8 +37,14 @@
         return [1, ...failure(e)]
       }
       if (isThenable(value)) {
-        const place = `\`${task.stateName}\` in ${task.executionArn}`
-        pending.push({ token: task.token, promise: Promise.resolve(value), place })
+        // Settlement is recorded at once, so a rejection is never unhandled
+        // (which would end Node) even if `run()` is never called.
+        const entry = { token: task.token, place: `\`${task.stateName}\` in ${task.executionArn}`, started: 0, settled: null }
+        entry.done = Promise.resolve(value).then(
+          (v) => { entry.settled = [true, v] },
+          (e) => { entry.settled = [false, e] },
+        )
+        pending.push(entry)
         return [2]
       }
       return [0, value === undefined ? null : value]
@@ -63,12 +69,8 @@
       let inflight = []
       for (;;) {
         const idle = world.runUntilIdle()
-        for (const p of pending.splice(0)) {
-          const entry = { token: p.token, place: p.place, started: Date.now(), settled: null }
-          entry.done = p.promise.then(
-            (v) => { entry.settled = [true, v] },
-            (e) => { entry.settled = [false, e] },
-          )
+        for (const entry of pending.splice(0)) {
+          entry.started = Date.now()
           inflight.push(entry)
         }
         // Work whose task ended meanwhile (its timeout fired, the execution stopped) has nobody to answer.
