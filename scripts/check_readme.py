@@ -55,6 +55,32 @@ def main() -> None:
         sys.exit(f"the README's TypeScript example failed or differs from Python's:\n{out.stdout}\n{out.stderr}")
     newcomer(block(readme, "TypeScript", "ts"), python.stdout)
     print("README quick starts: Python and TypeScript print the same definition, also in a new npm project")
+    run_locally(readme)
+
+
+def run_locally(readme: str) -> None:
+    """The "Run locally" examples: Python and TypeScript run the same
+    execution on the local executor and print the same line."""
+    def code(heading: str, lang: str) -> str:
+        match = re.search(rf"### {heading}\n\n[^#]*?```{lang}\n(.*?)```", readme, re.S)
+        if not match:
+            sys.exit(f"README.md has no ```{lang} block under '### {heading}'")
+        return match.group(1)
+
+    python = subprocess.run([sys.executable, "-c", code("From Python", "python")],
+                            capture_output=True, text=True)
+    if python.returncode != 0 or not python.stdout.startswith("SUCCEEDED"):
+        sys.exit(f"the README's Run locally Python example failed:\n{python.stdout}\n{python.stderr}")
+    with tempfile.TemporaryDirectory(dir=ROOT / "examples") as tmp:
+        (Path(tmp) / "run_locally.ts").write_text(code("From TypeScript", "ts"))
+        node = ROOT / "bindings-node"
+        subprocess.run(["npx", "--no", "--", "tsc", "-p", "../examples/tsconfig.json"], cwd=node, check=True)
+        compiled = node / "build" / "examples" / "examples" / Path(tmp).name / "run_locally.js"
+        out = subprocess.run(["node", str(compiled)], capture_output=True, text=True)
+        compiled.unlink()
+    if out.returncode != 0 or out.stdout != python.stdout:
+        sys.exit(f"the README's Run locally TypeScript example failed or differs from Python's:\n{out.stdout}\n{out.stderr}")
+    print(f"README Run locally: Python and TypeScript print {python.stdout.strip()!r}")
 
 
 def newcomer(source: str, expected: str) -> None:

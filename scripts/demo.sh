@@ -10,7 +10,8 @@
 #      into a DynamoDB-compatible server on 127.0.0.1 (moto) with `load-ddb`:
 #      its progress (drawn when stderr is a terminal) and its summary.
 #   4. runs seeds 001, 000 and 002 on the local executor (virtual clock,
-#      in-memory DynamoDB) and prints a semaphore machine for plain ASL users.
+#      in-memory DynamoDB), seed 001 again from Python and TypeScript and seed
+#      004's three experiments, and prints a semaphore machine for plain ASL users.
 source "$(dirname "$0")/env.sh"
 DEMO="$ROOT/target/demo"
 rm -rf "$DEMO" && mkdir -p "$DEMO"
@@ -113,6 +114,13 @@ log "Run locally: the seeds on the executor's virtual clock (Rust examples, exam
 for example in seed001_run seed000_semaphore seed002_phased_job; do
   (cd "$ROOT" && cargo run -q -p stepforge-examples --bin "$example")
 done
+log "Run locally from Python and TypeScript: seed 001 again (the same run for the same seed), seed 004's experiments"
+echo "\$ python examples/seed001-concurrency-controller/run.py"
+"$PY" "$SEED1/run.py"
+echo "\$ node seed001-concurrency-controller/run.js    (compiled from run.ts)"
+node "$OUT/seed001-concurrency-controller/run.js"
+echo "\$ python examples/seed004-map-over-dynamodb/run.py"
+"$PY" "$SEED4/run.py"
 echo "\$ stepforge semaphore --lock-name MySemaphore --limit 5 --table LockTable --job job.json > semaphore.asl.json && stepforge validate semaphore.asl.json"
 printf '%s\n' '{"StartAt": "Work", "States": {"Work": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:work", "End": true}}}' >"$DEMO/job.json"
 "$VENV/bin/stepforge" semaphore --lock-name MySemaphore --limit 5 --table LockTable --job "$DEMO/job.json" >"$DEMO/semaphore.asl.json"

@@ -14,6 +14,7 @@ pub mod condition;
 pub mod dynamo;
 pub mod errors;
 pub mod fragments;
+pub mod exec;
 pub mod json_path;
 pub mod load_ddb;
 pub mod machine;

@@ -14,6 +14,7 @@ mod convert;
 mod dynamo;
 mod errors;
 mod fragments;
+mod exec;
 mod json_path;
 mod load_ddb;
 mod machine;
@@ -64,5 +65,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cli::run_load_ddb, m)?)?;
     m.add_function(wrap_pyfunction!(condition::_condition_names, m)?)?;
     m.add_function(wrap_pyfunction!(errors::_panic_for_testing, m)?)?;
+    exec::register(m)?;
     Ok(())
 }
