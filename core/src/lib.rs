@@ -12,6 +12,7 @@
 
 pub mod asl;
 pub mod builder;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod codes;
 pub mod diagram;
