@@ -849,6 +849,7 @@ module.exports.Succeed = nativeBinding.Succeed
 module.exports.Task = nativeBinding.Task
 module.exports.Wait = nativeBinding.Wait
 module.exports.ChainError = nativeBinding.ChainError
+module.exports.codes = nativeBinding.codes
 module.exports.DynamoNumber = nativeBinding.DynamoNumber
 module.exports.Errors = nativeBinding.Errors
 module.exports.formatDefinition = nativeBinding.formatDefinition
