@@ -758,6 +758,22 @@ export interface ChoiceOptions {
   assign?: Payload
 }
 
+/** One problem code and its documentation. */
+export interface CodeInfo {
+  /** The stable code, e.g. `MISSING_TRANSITION_TARGET` (what `Problem.code` holds). */
+  code: string
+  /** What is wrong, in one sentence. */
+  summary: string
+  /** Why it matters, then an example. */
+  doc: string
+}
+
+/**
+ * Every problem code stepforge reports, in a stable order, each with its
+ * summary and documentation.
+ */
+export declare function codes(): Array<CodeInfo>
+
 /**
  * A diagram of a definition: Mermaid (`'mermaid'`, the default) or Graphviz
  * (`'dot'`), with the states an execution entered highlighted.

@@ -10,6 +10,7 @@
 
 pub mod chain;
 pub mod cli;
+pub mod codes;
 pub mod condition;
 pub mod dynamo;
 pub mod errors;

@@ -9,6 +9,7 @@
 
 mod chain;
 mod cli;
+mod codes;
 mod condition;
 mod convert;
 mod dynamo;
@@ -31,6 +32,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", stepforge::VERSION)?;
     m.add_class::<errors::PyProblem>()?;
+    m.add_class::<codes::PyCodeInfo>()?;
     m.add_class::<states::PyState>()?;
     m.add_class::<states::PyPass>()?;
     m.add_class::<states::PyTask>()?;
@@ -56,6 +58,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(fragments::map_over_dynamodb, m)?)?;
     m.add_function(wrap_pyfunction!(validate::validate, m)?)?;
     m.add_function(wrap_pyfunction!(validate::format_definition, m)?)?;
+    m.add_function(wrap_pyfunction!(codes::codes, m)?)?;
     m.add_function(wrap_pyfunction!(dynamo::marshall, m)?)?;
     m.add_function(wrap_pyfunction!(dynamo::marshall_value, m)?)?;
     m.add_function(wrap_pyfunction!(dynamo::unmarshall, m)?)?;

@@ -31,5 +31,23 @@ fn render(c: &mut Criterion) {
     c.bench_function("render/10k", |b| b.iter(|| stepforge::asl::render(&def)));
 }
 
-criterion_group!(benches, validate, render);
+/// Checking and reading a definition in one go: `parse_valid` on text (what
+/// `stepforge fmt` does) and a built `StateMachine` rendered to text.
+fn parse_valid(c: &mut Criterion) {
+    let text = generate_definition::generate(10_000, false);
+    stepforge::validate::parse_valid(&text).expect("the generated definition is valid");
+    c.bench_function("parse_valid/10k", |b| b.iter(|| stepforge::validate::parse_valid(&text)));
+
+    use stepforge::builder::{Chain, Chainable, Pass, StateMachine, Succeed};
+    let steps: Vec<Pass> =
+        (0..2_000).map(|i| Pass::new(format!("Step {i}")).result(serde_json::json!({"step": i}))).collect();
+    let done = Succeed::new("Done");
+    let mut items: Vec<&dyn Chainable> = steps.iter().map(|s| s as &dyn Chainable).collect();
+    items.push(&done);
+    let machine = StateMachine::new(&Chain::sequence(&items).expect("a chain of new states links"));
+    machine.render().expect("the built machine is valid");
+    c.bench_function("state_machine_render/2k", |b| b.iter(|| machine.render()));
+}
+
+criterion_group!(benches, validate, render, parse_valid);
 criterion_main!(benches);

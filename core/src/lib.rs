@@ -2,6 +2,7 @@
 //!
 //! - [`asl`]: the Amazon States Language, typed; parse and render.
 //! - [`validate`]: the checks AWS applies when a state machine is created, and more.
+//! - [`codes`]: the problem codes those checks report, each with its documentation.
 //! - [`builder`]: build state machines in code, with the chaining model of the CDK.
 //! - [`exec`]: run definitions locally on a virtual clock.
 //! - [`fragments`]: the semaphore, the DynamoDB-list Map and the phased job graph.
@@ -11,7 +12,9 @@
 
 pub mod asl;
 pub mod builder;
+#[cfg(feature = "cli")]
 pub mod cli;
+pub mod codes;
 pub mod diagram;
 pub mod dynamo;
 pub mod error;

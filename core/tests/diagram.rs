@@ -17,6 +17,7 @@ fn every_state_type() -> stepforge::asl::Definition {
 }
 
 /// Runs the CLI; (exit code, stdout, stderr).
+#[cfg(feature = "cli")]
 fn cli(args: &[&str]) -> (i32, String, String) {
     let mut argv = vec!["stepforge".to_string()];
     argv.extend(args.iter().map(|s| s.to_string()));
@@ -142,6 +143,7 @@ fn a_run_highlights_the_states_it_entered() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_diagram_with_input_highlights_the_path_taken() {
     let path = every_state_type_path();
     let path = path.to_str().unwrap();

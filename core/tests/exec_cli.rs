@@ -1,4 +1,5 @@
 //! `stepforge run`: the local executor from the command line.
+#![cfg(feature = "cli")]
 
 use std::path::PathBuf;
 

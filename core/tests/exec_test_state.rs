@@ -191,6 +191,7 @@ fn bad_requests_are_refused_with_the_aws_exception() {
 }
 
 #[test]
+#[cfg(feature = "cli")]
 fn cli_test_state_prints_the_response() {
     let dir = std::env::temp_dir().join(format!("stepforge-test-state-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -15,9 +15,7 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
 
 use serde_json::Value;
 use stepforge::validate::{MAX_DEFINITION_BYTES, validate_str};
@@ -194,113 +192,7 @@ fn a_definition_over_one_mebibyte_exceeds_the_quota() {
 
 // ---------------------------------------------------------------- the command line
 
-fn fixture(name: &str) -> PathBuf {
-    support::dir().join(format!("{name}.json"))
-}
-
-/// Runs the built `stepforge` binary, feeding `stdin`.
-fn stepforge(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_stepforge"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the stepforge binary runs");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8(bytes.to_vec()).expect("UTF-8 output")
-}
-
-/// `CODE POINTER: message`, or `CODE: message` when the pointer is the whole document.
-fn cli_line(problem: &Problem) -> String {
-    match problem.pointer.as_str() {
-        "" => format!("{}: {}", problem.code, problem.message),
-        pointer => format!("{} {pointer}: {}", problem.code, problem.message),
-    }
-}
-
-fn problems_of(path: &Path) -> Vec<Problem> {
-    validate_str(&support::read(path))
-}
-
-#[test]
-fn cli_validate_is_silent_and_succeeds_on_a_valid_file() {
-    let out = stepforge(&["validate", fixture("valid/every_state_type").to_str().unwrap()], "");
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(text(&out.stdout), "");
-    assert_eq!(text(&out.stderr), "");
-}
-
-#[test]
-fn cli_validate_prints_one_line_per_problem_and_fails() {
-    for name in ["invalid/several_mistakes_across_machine", "invalid/invalid_json"] {
-        let path = fixture(name);
-        let out = stepforge(&["validate", path.to_str().unwrap()], "");
-        assert_eq!(out.status.code(), Some(1), "{name}");
-        let lines: Vec<String> = problems_of(&path).iter().map(cli_line).collect();
-        assert!(!lines.is_empty());
-        assert_eq!(text(&out.stdout), lines.iter().map(|l| format!("{l}\n")).collect::<String>(), "{name}");
-    }
-}
-
-#[test]
-fn cli_validate_json_prints_an_array_of_problems() {
-    let path = fixture("invalid/several_mistakes_in_one_retrier");
-    let out = stepforge(&["validate", "--format", "json", path.to_str().unwrap()], "");
-    assert_eq!(out.status.code(), Some(1));
-    let printed: Value = serde_json::from_str(&text(&out.stdout)).expect("JSON on stdout");
-    let expected: Vec<Value> = problems_of(&path).iter().map(Problem::to_json).collect();
-    assert_eq!(printed, Value::Array(expected));
-    for item in printed.as_array().unwrap() {
-        let keys: BTreeSet<&str> = item.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys, BTreeSet::from(["code", "message", "pointer"]));
-    }
-    let out = stepforge(&["validate", "--format", "json", fixture("valid/hello_world").to_str().unwrap()], "");
-    assert_eq!(out.status.code(), Some(0));
-    assert_eq!(serde_json::from_str::<Value>(&text(&out.stdout)).unwrap(), serde_json::json!([]));
-}
-
-#[test]
-fn cli_validate_prefixes_each_line_with_its_file_when_given_several() {
-    let files = [fixture("invalid/unreachable_state"), fixture("valid/hello_world"), fixture("invalid/empty_states")];
-    let args: Vec<&str> = ["validate"].into_iter().chain(files.iter().map(|f| f.to_str().unwrap())).collect();
-    let out = stepforge(&args, "");
-    assert_eq!(out.status.code(), Some(1));
-    let expected: String = files
-        .iter()
-        .flat_map(|file| {
-            problems_of(file).iter().map(|p| format!("{}: {}\n", file.display(), cli_line(p))).collect::<Vec<_>>()
-        })
-        .collect();
-    assert_eq!(text(&out.stdout), expected);
-    assert!(text(&out.stderr).contains("2 of 3"), "{}", text(&out.stderr));
-}
-
-#[test]
-fn cli_fmt_prints_the_canonical_form_idempotently() {
-    let gaps = support::known_gaps();
-    for path in support::definitions("valid").iter().filter(|path| !gaps.contains_key(&support::name(path))) {
-        let source = support::read(path);
-        let first = stepforge(&["fmt", path.to_str().unwrap()], "");
-        assert_eq!(first.status.code(), Some(0), "{}", path.display());
-        let canonical = text(&first.stdout);
-        assert_eq!(canonical, format!("{}\n", asl::render(&asl::parse_str(&source).unwrap())));
-        let second = stepforge(&["fmt", "-"], &canonical);
-        assert_eq!(second.status.code(), Some(0));
-        assert_eq!(text(&second.stdout), canonical, "fmt is not idempotent on {}", path.display());
-    }
-}
-
-#[test]
-fn cli_fmt_refuses_an_invalid_file() {
-    let path = fixture("invalid/loop_without_exit");
-    let out = stepforge(&["fmt", path.to_str().unwrap()], "");
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(text(&out.stdout), "");
-    let lines: String = problems_of(&path).iter().map(|p| format!("{}\n", cli_line(p))).collect();
-    assert_eq!(text(&out.stderr), lines);
-}
+/// The `stepforge` binary's `validate` and `fmt` (with the `cli` feature).
+#[cfg(feature = "cli")]
+#[path = "fixtures/cli.rs"]
+mod command_line;

@@ -1,5 +1,6 @@
 //! The fragment subcommands of the `stepforge` CLI: plain ASL and JSON for
 //! SAM and Terraform users, the same states the library builds.
+#![cfg(feature = "cli")]
 
 use std::path::PathBuf;
 

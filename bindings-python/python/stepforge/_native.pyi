@@ -872,3 +872,23 @@ class World:
 
 def test_state(request: Mapping[str, Any]) -> Dict[str, Any]: ...
 def diagram(definition: _Definition, format: Literal["mermaid", "dot"] = "mermaid", highlight: Optional[Execution] = None) -> str: ...
+# The problem codes (bindings-python/src/codes.rs), from the core's declaration.
+
+__all__ += ["CodeInfo", "codes"]
+
+@final
+class CodeInfo:
+    """One problem code: ``code`` (what ``Problem.code`` holds), ``summary`` (what is
+    wrong, one sentence) and ``doc`` (why it matters, then an example)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def doc(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __hash__(self) -> int: ...
+
+def codes() -> List[CodeInfo]:
+    """Every problem code stepforge reports, in a stable order, with its documentation."""

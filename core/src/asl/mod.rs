@@ -9,6 +9,7 @@
 pub mod choice;
 pub mod intrinsic;
 pub mod jsonata;
+pub mod limits;
 pub(crate) mod parse;
 pub mod path;
 mod render;

@@ -52,12 +52,7 @@ impl StateMachine {
 
     /// The typed definition, after every check.
     pub fn to_definition(&self) -> Result<Definition, Problems> {
-        let value = self.assemble()?;
-        let problems = crate::validate::validate_value(&value);
-        if !problems.is_empty() {
-            return Err(Problems(problems));
-        }
-        asl::parse_value(&value)
+        crate::validate::parse_valid_value(&self.assemble()?)
     }
 
     /// The ASL JSON text, in canonical form.

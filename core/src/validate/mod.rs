@@ -3,101 +3,29 @@
 //!
 //! Problems local to one state or field are found while parsing (see
 //! [`crate::asl`]); the rules here span states: transitions, scopes,
-//! reachability, termination and quotas.
+//! reachability, termination and quotas. The codes and their documentation
+//! are in [`crate::codes`].
 
 mod graph;
 pub mod suggest;
 
 use serde_json::Value;
 
+use crate::asl::limits::{depth_problem, json_len, size_problem};
 use crate::asl::parse::dom::Node;
 use crate::asl::{self, Definition};
-use crate::error::{Code, Problem};
+use crate::error::{Code, Problem, Problems};
 
-/// The largest definition Step Functions accepts, in bytes.
-pub const MAX_DEFINITION_BYTES: usize = 1024 * 1024;
+pub use crate::asl::limits::{MAX_DEFINITION_BYTES, MAX_JSON_DEPTH, json_depth};
 
 /// Validates ASL JSON text. An empty list means the definition is valid.
 pub fn validate_str(text: &str) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    if text.len() > MAX_DEFINITION_BYTES {
-        problems.push(size_problem(text.len()));
-    }
-    match Node::parse(text) {
-        Ok((node, duplicates)) => {
-            problems.extend(duplicates);
-            problems.extend(validate_node(&node));
-        }
-        Err(e) => problems.push(e),
-    }
-    problems
+    check_str(text).problems
 }
-
-/// How deep JSON may nest: the limit `serde_json` puts on text, applied to
-/// values built in code too, so no input can exhaust the stack.
-pub const MAX_JSON_DEPTH: usize = 128;
 
 /// Validates an ASL JSON value (with the same size and depth limits as text).
 pub fn validate_value(value: &Value) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    let depth = json_depth(value);
-    if depth > MAX_JSON_DEPTH {
-        let message = format!("the definition nests {depth} levels deep; at most {MAX_JSON_DEPTH} can be read");
-        return vec![Problem::new(Code::QuotaExceeded, "", message)];
-    }
-    let bytes = json_len(value);
-    if bytes > MAX_DEFINITION_BYTES {
-        problems.push(size_problem(bytes));
-    }
-    problems.extend(validate_node(&Node::from_value(value)));
-    problems
-}
-
-fn size_problem(bytes: usize) -> Problem {
-    Problem::new(
-        Code::QuotaExceeded,
-        "",
-        format!("the definition is {bytes} bytes; Step Functions accepts at most {MAX_DEFINITION_BYTES}"),
-    )
-}
-
-/// How many arrays and objects enclose the deepest value (without recursion).
-pub fn json_depth(value: &Value) -> usize {
-    let mut deepest = 0;
-    let mut stack = vec![(value, 1usize)];
-    while let Some((v, depth)) = stack.pop() {
-        deepest = deepest.max(depth);
-        match v {
-            Value::Array(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
-            Value::Object(map) => stack.extend(map.values().map(|i| (i, depth + 1))),
-            _ => {}
-        }
-    }
-    deepest
-}
-
-/// The length of the value's compact JSON text, without building it.
-fn json_len(value: &Value) -> usize {
-    struct Count(usize);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len();
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut count = Count(0);
-    let _ = serde_json::to_writer(&mut count, value);
-    count.0
-}
-
-fn validate_node(node: &Node<'_>) -> Vec<Problem> {
-    let lenient = asl::parse::parse_lenient(node);
-    let mut problems = lenient.problems;
-    graph::check(&lenient.definition, &lenient.ghosts, &mut problems);
-    problems
+    check_value(value).problems
 }
 
 /// Validates a definition built or edited in code. It goes through the same
@@ -107,10 +35,62 @@ pub fn validate(def: &Definition) -> Vec<Problem> {
 }
 
 /// Parses and validates ASL JSON text: the definition when nothing is wrong.
-pub fn parse_valid(text: &str) -> Result<Definition, crate::Problems> {
-    let problems = validate_str(text);
-    if !problems.is_empty() {
-        return Err(crate::Problems(problems));
+pub fn parse_valid(text: &str) -> Result<Definition, Problems> {
+    check_str(text).into_result()
+}
+
+/// Parses and validates an ASL JSON value: the definition when nothing is wrong.
+pub fn parse_valid_value(value: &Value) -> Result<Definition, Problems> {
+    check_value(value).into_result()
+}
+
+/// What one pass over a definition found: every problem and, when the JSON
+/// could be read, the definition as far as it could be parsed. The parse that
+/// validation needs is the one whose result is returned: nothing is read twice.
+struct Checked {
+    problems: Vec<Problem>,
+    definition: Option<Definition>,
+}
+
+impl Checked {
+    fn into_result(self) -> Result<Definition, Problems> {
+        match self.definition {
+            Some(definition) if self.problems.is_empty() => Ok(definition),
+            _ if !self.problems.is_empty() => Err(Problems(self.problems)),
+            // Unreadable JSON always comes with a problem; this is a bug if reached.
+            _ => Err(Problems::from(Problem::new(Code::Internal, "", "a definition without problems was not read"))),
+        }
     }
-    asl::parse_str(text)
+}
+
+fn check_str(text: &str) -> Checked {
+    let mut problems: Vec<Problem> = size_problem(text.len()).into_iter().collect();
+    match Node::parse(text) {
+        Ok((node, duplicates)) => {
+            problems.extend(duplicates);
+            let definition = check_node(&node, &mut problems);
+            Checked { problems, definition: Some(definition) }
+        }
+        Err(e) => {
+            problems.push(e);
+            Checked { problems, definition: None }
+        }
+    }
+}
+
+fn check_value(value: &Value) -> Checked {
+    if let Some(deep) = depth_problem(value) {
+        return Checked { problems: vec![deep], definition: None };
+    }
+    let mut problems: Vec<Problem> = size_problem(json_len(value)).into_iter().collect();
+    let definition = check_node(&Node::from_value(value), &mut problems);
+    Checked { problems, definition: Some(definition) }
+}
+
+/// Parses leniently and checks the graph; the problems go to `problems`.
+fn check_node(node: &Node<'_>, problems: &mut Vec<Problem>) -> Definition {
+    let lenient = asl::parse::parse_lenient(node);
+    problems.extend(lenient.problems);
+    graph::check(&lenient.definition, &lenient.ghosts, problems);
+    lenient.definition
 }

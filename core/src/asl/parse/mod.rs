@@ -34,13 +34,8 @@ pub fn parse_str(text: &str) -> Result<Definition, Problems> {
 
 /// Parses an ASL JSON value. Every problem found is in the error.
 pub fn parse_value(value: &Value) -> Result<Definition, Problems> {
-    let depth = crate::validate::json_depth(value);
-    if depth > crate::validate::MAX_JSON_DEPTH {
-        let message = format!(
-            "the definition nests {depth} levels deep; at most {} can be read",
-            crate::validate::MAX_JSON_DEPTH
-        );
-        return Err(Problems::from(Problem::new(Code::QuotaExceeded, "", message)));
+    if let Some(deep) = super::limits::depth_problem(value) {
+        return Err(Problems::from(deep));
     }
     let lenient = parse_lenient(&Node::from_value(value));
     if lenient.problems.is_empty() { Ok(lenient.definition) } else { Err(Problems(lenient.problems)) }
