@@ -200,6 +200,273 @@ export interface StateMachineFragment extends IChainable {
 
 export type StateMachineFragmentConstructor = abstract new (id?: string) => StateMachineFragment
 
+// BEGIN GENERATED: options (`cargo run -p xtask -- gen`, from core/src/builder/surface.rs; do not edit)
+
+/** Options of a `Pass` state. */
+export interface PassOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `Parameters` (JSONPath): the input template. */
+  parameters?: Payload
+  /** `Result`: the value the state outputs. */
+  result?: Payload
+  /** `ResultPath` (JSONPath; null discards the result). */
+  resultPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** Options of a `Task` state. */
+export interface TaskOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `Resource`: the ARN of a Lambda function, an activity or a service integration. */
+  resource?: string
+  /** `Credentials`: the role to assume. */
+  credentials?: Payload
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `Parameters` (JSONPath): the input template. */
+  parameters?: Payload
+  /** `Arguments` (JSONata): the input. */
+  arguments?: Payload
+  /** `ResultSelector` (JSONPath): a template over the raw result. */
+  resultSelector?: Payload
+  /** `ResultPath` (JSONPath; null discards the result). */
+  resultPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+  /** `TimeoutSeconds` (a JSONata expression in JSONata states). */
+  timeoutSeconds?: number | string
+  /** `TimeoutSecondsPath` (JSONPath). */
+  timeoutSecondsPath?: Path
+  /** `HeartbeatSeconds` (a JSONata expression in JSONata states). */
+  heartbeatSeconds?: number | string
+  /** `HeartbeatSecondsPath` (JSONPath). */
+  heartbeatSecondsPath?: Path
+}
+
+/** Options of a `Choice` state. */
+export interface ChoiceOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** Options of a `Wait` state. */
+export interface WaitOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `Seconds` to wait (a JSONata expression in JSONata states). */
+  seconds?: number | string
+  /** `SecondsPath` (JSONPath). */
+  secondsPath?: Path
+  /** `Timestamp` to wait until (RFC 3339), or a JSONata expression. */
+  timestamp?: string
+  /** `TimestampPath` (JSONPath). */
+  timestampPath?: Path
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** Options of a `Succeed` state. */
+export interface SucceedOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+}
+
+/** Options of a `Fail` state. */
+export interface FailOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `Error`: the error name. */
+  error?: string
+  /** `ErrorPath` (JSONPath). */
+  errorPath?: Path
+  /** `Cause`: a human-readable message. */
+  cause?: string
+  /** `CausePath` (JSONPath). */
+  causePath?: Path
+}
+
+/** Options of a `Parallel` state. */
+export interface ParallelOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `Parameters` (JSONPath): the input template. */
+  parameters?: Payload
+  /** `Arguments` (JSONata): the input. */
+  arguments?: Payload
+  /** `ResultSelector` (JSONPath): a template over the raw result. */
+  resultSelector?: Payload
+  /** `ResultPath` (JSONPath; null discards the result). */
+  resultPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** Options of a `Map` state. */
+export interface MapOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `ItemsPath` (JSONPath): the array to iterate over. */
+  itemsPath?: Path
+  /** `Items` (JSONata): the array to iterate over. */
+  items?: Payload
+  /** `ItemReader` (distributed): where the items come from. */
+  itemReader?: Payload
+  /** `ItemSelector`: the input of each iteration. */
+  itemSelector?: Payload
+  /** `ItemBatcher` (distributed): items per child execution. */
+  itemBatcher?: Payload
+  /** `MaxConcurrency` (0 = as many as possible). */
+  maxConcurrency?: number | string
+  /** `MaxConcurrencyPath` (JSONPath). */
+  maxConcurrencyPath?: Path
+  /** `ToleratedFailureCount` (distributed). */
+  toleratedFailureCount?: number | string
+  /** `ToleratedFailureCountPath` (JSONPath). */
+  toleratedFailureCountPath?: Path
+  /** `ToleratedFailurePercentage` (distributed). */
+  toleratedFailurePercentage?: number | string
+  /** `ToleratedFailurePercentagePath` (JSONPath). */
+  toleratedFailurePercentagePath?: Path
+  /** `Label` (distributed): a prefix for child execution names. */
+  label?: string
+  /** `ResultWriter` (distributed): where results are written. */
+  resultWriter?: Payload
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `ResultSelector` (JSONPath): a template over the raw result. */
+  resultSelector?: Payload
+  /** `ResultPath` (JSONPath; null discards the result). */
+  resultPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** A retrier, for `addRetry`. */
+export interface RetryProps {
+  /** `ErrorEquals`: the errors to retry (`States.ALL` when absent). */
+  errors?: ReadonlyArray<string>
+  /** `IntervalSeconds` before the first retry. */
+  intervalSeconds?: number
+  /** `MaxAttempts` (0 never retries). */
+  maxAttempts?: number
+  /** `BackoffRate`: the multiplier of the interval after each attempt. */
+  backoffRate?: number
+  /** `MaxDelaySeconds`: a cap on the interval. */
+  maxDelaySeconds?: number
+  /** `JitterStrategy`. */
+  jitterStrategy?: 'FULL' | 'NONE'
+  /** `Comment`. */
+  comment?: string
+}
+
+/** A catcher, for `addCatch`. */
+export interface CatchProps {
+  /** `ErrorEquals`: the errors to catch (`States.ALL` when absent). */
+  errors?: ReadonlyArray<string>
+  /** `ResultPath` (JSONPath): where the error output goes; null discards it. */
+  resultPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+  /** `Comment`. */
+  comment?: string
+}
+
+/** Optional fields of a Choice rule, for `when`. */
+export interface WhenProps {
+  /** `Comment` of the rule. */
+  comment?: string
+  /** `Assign`: variables to set when the rule is taken. */
+  assign?: Payload
+  /** `Output` (JSONata) when the rule is taken. */
+  output?: Payload
+}
+
+/** Options of `Choice.afterwards`. */
+export interface AfterwardsProps {
+  /** Also join the Choice's otherwise branch (the Choice must not have one yet). */
+  includeOtherwise?: boolean
+}
+
+/** How a Map state runs its item processor (`ProcessorConfig`). */
+export interface ItemProcessorProps {
+  /** `Mode`: `INLINE` (the default) or `DISTRIBUTED` (child executions). */
+  mode?: 'INLINE' | 'DISTRIBUTED'
+  /** `ExecutionType` of distributed child executions. */
+  executionType?: 'STANDARD' | 'EXPRESS'
+}
+
+/** Top-level fields of a state machine. */
+export interface StateMachineProps {
+  /** `TimeoutSeconds` for the whole execution. */
+  timeoutSeconds?: number
+  /** The top-level `Comment`. */
+  comment?: string
+  /** The default `QueryLanguage` of every state. */
+  queryLanguage?: QueryLanguageName
+}
+// END GENERATED: options
+
 // ---- generated from the Rust sources ----
 
 
@@ -308,15 +575,8 @@ export declare class Chain {
   get endStates(): Array<State | Chain>
 }
 
-/** A `Choice` state: `when(condition, next)`, `otherwise(next)`, `afterwards()`. */
+/** A `Choice` state: `when(condition, next)` rules, `otherwise(next)`, and `afterwards()` to go on after its branches. */
 export declare class Choice {
-  /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
-  constructor(name: string, options?: ChoiceOptions)
-  /** The state's name in the rendered definition. */
-  get name(): string
-  /** Renames the state. */
-  set name(name: string)
-
   /** Adds a rule: when `condition` holds, go to `next`. Returns this Choice. */
   when(condition: Condition, next: Chainable, props?: WhenProps): this
   /** Where to go when no rule holds (`Default`). Returns this Choice. */
@@ -326,6 +586,13 @@ export declare class Choice {
    * `choice.afterwards().next(x)` joins them again.
    */
   afterwards(props?: AfterwardsProps): Chain
+  /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
+  constructor(name: string, options?: ChoiceOptions)
+  /** The state's name in the rendered definition. */
+  get name(): string
+  /** Renames the state. */
+  set name(name: string)
+
 }
 
 /**
@@ -476,8 +743,10 @@ export declare class Fragment {
   next(next: Chainable): Chain
 }
 
-/** A `Map` state: runs its `itemProcessor` for each item. */
+/** A `Map` state: runs its item processor for each item, inline or distributed. */
 export declare class Map {
+  /** Sets the states run for each item, and how. Returns this Map. */
+  itemProcessor(processor: Chainable, props?: ItemProcessorProps): this
   /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
   constructor(name: string, options?: MapOptions)
   /** The state's name in the rendered definition. */
@@ -490,12 +759,12 @@ export declare class Map {
   addRetry(props?: RetryProps): this
   /** Adds a catcher that goes on to `handler`; catchers are tried in the order added. Returns this state. */
   addCatch(handler: Chainable, props?: CatchProps): this
-  /** Sets the states run for each item, and how. Returns this Map. */
-  itemProcessor(processor: Chainable, props?: ItemProcessorProps): this
 }
 
 /** A `Parallel` state: runs every `branch` on the same input. */
 export declare class Parallel {
+  /** Adds branches: each runs on the state's input. Returns this Parallel. */
+  branch(...branches: Chainable[]): this
   /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
   constructor(name: string, options?: ParallelOptions)
   /** The state's name in the rendered definition. */
@@ -508,8 +777,6 @@ export declare class Parallel {
   addRetry(props?: RetryProps): this
   /** Adds a catcher that goes on to `handler`; catchers are tried in the order added. Returns this state. */
   addCatch(handler: Chainable, props?: CatchProps): this
-  /** Adds branches: each runs on the state's input. Returns this Parallel. */
-  branch(...branches: Chainable[]): this
 }
 
 /** A `Pass` state: passes its input on, optionally injecting `result`. */
@@ -572,7 +839,7 @@ export declare class Task {
   addCatch(handler: Chainable, props?: CatchProps): this
 }
 
-/** A `Wait` state: waits `seconds`, or until `timestamp`. */
+/** A `Wait` state: waits `seconds`, or until `timestamp` (or the path forms). */
 export declare class Wait {
   /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
   constructor(name: string, options?: WaitOptions)
@@ -584,48 +851,12 @@ export declare class Wait {
   next(next: Chainable): Chain
 }
 
-/** Options of `Choice.afterwards`. */
-export interface AfterwardsProps {
-  /** Also join the Choice's `otherwise` branch (the Choice must not have one yet). */
-  includeOtherwise?: boolean
-}
-
-/** A catcher, for `addCatch`. */
-export interface CatchProps {
-  /** `ErrorEquals`: the errors to catch (`['States.ALL']` when absent). */
-  errors?: ReadonlyArray<string>
-  /** `ResultPath` (JSONPath): where the error output goes; `null` discards it. */
-  resultPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-  /** `Comment`. */
-  comment?: string
-}
-
 /**
  * States were linked in a way that cannot work (a second `next`, a
  * transition after a Succeed state…): a `ValidationError` whose problems are
  * all `INVALID_CHAIN`, thrown by the linking call.
  */
 export declare const ChainError: ChainErrorConstructor
-
-/** Options of a `Choice` state. */
-export interface ChoiceOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `InputPath` (JSONPath). */
-  inputPath?: Path | null
-  /** `OutputPath` (JSONPath). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-}
 
 /**
  * A DynamoDB number kept as its exact decimal text (`new
@@ -672,22 +903,6 @@ export declare enum Errors {
   DATA_LIMIT_EXCEEDED = 'States.DataLimitExceeded',
 }
 
-/** Options of a `Fail` state. */
-export interface FailOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `Error`: the error name. */
-  error?: string
-  /** `ErrorPath` (JSONPath). */
-  errorPath?: Path
-  /** `Cause`: a human-readable message. */
-  cause?: string
-  /** `CausePath` (JSONPath). */
-  causePath?: Path
-}
-
 /**
  * The definition in canonical form: stable key order, two-space indent, the
  * same bytes every stepforge binding writes. Throws a `ValidationError` when
@@ -697,14 +912,6 @@ export declare function formatDefinition(definition: string | object): string
 
 /** A bug in stepforge (a Rust panic), reported instead of crashing Node. */
 export declare const InternalError: InternalErrorConstructor
-
-/** How a Map state runs its item processor (`ProcessorConfig`). */
-export interface ItemProcessorProps {
-  /** `Mode`: `INLINE` (the default) or `DISTRIBUTED` (child executions). */
-  mode?: 'INLINE' | 'DISTRIBUTED'
-  /** `ExecutionType` of distributed child executions. */
-  executionType?: 'STANDARD' | 'EXPRESS'
-}
 
 /**
  * A path or intrinsic function call made by a `JsonPath` helper. Put it
@@ -822,52 +1029,6 @@ export interface LoadSummary {
   checkpoint: string | null
 }
 
-/** Options of a `Map` state (inline or distributed). */
-export interface MapOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `ItemsPath` (JSONPath): the array to iterate over. */
-  itemsPath?: Path
-  /** `Items` (JSONata): the array to iterate over. */
-  items?: Payload
-  /** `ItemReader` (distributed): where the items come from. */
-  itemReader?: Payload
-  /** `ItemSelector`: the input of each iteration. */
-  itemSelector?: Payload
-  /** `ItemBatcher` (distributed): items per child execution. */
-  itemBatcher?: Payload
-  /** `MaxConcurrency` (0 = as many as possible). */
-  maxConcurrency?: number | string
-  /** `MaxConcurrencyPath` (JSONPath). */
-  maxConcurrencyPath?: Path
-  /** `ToleratedFailureCount` (distributed). */
-  toleratedFailureCount?: number | string
-  /** `ToleratedFailureCountPath` (JSONPath). */
-  toleratedFailureCountPath?: Path
-  /** `ToleratedFailurePercentage` (distributed). */
-  toleratedFailurePercentage?: number | string
-  /** `ToleratedFailurePercentagePath` (JSONPath). */
-  toleratedFailurePercentagePath?: Path
-  /** `Label` (distributed): a prefix for child execution names. */
-  label?: string
-  /** `ResultWriter` (distributed): where results are written. */
-  resultWriter?: Payload
-  /** `InputPath` (JSONPath). */
-  inputPath?: Path | null
-  /** `ResultSelector` (JSONPath): a template over the results. */
-  resultSelector?: Payload
-  /** `ResultPath` (JSONPath; `null` discards the result). */
-  resultPath?: Path | null
-  /** `OutputPath` (JSONPath). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-}
-
 /**
  * A value DynamoDB cannot store (`marshall`, `unmarshall`, the items given
  * to `loadDdb`): `pointer` is the JSON pointer to it in what was given, and
@@ -919,52 +1080,6 @@ export interface MarshallOptions {
  */
 export declare function marshallValue(value: unknown, options?: MarshallOptions): AttributeValue
 
-/** Options of a `Parallel` state. */
-export interface ParallelOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `InputPath` (JSONPath). */
-  inputPath?: Path | null
-  /** `Parameters` (JSONPath): the input of every branch. */
-  parameters?: Payload
-  /** `Arguments` (JSONata): the input of every branch. */
-  arguments?: Payload
-  /** `ResultSelector` (JSONPath): a template over the branches' results. */
-  resultSelector?: Payload
-  /** `ResultPath` (JSONPath; `null` discards the result). */
-  resultPath?: Path | null
-  /** `OutputPath` (JSONPath). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-}
-
-/** Options of a `Pass` state. */
-export interface PassOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `InputPath` (JSONPath; `null` passes `{}`). */
-  inputPath?: Path | null
-  /** `Parameters` (JSONPath): the input template. */
-  parameters?: Payload
-  /** `Result`: the value the state outputs. */
-  result?: Payload
-  /** `ResultPath` (JSONPath; `null` discards the result). */
-  resultPath?: Path | null
-  /** `OutputPath` (JSONPath; `null` outputs `{}`). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-}
-
 /** One problem in a state machine definition. */
 export interface Problem {
   /** A stable code such as `MISSING_TRANSITION_TARGET`. */
@@ -981,24 +1096,6 @@ export declare enum QueryLanguage {
   JSONPATH = 'JSONPath',
   /** `Arguments`, `Output` and `Assign` with `{% %}` expressions. */
   JSONATA = 'JSONata',
-}
-
-/** A retrier, for `addRetry`. */
-export interface RetryProps {
-  /** `ErrorEquals`: the errors to retry (`['States.ALL']` when absent). */
-  errors?: ReadonlyArray<string>
-  /** `IntervalSeconds` before the first retry. */
-  intervalSeconds?: number
-  /** `MaxAttempts` (0 never retries). */
-  maxAttempts?: number
-  /** `BackoffRate`: the multiplier of the interval after each attempt. */
-  backoffRate?: number
-  /** `MaxDelaySeconds`: a cap on the interval. */
-  maxDelaySeconds?: number
-  /** `JitterStrategy`. */
-  jitterStrategy?: 'FULL' | 'NONE'
-  /** `Comment`. */
-  comment?: string
 }
 
 /**
@@ -1039,68 +1136,8 @@ export declare function runLoadDdb(args: ReadonlyArray<string>): number
  */
 export declare const StateMachineFragment: StateMachineFragmentConstructor
 
-/** Top-level fields of a state machine. */
-export interface StateMachineProps {
-  /** `TimeoutSeconds` for the whole execution. */
-  timeoutSeconds?: number
-  /** The top-level `Comment`. */
-  comment?: string
-  /** The default `QueryLanguage` of every state. */
-  queryLanguage?: QueryLanguageName
-}
-
 /** The base class of the errors stepforge throws; `code` says what went wrong. */
 export declare const StepforgeError: StepforgeErrorConstructor
-
-/** Options of a `Succeed` state. */
-export interface SucceedOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `InputPath` (JSONPath). */
-  inputPath?: Path | null
-  /** `OutputPath` (JSONPath). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-}
-
-/** Options of a `Task` state. */
-export interface TaskOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `Resource`: the ARN of a Lambda function, an activity or a service integration. */
-  resource?: string
-  /** `Credentials`: the role to assume. */
-  credentials?: Payload
-  /** `InputPath` (JSONPath). */
-  inputPath?: Path | null
-  /** `Parameters` (JSONPath): the request template. */
-  parameters?: Payload
-  /** `Arguments` (JSONata): the request. */
-  arguments?: Payload
-  /** `ResultSelector` (JSONPath): a template over the raw result. */
-  resultSelector?: Payload
-  /** `ResultPath` (JSONPath; `null` discards the result). */
-  resultPath?: Path | null
-  /** `OutputPath` (JSONPath). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-  /** `TimeoutSeconds` (a JSONata expression in JSONata states). */
-  timeoutSeconds?: number | string
-  /** `TimeoutSecondsPath` (JSONPath). */
-  timeoutSecondsPath?: Path
-  /** `HeartbeatSeconds` (a JSONata expression in JSONata states). */
-  heartbeatSeconds?: number | string
-  /** `HeartbeatSecondsPath` (JSONPath). */
-  heartbeatSecondsPath?: Path
-}
 
 /**
  * An item's attribute values back to plain JavaScript values: S → string;
@@ -1145,37 +1182,3 @@ export declare const ValidationError: ValidationErrorConstructor
 
 /** The version of the stepforge core this addon was built from. */
 export declare function version(): string
-
-/** Options of a `Wait` state: one of `seconds`, `secondsPath`, `timestamp`, `timestampPath`. */
-export interface WaitOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `Seconds` to wait (a JSONata expression in JSONata states). */
-  seconds?: number | string
-  /** `SecondsPath` (JSONPath). */
-  secondsPath?: Path
-  /** `Timestamp` to wait until (RFC 3339), or a JSONata expression. */
-  timestamp?: string
-  /** `TimestampPath` (JSONPath). */
-  timestampPath?: Path
-  /** `InputPath` (JSONPath). */
-  inputPath?: Path | null
-  /** `OutputPath` (JSONPath). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-}
-
-/** Optional fields of a Choice rule, for `when`. */
-export interface WhenProps {
-  /** `Comment` of the rule. */
-  comment?: string
-  /** `Assign`: variables to set when the rule is taken. */
-  assign?: Payload
-  /** `Output` (JSONata) when the rule is taken. */
-  output?: Payload
-}

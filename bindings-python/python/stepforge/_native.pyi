@@ -224,6 +224,7 @@ class JsonPath:
 
 _Path: TypeAlias = Union[str, JsonPathExpr]
 
+# BEGIN GENERATED: condition (`cargo run -p xtask -- gen`, from core/src/builder/surface.rs; do not edit)
 @final
 class Condition:
     """A Choice rule's test; combine with ``and_``, ``or_`` and ``not_``."""
@@ -328,6 +329,7 @@ class Condition:
     def jsonata(expression: str) -> Condition: ...
     def to_dict(self) -> Dict[str, Any]: ...
     def __eq__(self, other: object, /) -> bool: ...
+# END GENERATED: condition
 
 _ErrorNames: TypeAlias = Union[str, Sequence[str]]
 
@@ -339,7 +341,10 @@ class State:
     @name.setter
     def name(self, value: str) -> None: ...
 
+# BEGIN GENERATED: states (`cargo run -p xtask -- gen`, from core/src/builder/surface.rs; do not edit)
 class Pass(State):
+    """A `Pass` state: passes its input on, optionally injecting `result`."""
+
     def __new__(
         cls,
         name: str,
@@ -357,6 +362,8 @@ class Pass(State):
     def next(self, next: _Chainable) -> Chain: ...
 
 class Task(State):
+    """A `Task` state: calls `resource` (a Lambda function, an activity or a service integration)."""
+
     def __new__(
         cls,
         name: str,
@@ -402,6 +409,8 @@ class Task(State):
     ) -> Self: ...
 
 class Choice(State):
+    """A `Choice` state: `when(condition, next)` rules, `otherwise(next)`, and `afterwards()` to go on after its branches."""
+
     def __new__(
         cls,
         name: str,
@@ -423,11 +432,17 @@ class Choice(State):
         output: _Payload = None,
     ) -> Self: ...
     def otherwise(self, next: _Chainable) -> Self: ...
-    def afterwards(self, *, include_otherwise: bool = False) -> Chain: ...
+    def afterwards(
+        self,
+        *,
+        include_otherwise: bool = False,
+    ) -> Chain: ...
     def next(self, next: _Chainable) -> NoReturn:
         """Raises ChainError (INVALID_CHAIN): a Choice goes on through when/otherwise, or afterwards()."""
 
 class Wait(State):
+    """A `Wait` state: waits `seconds`, or until `timestamp` (or the path forms)."""
+
     def __new__(
         cls,
         name: str,
@@ -446,6 +461,8 @@ class Wait(State):
     def next(self, next: _Chainable) -> Chain: ...
 
 class Succeed(State):
+    """A `Succeed` state: ends the execution (or branch) successfully."""
+
     def __new__(
         cls,
         name: str,
@@ -460,6 +477,8 @@ class Succeed(State):
         """Raises ChainError (INVALID_CHAIN): nothing follows a Succeed state."""
 
 class Fail(State):
+    """A `Fail` state: ends the execution (or branch) with `error` and `cause`."""
+
     def __new__(
         cls,
         name: str,
@@ -475,6 +494,8 @@ class Fail(State):
         """Raises ChainError (INVALID_CHAIN): nothing follows a Fail state."""
 
 class Parallel(State):
+    """A `Parallel` state: runs every `branch` on the same input."""
+
     def __new__(
         cls,
         name: str,
@@ -515,6 +536,8 @@ class Parallel(State):
     ) -> Self: ...
 
 class Map(State):
+    """A `Map` state: runs its item processor for each item, inline or distributed."""
+
     def __new__(
         cls,
         name: str,
@@ -570,6 +593,7 @@ class Map(State):
         assign: _Payload = None,
         comment: Optional[str] = None,
     ) -> Self: ...
+# END GENERATED: states
 
 @final
 class Chain:
@@ -605,6 +629,7 @@ class Fragment:
 class StateMachine:
     """A whole state machine, starting with ``definition``'s start state."""
 
+    # BEGIN GENERATED: state machine (`cargo run -p xtask -- gen`, from core/src/builder/surface.rs; do not edit)
     def __new__(
         cls,
         definition: _Chainable,
@@ -613,6 +638,7 @@ class StateMachine:
         comment: Optional[str] = None,
         query_language: Optional[_QueryLanguageName] = None,
     ) -> Self: ...
+    # END GENERATED: state machine
     def to_json(self) -> str: ...
     def to_dict(self) -> Dict[str, Any]: ...
     def validate(self) -> List[Problem]: ...

@@ -27,6 +27,7 @@ mod machine;
 mod naming;
 mod node;
 mod states;
+pub mod surface;
 
 pub use crate::asl::{ExecutionType, JitterStrategy, ProcessorConfig, ProcessorMode, QueryLanguage};
 pub use chain::{Chain, Chainable, EndRef, Fragment};
