@@ -200,7 +200,7 @@ export interface StateMachineFragment extends IChainable {
 
 export type StateMachineFragmentConstructor = abstract new (id?: string) => StateMachineFragment
 
-// BEGIN GENERATED: options (`cargo run -p xtask -- gen`, from core/src/builder/surface.rs; do not edit)
+// BEGIN GENERATED: options (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
 
 /** Options of a `Pass` state. */
 export interface PassOptions {

@@ -200,7 +200,7 @@ export interface StateMachineFragment extends IChainable {
 
 export type StateMachineFragmentConstructor = abstract new (id?: string) => StateMachineFragment
 
-// BEGIN GENERATED: options (`cargo run -p xtask -- gen`, from core/src/builder/surface.rs; do not edit)
+// BEGIN GENERATED: options (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
 
 /** Options of a `Pass` state. */
 export interface PassOptions {
@@ -485,18 +485,18 @@ export declare namespace JsonPath {
   export function arrayContains(array: JsonPathArg, value: JsonPathArg): JsonPathExpr
   /** `States.ArrayGetItem`: the element of `array` at `index`. */
   export function arrayGetItem(array: JsonPathArg, index: JsonPathArg): JsonPathExpr
-  /** `States.ArrayLength`. */
+  /** `States.ArrayLength`: the length of `array`. */
   export function arrayLength(array: JsonPathArg): JsonPathExpr
-  /** `States.ArrayPartition`: `array` in chunks of `chunkSize`. */
+  /** `States.ArrayPartition`: `array` in chunks of `chunk_size`. */
   export function arrayPartition(array: JsonPathArg, chunkSize: JsonPathArg): JsonPathExpr
-  /** `States.ArrayRange`: the numbers from `start` to `end` by `step`. */
+  /** `States.ArrayRange`: the numbers from `start` to `end` (inclusive) by `step`. */
   export function arrayRange(start: JsonPathArg, end: JsonPathArg, step: JsonPathArg): JsonPathExpr
   /** `States.ArrayUnique`: `array` without duplicates. */
   export function arrayUnique(array: JsonPathArg): JsonPathExpr
   /** `States.Base64Decode`. */
-  export function base64Decode(data: JsonPathArg): JsonPathExpr
+  export function base64Decode(base64: JsonPathArg): JsonPathExpr
   /** `States.Base64Encode`. */
-  export function base64Encode(data: JsonPathArg): JsonPathExpr
+  export function base64Encode(input: JsonPathArg): JsonPathExpr
   /** The whole state input, `$`. */
   export const ENTIRE_PAYLOAD: JsonPathExpr
   /** The execution ARN, `$$.Execution.Id`. */
@@ -527,7 +527,7 @@ export declare namespace JsonPath {
   /** The Map item's value, `$$.Map.Item.Value`. */
   export const MAP_ITEM_VALUE: JsonPathExpr
   /** `States.MathAdd`. */
-  export function mathAdd(a: JsonPathArg, b: JsonPathArg): JsonPathExpr
+  export function mathAdd(num1: JsonPathArg, num2: JsonPathArg): JsonPathExpr
   /** `States.MathRandom`: a random integer from `start` (inclusive) to `end` (exclusive). */
   export function mathRandom(start: JsonPathArg, end: JsonPathArg, seed?: JsonPathArg): JsonPathExpr
   /** A number taken from `path`. */
@@ -542,10 +542,10 @@ export declare namespace JsonPath {
   export const STATE_RETRY_COUNT: JsonPathExpr
   /** A string taken from `path` (`$.name`, `$$.Execution.Id`). */
   export function stringAt(path: string): JsonPathExpr
-  /** `States.StringSplit`: `value` split at each of the characters of `separator`. */
-  export function stringSplit(value: JsonPathArg, separator: JsonPathArg): JsonPathExpr
+  /** `States.StringSplit`: `input` split at each of the characters of `delimiter`. */
+  export function stringSplit(input: JsonPathArg, delimiter: JsonPathArg): JsonPathExpr
   /** `States.StringToJson`: parses a JSON string. */
-  export function stringToJson(value: JsonPathArg): JsonPathExpr
+  export function stringToJson(jsonString: JsonPathArg): JsonPathExpr
   /** The task token, `$$.Task.Token`. */
   export const TASK_TOKEN: JsonPathExpr
   /** `States.UUID`: a random version 4 UUID. */
@@ -621,8 +621,8 @@ export declare class Condition {
   static stringGreaterThanEquals(variable: string, value: string): Condition
   /** `StringGreaterThanEqualsPath`. */
   static stringGreaterThanEqualsJsonPath(variable: string, path: string): Condition
-  /** `StringMatches`: `pattern` may use `*` as a wildcard (`\\*` for a literal star). */
-  static stringMatches(variable: string, pattern: string): Condition
+  /** `StringMatches`: `value` may use `*` as a wildcard (`\\*` for a literal star). */
+  static stringMatches(variable: string, value: string): Condition
   /** `NumericEquals`. */
   static numberEquals(variable: string, value: number): Condition
   /** `NumericEqualsPath`. */

@@ -23,6 +23,7 @@ struct Part {
 fn parts() -> Vec<Part> {
     vec![
         Part { file: python::STUB, name: "states", text: python::states() },
+        Part { file: python::STUB, name: "json path", text: python::json_path() },
         Part { file: python::STUB, name: "condition", text: python::condition() },
         Part { file: python::STUB, name: "state machine", text: python::state_machine() },
         Part { file: python::PACKAGE, name: "constants", text: python::constants() },
@@ -98,7 +99,7 @@ fn main() -> ExitCode {
         }
         Ok(stale) => {
             eprintln!(
-                "out of date with core/src/builder/surface.rs: {}\nrun `cargo run -p xtask -- gen` and commit the result",
+                "out of date with the tables in core/src/builder/: {}\nrun `cargo run -p xtask -- gen` and commit the result",
                 stale.join(", ")
             );
             ExitCode::FAILURE

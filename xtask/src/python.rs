@@ -8,7 +8,7 @@ use stepforge::builder::surface::{
     AFTERWARDS_PROPS, CATCH_PROPS, Constant, ERROR_NAMES, ITEM_PROCESSOR_PROPS, OptionSpec, QUERY_LANGUAGE_NAMES,
     RETRY_PROPS, STATE_MACHINE_PROPS, STATES, StateSpec, ValueKind, WHEN_PROPS,
 };
-use stepforge::builder::{COMPARISONS, TYPE_TESTS};
+use stepforge::builder::{COMPARISONS, INTRINSIC_HELPERS, JSON_PATH_CONSTANTS, JSON_PATH_PATHS, TYPE_TESTS};
 
 /// The stub of the extension module.
 pub const STUB: &str = "bindings-python/python/stepforge/_native.pyi";
@@ -176,5 +176,31 @@ pub fn constants() -> String {
         "The values of ``query_language`` (on states and on :class:`StateMachine`).",
         QUERY_LANGUAGE_NAMES,
     );
+    out
+}
+
+/// The `JsonPath` class: the core's table, and the helpers whose arguments vary.
+pub fn json_path() -> String {
+    let mut out = String::from(concat!(
+        "@final\nclass JsonPath:\n",
+        "    \"\"\"Paths and intrinsic functions for payloads, like the CDK's ``JsonPath``.\"\"\"\n\n",
+    ));
+    for c in JSON_PATH_CONSTANTS {
+        let _ = writeln!(out, "    {c}: ClassVar[JsonPathExpr]");
+    }
+    out.push('\n');
+    for p in JSON_PATH_PATHS {
+        let _ = writeln!(out, "    @staticmethod\n    def {p}(path: str) -> JsonPathExpr: ...");
+    }
+    out.push_str(concat!(
+        "    @staticmethod\n    def format(template: str, *args: _Arg) -> JsonPathExpr: ...\n",
+        "    @staticmethod\n    def array(*args: _Arg) -> JsonPathExpr: ...\n",
+        "    @staticmethod\n    def json_merge(value1: _Arg, value2: _Arg) -> JsonPathExpr: ...\n",
+        "    @staticmethod\n    def math_random(start: _Arg, end: _Arg, seed: _Arg = None) -> JsonPathExpr: ...\n",
+    ));
+    for (name, params, _) in INTRINSIC_HELPERS {
+        let params: Vec<String> = params.iter().map(|p| format!("{p}: _Arg")).collect();
+        let _ = writeln!(out, "    @staticmethod\n    def {name}({}) -> JsonPathExpr: ...", params.join(", "));
+    }
     out
 }

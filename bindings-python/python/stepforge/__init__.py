@@ -88,7 +88,7 @@ __all__ = [
 ]
 
 
-# BEGIN GENERATED: constants (`cargo run -p xtask -- gen`, from core/src/builder/surface.rs; do not edit)
+# BEGIN GENERATED: constants (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
 class Errors:
     """The error names Step Functions defines, for ``add_retry``/``add_catch``."""
 

@@ -159,6 +159,7 @@ _Arg: TypeAlias = Union[JsonPathExpr, str, int, float, bool, None]
 """An intrinsic argument: a ``JsonPathExpr``, or a str starting with ``$`` or ``States.``, is
 written as is; any other str, number, bool or None is a literal."""
 
+# BEGIN GENERATED: json path (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
 @final
 class JsonPath:
     """Paths and intrinsic functions for payloads, like the CDK's ``JsonPath``."""
@@ -190,6 +191,10 @@ class JsonPath:
     @staticmethod
     def array(*args: _Arg) -> JsonPathExpr: ...
     @staticmethod
+    def json_merge(value1: _Arg, value2: _Arg) -> JsonPathExpr: ...
+    @staticmethod
+    def math_random(start: _Arg, end: _Arg, seed: _Arg = None) -> JsonPathExpr: ...
+    @staticmethod
     def array_partition(array: _Arg, chunk_size: _Arg) -> JsonPathExpr: ...
     @staticmethod
     def array_contains(array: _Arg, value: _Arg) -> JsonPathExpr: ...
@@ -208,10 +213,6 @@ class JsonPath:
     @staticmethod
     def hash(data: _Arg, algorithm: _Arg) -> JsonPathExpr: ...
     @staticmethod
-    def json_merge(value1: _Arg, value2: _Arg) -> JsonPathExpr: ...
-    @staticmethod
-    def math_random(start: _Arg, end: _Arg, seed: _Arg = None) -> JsonPathExpr: ...
-    @staticmethod
     def math_add(num1: _Arg, num2: _Arg) -> JsonPathExpr: ...
     @staticmethod
     def string_split(input: _Arg, delimiter: _Arg) -> JsonPathExpr: ...
@@ -221,10 +222,11 @@ class JsonPath:
     def string_to_json(json_string: _Arg) -> JsonPathExpr: ...
     @staticmethod
     def json_to_string(value: _Arg) -> JsonPathExpr: ...
+# END GENERATED: json path
 
 _Path: TypeAlias = Union[str, JsonPathExpr]
 
-# BEGIN GENERATED: condition (`cargo run -p xtask -- gen`, from core/src/builder/surface.rs; do not edit)
+# BEGIN GENERATED: condition (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
 @final
 class Condition:
     """A Choice rule's test; combine with ``and_``, ``or_`` and ``not_``."""
@@ -341,7 +343,7 @@ class State:
     @name.setter
     def name(self, value: str) -> None: ...
 
-# BEGIN GENERATED: states (`cargo run -p xtask -- gen`, from core/src/builder/surface.rs; do not edit)
+# BEGIN GENERATED: states (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
 class Pass(State):
     """A `Pass` state: passes its input on, optionally injecting `result`."""
 
@@ -629,7 +631,7 @@ class Fragment:
 class StateMachine:
     """A whole state machine, starting with ``definition``'s start state."""
 
-    # BEGIN GENERATED: state machine (`cargo run -p xtask -- gen`, from core/src/builder/surface.rs; do not edit)
+    # BEGIN GENERATED: state machine (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
     def __new__(
         cls,
         definition: _Chainable,

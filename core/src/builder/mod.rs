@@ -33,7 +33,7 @@ pub use crate::asl::{ExecutionType, JitterStrategy, ProcessorConfig, ProcessorMo
 pub use chain::{Chain, Chainable, EndRef, Fragment};
 pub use condition::{COMPARISONS, Condition, TYPE_TESTS};
 pub use json::{PayloadValue, number};
-pub use json_path::{Arg, JsonPath};
+pub use json_path::{Arg, INTRINSIC_HELPERS, JSON_PATH_CONSTANTS, JSON_PATH_PATHS, JsonPath};
 pub use machine::StateMachine;
 pub use naming::{Naming, api, naming, set_naming};
 pub use node::{Kind, StateRef};
