@@ -71,16 +71,6 @@ pub(crate) fn _condition_names() -> Vec<&'static str> {
     COMPARISONS.iter().map(|c| c.0).chain(TYPE_TESTS.iter().map(|t| t.0)).collect()
 }
 
-/// Whether an operand kind of the core's table is the `…Path` form.
-macro_rules! is_path {
-    (path) => {
-        true
-    };
-    ($other:ident) => {
-        false
-    };
-}
-
 /// The `Condition` class with one static method per entry of the core's
 /// table (`stepforge::for_each_condition!`).
 macro_rules! conditions {
@@ -94,7 +84,8 @@ macro_rules! conditions {
                 #[doc = $doc]
                 #[staticmethod]
                 fn $name(variable: &Bound<'_, PyAny>, $param: &Bound<'_, PyAny>) -> PyResult<Self> {
-                    compare(stringify!($name), variable, $param, is_path!($kind))
+                    // The `path` kind is the `…Path` form: its operand is a path, not a value.
+                    compare(stringify!($name), variable, $param, stringify!($kind) == "path")
                 }
             )*
             $(
