@@ -200,5 +200,272 @@ export interface StateMachineFragment extends IChainable {
 
 export type StateMachineFragmentConstructor = abstract new (id?: string) => StateMachineFragment
 
+// BEGIN GENERATED: options (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
+
+/** Options of a `Pass` state. */
+export interface PassOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `Parameters` (JSONPath): the input template. */
+  parameters?: Payload
+  /** `Result`: the value the state outputs. */
+  result?: Payload
+  /** `ResultPath` (JSONPath; null discards the result). */
+  resultPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** Options of a `Task` state. */
+export interface TaskOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `Resource`: the ARN of a Lambda function, an activity or a service integration. */
+  resource?: string
+  /** `Credentials`: the role to assume. */
+  credentials?: Payload
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `Parameters` (JSONPath): the input template. */
+  parameters?: Payload
+  /** `Arguments` (JSONata): the input. */
+  arguments?: Payload
+  /** `ResultSelector` (JSONPath): a template over the raw result. */
+  resultSelector?: Payload
+  /** `ResultPath` (JSONPath; null discards the result). */
+  resultPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+  /** `TimeoutSeconds` (a JSONata expression in JSONata states). */
+  timeoutSeconds?: number | string
+  /** `TimeoutSecondsPath` (JSONPath). */
+  timeoutSecondsPath?: Path
+  /** `HeartbeatSeconds` (a JSONata expression in JSONata states). */
+  heartbeatSeconds?: number | string
+  /** `HeartbeatSecondsPath` (JSONPath). */
+  heartbeatSecondsPath?: Path
+}
+
+/** Options of a `Choice` state. */
+export interface ChoiceOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** Options of a `Wait` state. */
+export interface WaitOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `Seconds` to wait (a JSONata expression in JSONata states). */
+  seconds?: number | string
+  /** `SecondsPath` (JSONPath). */
+  secondsPath?: Path
+  /** `Timestamp` to wait until (RFC 3339), or a JSONata expression. */
+  timestamp?: string
+  /** `TimestampPath` (JSONPath). */
+  timestampPath?: Path
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** Options of a `Succeed` state. */
+export interface SucceedOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+}
+
+/** Options of a `Fail` state. */
+export interface FailOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `Error`: the error name. */
+  error?: string
+  /** `ErrorPath` (JSONPath). */
+  errorPath?: Path
+  /** `Cause`: a human-readable message. */
+  cause?: string
+  /** `CausePath` (JSONPath). */
+  causePath?: Path
+}
+
+/** Options of a `Parallel` state. */
+export interface ParallelOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `Parameters` (JSONPath): the input template. */
+  parameters?: Payload
+  /** `Arguments` (JSONata): the input. */
+  arguments?: Payload
+  /** `ResultSelector` (JSONPath): a template over the raw result. */
+  resultSelector?: Payload
+  /** `ResultPath` (JSONPath; null discards the result). */
+  resultPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** Options of a `Map` state. */
+export interface MapOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `ItemsPath` (JSONPath): the array to iterate over. */
+  itemsPath?: Path
+  /** `Items` (JSONata): the array to iterate over. */
+  items?: Payload
+  /** `ItemReader` (distributed): where the items come from. */
+  itemReader?: Payload
+  /** `ItemSelector`: the input of each iteration. */
+  itemSelector?: Payload
+  /** `ItemBatcher` (distributed): items per child execution. */
+  itemBatcher?: Payload
+  /** `MaxConcurrency` (0 = as many as possible). */
+  maxConcurrency?: number | string
+  /** `MaxConcurrencyPath` (JSONPath). */
+  maxConcurrencyPath?: Path
+  /** `ToleratedFailureCount` (distributed). */
+  toleratedFailureCount?: number | string
+  /** `ToleratedFailureCountPath` (JSONPath). */
+  toleratedFailureCountPath?: Path
+  /** `ToleratedFailurePercentage` (distributed). */
+  toleratedFailurePercentage?: number | string
+  /** `ToleratedFailurePercentagePath` (JSONPath). */
+  toleratedFailurePercentagePath?: Path
+  /** `Label` (distributed): a prefix for child execution names. */
+  label?: string
+  /** `ResultWriter` (distributed): where results are written. */
+  resultWriter?: Payload
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `ResultSelector` (JSONPath): a template over the raw result. */
+  resultSelector?: Payload
+  /** `ResultPath` (JSONPath; null discards the result). */
+  resultPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** A retrier, for `addRetry`. */
+export interface RetryProps {
+  /** `ErrorEquals`: the errors to retry (`States.ALL` when absent). */
+  errors?: ReadonlyArray<string>
+  /** `IntervalSeconds` before the first retry. */
+  intervalSeconds?: number
+  /** `MaxAttempts` (0 never retries). */
+  maxAttempts?: number
+  /** `BackoffRate`: the multiplier of the interval after each attempt. */
+  backoffRate?: number
+  /** `MaxDelaySeconds`: a cap on the interval. */
+  maxDelaySeconds?: number
+  /** `JitterStrategy`. */
+  jitterStrategy?: 'FULL' | 'NONE'
+  /** `Comment`. */
+  comment?: string
+}
+
+/** A catcher, for `addCatch`. */
+export interface CatchProps {
+  /** `ErrorEquals`: the errors to catch (`States.ALL` when absent). */
+  errors?: ReadonlyArray<string>
+  /** `ResultPath` (JSONPath): where the error output goes; null discards it. */
+  resultPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+  /** `Comment`. */
+  comment?: string
+}
+
+/** Optional fields of a Choice rule, for `when`. */
+export interface WhenProps {
+  /** `Comment` of the rule. */
+  comment?: string
+  /** `Assign`: variables to set when the rule is taken. */
+  assign?: Payload
+  /** `Output` (JSONata) when the rule is taken. */
+  output?: Payload
+}
+
+/** Options of `Choice.afterwards`. */
+export interface AfterwardsProps {
+  /** Also join the Choice's otherwise branch (the Choice must not have one yet). */
+  includeOtherwise?: boolean
+}
+
+/** How a Map state runs its item processor (`ProcessorConfig`). */
+export interface ItemProcessorProps {
+  /** `Mode`: `INLINE` (the default) or `DISTRIBUTED` (child executions). */
+  mode?: 'INLINE' | 'DISTRIBUTED'
+  /** `ExecutionType` of distributed child executions. */
+  executionType?: 'STANDARD' | 'EXPRESS'
+}
+
+/** Top-level fields of a state machine. */
+export interface StateMachineProps {
+  /** `TimeoutSeconds` for the whole execution. */
+  timeoutSeconds?: number
+  /** The top-level `Comment`. */
+  comment?: string
+  /** The default `QueryLanguage` of every state. */
+  queryLanguage?: QueryLanguageName
+}
+// END GENERATED: options
+
 // ---- generated from the Rust sources ----
 

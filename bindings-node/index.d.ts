@@ -200,6 +200,273 @@ export interface StateMachineFragment extends IChainable {
 
 export type StateMachineFragmentConstructor = abstract new (id?: string) => StateMachineFragment
 
+// BEGIN GENERATED: options (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
+
+/** Options of a `Pass` state. */
+export interface PassOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `Parameters` (JSONPath): the input template. */
+  parameters?: Payload
+  /** `Result`: the value the state outputs. */
+  result?: Payload
+  /** `ResultPath` (JSONPath; null discards the result). */
+  resultPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** Options of a `Task` state. */
+export interface TaskOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `Resource`: the ARN of a Lambda function, an activity or a service integration. */
+  resource?: string
+  /** `Credentials`: the role to assume. */
+  credentials?: Payload
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `Parameters` (JSONPath): the input template. */
+  parameters?: Payload
+  /** `Arguments` (JSONata): the input. */
+  arguments?: Payload
+  /** `ResultSelector` (JSONPath): a template over the raw result. */
+  resultSelector?: Payload
+  /** `ResultPath` (JSONPath; null discards the result). */
+  resultPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+  /** `TimeoutSeconds` (a JSONata expression in JSONata states). */
+  timeoutSeconds?: number | string
+  /** `TimeoutSecondsPath` (JSONPath). */
+  timeoutSecondsPath?: Path
+  /** `HeartbeatSeconds` (a JSONata expression in JSONata states). */
+  heartbeatSeconds?: number | string
+  /** `HeartbeatSecondsPath` (JSONPath). */
+  heartbeatSecondsPath?: Path
+}
+
+/** Options of a `Choice` state. */
+export interface ChoiceOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** Options of a `Wait` state. */
+export interface WaitOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `Seconds` to wait (a JSONata expression in JSONata states). */
+  seconds?: number | string
+  /** `SecondsPath` (JSONPath). */
+  secondsPath?: Path
+  /** `Timestamp` to wait until (RFC 3339), or a JSONata expression. */
+  timestamp?: string
+  /** `TimestampPath` (JSONPath). */
+  timestampPath?: Path
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** Options of a `Succeed` state. */
+export interface SucceedOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+}
+
+/** Options of a `Fail` state. */
+export interface FailOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `Error`: the error name. */
+  error?: string
+  /** `ErrorPath` (JSONPath). */
+  errorPath?: Path
+  /** `Cause`: a human-readable message. */
+  cause?: string
+  /** `CausePath` (JSONPath). */
+  causePath?: Path
+}
+
+/** Options of a `Parallel` state. */
+export interface ParallelOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `Parameters` (JSONPath): the input template. */
+  parameters?: Payload
+  /** `Arguments` (JSONata): the input. */
+  arguments?: Payload
+  /** `ResultSelector` (JSONPath): a template over the raw result. */
+  resultSelector?: Payload
+  /** `ResultPath` (JSONPath; null discards the result). */
+  resultPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** Options of a `Map` state. */
+export interface MapOptions {
+  /** `Comment`: a note for people reading the definition. */
+  comment?: string
+  /** `QueryLanguage` of this state. */
+  queryLanguage?: QueryLanguageName
+  /** `ItemsPath` (JSONPath): the array to iterate over. */
+  itemsPath?: Path
+  /** `Items` (JSONata): the array to iterate over. */
+  items?: Payload
+  /** `ItemReader` (distributed): where the items come from. */
+  itemReader?: Payload
+  /** `ItemSelector`: the input of each iteration. */
+  itemSelector?: Payload
+  /** `ItemBatcher` (distributed): items per child execution. */
+  itemBatcher?: Payload
+  /** `MaxConcurrency` (0 = as many as possible). */
+  maxConcurrency?: number | string
+  /** `MaxConcurrencyPath` (JSONPath). */
+  maxConcurrencyPath?: Path
+  /** `ToleratedFailureCount` (distributed). */
+  toleratedFailureCount?: number | string
+  /** `ToleratedFailureCountPath` (JSONPath). */
+  toleratedFailureCountPath?: Path
+  /** `ToleratedFailurePercentage` (distributed). */
+  toleratedFailurePercentage?: number | string
+  /** `ToleratedFailurePercentagePath` (JSONPath). */
+  toleratedFailurePercentagePath?: Path
+  /** `Label` (distributed): a prefix for child execution names. */
+  label?: string
+  /** `ResultWriter` (distributed): where results are written. */
+  resultWriter?: Payload
+  /** `InputPath` (JSONPath; null passes `{}`). */
+  inputPath?: Path | null
+  /** `ResultSelector` (JSONPath): a template over the raw result. */
+  resultSelector?: Payload
+  /** `ResultPath` (JSONPath; null discards the result). */
+  resultPath?: Path | null
+  /** `OutputPath` (JSONPath; null outputs `{}`). */
+  outputPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+}
+
+/** A retrier, for `addRetry`. */
+export interface RetryProps {
+  /** `ErrorEquals`: the errors to retry (`States.ALL` when absent). */
+  errors?: ReadonlyArray<string>
+  /** `IntervalSeconds` before the first retry. */
+  intervalSeconds?: number
+  /** `MaxAttempts` (0 never retries). */
+  maxAttempts?: number
+  /** `BackoffRate`: the multiplier of the interval after each attempt. */
+  backoffRate?: number
+  /** `MaxDelaySeconds`: a cap on the interval. */
+  maxDelaySeconds?: number
+  /** `JitterStrategy`. */
+  jitterStrategy?: 'FULL' | 'NONE'
+  /** `Comment`. */
+  comment?: string
+}
+
+/** A catcher, for `addCatch`. */
+export interface CatchProps {
+  /** `ErrorEquals`: the errors to catch (`States.ALL` when absent). */
+  errors?: ReadonlyArray<string>
+  /** `ResultPath` (JSONPath): where the error output goes; null discards it. */
+  resultPath?: Path | null
+  /** `Output` (JSONata). */
+  output?: Payload
+  /** `Assign`: variables to set. */
+  assign?: Payload
+  /** `Comment`. */
+  comment?: string
+}
+
+/** Optional fields of a Choice rule, for `when`. */
+export interface WhenProps {
+  /** `Comment` of the rule. */
+  comment?: string
+  /** `Assign`: variables to set when the rule is taken. */
+  assign?: Payload
+  /** `Output` (JSONata) when the rule is taken. */
+  output?: Payload
+}
+
+/** Options of `Choice.afterwards`. */
+export interface AfterwardsProps {
+  /** Also join the Choice's otherwise branch (the Choice must not have one yet). */
+  includeOtherwise?: boolean
+}
+
+/** How a Map state runs its item processor (`ProcessorConfig`). */
+export interface ItemProcessorProps {
+  /** `Mode`: `INLINE` (the default) or `DISTRIBUTED` (child executions). */
+  mode?: 'INLINE' | 'DISTRIBUTED'
+  /** `ExecutionType` of distributed child executions. */
+  executionType?: 'STANDARD' | 'EXPRESS'
+}
+
+/** Top-level fields of a state machine. */
+export interface StateMachineProps {
+  /** `TimeoutSeconds` for the whole execution. */
+  timeoutSeconds?: number
+  /** The top-level `Comment`. */
+  comment?: string
+  /** The default `QueryLanguage` of every state. */
+  queryLanguage?: QueryLanguageName
+}
+// END GENERATED: options
+
 // ---- generated from the Rust sources ----
 
 
@@ -218,18 +485,18 @@ export declare namespace JsonPath {
   export function arrayContains(array: JsonPathArg, value: JsonPathArg): JsonPathExpr
   /** `States.ArrayGetItem`: the element of `array` at `index`. */
   export function arrayGetItem(array: JsonPathArg, index: JsonPathArg): JsonPathExpr
-  /** `States.ArrayLength`. */
+  /** `States.ArrayLength`: the length of `array`. */
   export function arrayLength(array: JsonPathArg): JsonPathExpr
-  /** `States.ArrayPartition`: `array` in chunks of `chunkSize`. */
+  /** `States.ArrayPartition`: `array` in chunks of `chunk_size`. */
   export function arrayPartition(array: JsonPathArg, chunkSize: JsonPathArg): JsonPathExpr
-  /** `States.ArrayRange`: the numbers from `start` to `end` by `step`. */
+  /** `States.ArrayRange`: the numbers from `start` to `end` (inclusive) by `step`. */
   export function arrayRange(start: JsonPathArg, end: JsonPathArg, step: JsonPathArg): JsonPathExpr
   /** `States.ArrayUnique`: `array` without duplicates. */
   export function arrayUnique(array: JsonPathArg): JsonPathExpr
   /** `States.Base64Decode`. */
-  export function base64Decode(data: JsonPathArg): JsonPathExpr
+  export function base64Decode(base64: JsonPathArg): JsonPathExpr
   /** `States.Base64Encode`. */
-  export function base64Encode(data: JsonPathArg): JsonPathExpr
+  export function base64Encode(input: JsonPathArg): JsonPathExpr
   /** The whole state input, `$`. */
   export const ENTIRE_PAYLOAD: JsonPathExpr
   /** The execution ARN, `$$.Execution.Id`. */
@@ -260,7 +527,7 @@ export declare namespace JsonPath {
   /** The Map item's value, `$$.Map.Item.Value`. */
   export const MAP_ITEM_VALUE: JsonPathExpr
   /** `States.MathAdd`. */
-  export function mathAdd(a: JsonPathArg, b: JsonPathArg): JsonPathExpr
+  export function mathAdd(num1: JsonPathArg, num2: JsonPathArg): JsonPathExpr
   /** `States.MathRandom`: a random integer from `start` (inclusive) to `end` (exclusive). */
   export function mathRandom(start: JsonPathArg, end: JsonPathArg, seed?: JsonPathArg): JsonPathExpr
   /** A number taken from `path`. */
@@ -275,10 +542,10 @@ export declare namespace JsonPath {
   export const STATE_RETRY_COUNT: JsonPathExpr
   /** A string taken from `path` (`$.name`, `$$.Execution.Id`). */
   export function stringAt(path: string): JsonPathExpr
-  /** `States.StringSplit`: `value` split at each of the characters of `separator`. */
-  export function stringSplit(value: JsonPathArg, separator: JsonPathArg): JsonPathExpr
+  /** `States.StringSplit`: `input` split at each of the characters of `delimiter`. */
+  export function stringSplit(input: JsonPathArg, delimiter: JsonPathArg): JsonPathExpr
   /** `States.StringToJson`: parses a JSON string. */
-  export function stringToJson(value: JsonPathArg): JsonPathExpr
+  export function stringToJson(jsonString: JsonPathArg): JsonPathExpr
   /** The task token, `$$.Task.Token`. */
   export const TASK_TOKEN: JsonPathExpr
   /** `States.UUID`: a random version 4 UUID. */
@@ -308,15 +575,8 @@ export declare class Chain {
   get endStates(): Array<State | Chain>
 }
 
-/** A `Choice` state: `when(condition, next)`, `otherwise(next)`, `afterwards()`. */
+/** A `Choice` state: `when(condition, next)` rules, `otherwise(next)`, and `afterwards()` to go on after its branches. */
 export declare class Choice {
-  /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
-  constructor(name: string, options?: ChoiceOptions)
-  /** The state's name in the rendered definition. */
-  get name(): string
-  /** Renames the state. */
-  set name(name: string)
-
   /** Adds a rule: when `condition` holds, go to `next`. Returns this Choice. */
   when(condition: Condition, next: Chainable, props?: WhenProps): this
   /** Where to go when no rule holds (`Default`). Returns this Choice. */
@@ -326,6 +586,13 @@ export declare class Choice {
    * `choice.afterwards().next(x)` joins them again.
    */
   afterwards(props?: AfterwardsProps): Chain
+  /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
+  constructor(name: string, options?: ChoiceOptions)
+  /** The state's name in the rendered definition. */
+  get name(): string
+  /** Renames the state. */
+  set name(name: string)
+
 }
 
 /**
@@ -354,8 +621,8 @@ export declare class Condition {
   static stringGreaterThanEquals(variable: string, value: string): Condition
   /** `StringGreaterThanEqualsPath`. */
   static stringGreaterThanEqualsJsonPath(variable: string, path: string): Condition
-  /** `StringMatches`: `pattern` may use `*` as a wildcard (`\\*` for a literal star). */
-  static stringMatches(variable: string, pattern: string): Condition
+  /** `StringMatches`: `value` may use `*` as a wildcard (`\\*` for a literal star). */
+  static stringMatches(variable: string, value: string): Condition
   /** `NumericEquals`. */
   static numberEquals(variable: string, value: number): Condition
   /** `NumericEqualsPath`. */
@@ -439,36 +706,6 @@ export declare class Condition {
   toJSON(): Record<string, unknown>
 }
 
-/** An execution as it was when read. */
-export declare class Execution {
-  /** The execution's ARN. */
-  get arn(): string
-  /** Its name. */
-  get name(): string
-  /** The state machine's ARN. */
-  get stateMachineArn(): string
-  /** `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT` or `ABORTED`. */
-  get status(): 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'
-  /** The input. */
-  get input(): any
-  /** The output, once succeeded (else null). */
-  get output(): any
-  /** The error name, once failed, timed out or aborted. */
-  get error(): string | null
-  /** The cause, once failed, timed out or aborted. */
-  get cause(): string | null
-  /** Virtual start time, ms since the Unix epoch. */
-  get startMillis(): number
-  /** Virtual stop time, once ended. */
-  get stopMillis(): number | null
-  /** The history as `GetExecutionHistory`'s `events`. */
-  history(): Array<Record<string, any>>
-  /** The history as compact JSON text (`{"events": [...]}`): the same bytes from Rust, Python and Node. */
-  historyJson(): string
-  /** `DescribeExecution`'s response. */
-  describe(): Record<string, any>
-}
-
 /** A `Fail` state: ends the execution (or branch) with `error` and `cause`. */
 export declare class Fail {
   /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
@@ -506,8 +743,10 @@ export declare class Fragment {
   next(next: Chainable): Chain
 }
 
-/** A `Map` state: runs its `itemProcessor` for each item. */
+/** A `Map` state: runs its item processor for each item, inline or distributed. */
 export declare class Map {
+  /** Sets the states run for each item, and how. Returns this Map. */
+  itemProcessor(processor: Chainable, props?: ItemProcessorProps): this
   /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
   constructor(name: string, options?: MapOptions)
   /** The state's name in the rendered definition. */
@@ -520,12 +759,12 @@ export declare class Map {
   addRetry(props?: RetryProps): this
   /** Adds a catcher that goes on to `handler`; catchers are tried in the order added. Returns this state. */
   addCatch(handler: Chainable, props?: CatchProps): this
-  /** Sets the states run for each item, and how. Returns this Map. */
-  itemProcessor(processor: Chainable, props?: ItemProcessorProps): this
 }
 
 /** A `Parallel` state: runs every `branch` on the same input. */
 export declare class Parallel {
+  /** Adds branches: each runs on the state's input. Returns this Parallel. */
+  branch(...branches: Chainable[]): this
   /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
   constructor(name: string, options?: ParallelOptions)
   /** The state's name in the rendered definition. */
@@ -538,8 +777,6 @@ export declare class Parallel {
   addRetry(props?: RetryProps): this
   /** Adds a catcher that goes on to `handler`; catchers are tried in the order added. Returns this state. */
   addCatch(handler: Chainable, props?: CatchProps): this
-  /** Adds branches: each runs on the state's input. Returns this Parallel. */
-  branch(...branches: Chainable[]): this
 }
 
 /** A `Pass` state: passes its input on, optionally injecting `result`. */
@@ -602,17 +839,7 @@ export declare class Task {
   addCatch(handler: Chainable, props?: CatchProps): this
 }
 
-/** A handler's result that takes virtual time: `new TaskResult(output, 2)`. */
-export declare class TaskResult {
-  /** `output` is the task's result (JSON); `afterSeconds` the virtual time the work takes. */
-  constructor(output: unknown, afterSeconds?: number | undefined | null)
-  /** The task's result. */
-  get output(): any
-  /** The virtual time the work takes, in seconds. */
-  get afterSeconds(): number
-}
-
-/** A `Wait` state: waits `seconds`, or until `timestamp`. */
+/** A `Wait` state: waits `seconds`, or until `timestamp` (or the path forms). */
 export declare class Wait {
   /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
   constructor(name: string, options?: WaitOptions)
@@ -625,160 +852,11 @@ export declare class Wait {
 }
 
 /**
- * A local Step Functions: state machines, executions on a virtual clock, an
- * in-memory DynamoDB and task handlers written in JavaScript.
- */
-export declare class World {
-  /** An empty world. Every random choice follows `seed`. */
-  constructor(seed?: number | undefined | null, options?: WorldOptions | undefined | null)
-  /** `null`: virtual time; a number: real time, scaled. */
-  get timeScale(): number | null
-  /** Seconds of real time a handler's Promise may take. */
-  get handlerTimeout(): number
-  /** The virtual time, ms since the Unix epoch. */
-  get nowMillis(): number
-  /**
-   * Registers a state machine (ASL JSON text, an object, or a
-   * `StateMachine`) under a name or an ARN; returns its ARN. A definition
-   * that does not validate throws a `ValidationError` with its problems.
-   */
-  register(name: string, definition: string | object | StateMachine): string
-  /**
-   * Handles a Task resource (exact, or a pattern with `*`; for
-   * `lambda:invoke`, the `FunctionName`) with `handler(call)`. It returns
-   * the result (JSON, or a `TaskResult` to take virtual time), throws (the
-   * error's `name` is the task's error), or returns a Promise that `run()` awaits.
-   */
-  handle(this: this, resource: string, handler: (call: TaskCall) => unknown): void
-  /**
-   * An EventBridge-like rule: when an execution of `options.source` (any
-   * machine when left out) reaches one of `options.statuses` (default
-   * FAILED, TIMED_OUT, ABORTED), `target` starts with the status-change event as input.
-   */
-  onStatusChange(target: string, options?: StatusRuleOptions | undefined | null): void
-  /** Creates a table in the in-memory DynamoDB: keys are a name (type S) or a `[name, 'S' | 'N' | 'B']` pair. */
-  createTable(name: string, partitionKey: string | [string, 'S' | 'N' | 'B'], sortKey?: string | [string, 'S' | 'N' | 'B']): void
-  /** Puts an item: plain values (marshalled as `marshall` does), or DynamoDB JSON with `{dynamodbJson: true}`. */
-  putItem(table: string, item: Record<string, unknown>, options?: ItemOptions | undefined | null): void
-  /** The item with this key (plain values, or DynamoDB JSON), or null. */
-  getItem(table: string, key: Record<string, unknown>, options?: ItemOptions | undefined | null): Record<string, any> | null
-  /** Every item of a table in key order (plain values, or DynamoDB JSON). */
-  items(table: string, options?: ItemOptions | undefined | null): Array<Record<string, any>>
-  /**
-   * One DynamoDB API call on the in-memory tables (`'UpdateItem'`, a
-   * request in DynamoDB JSON); returns the response. A refused call throws
-   * a `StepforgeError` whose `code` is DynamoDB's (`ConditionalCheckFailedException`…).
-   */
-  dynamodbCall(action: string, request: Record<string, unknown>): Record<string, any>
-  /**
-   * Replaces the in-memory DynamoDB with the tables of a document in the
-   * shape of `stepforge run --dynamodb FILE` (`{tables: [...]}`).
-   */
-  loadDynamodb(tables: Record<string, unknown>): void
-  /** Every table and item, in the shape `loadDynamodb` reads (items in DynamoDB JSON). */
-  dumpDynamodb(): Record<string, any>
-  /** Puts an object in the in-memory S3 a distributed Map's `ItemReader` reads. */
-  putObject(bucket: string, key: string, body: string): void
-  /** Serves a bucket from a local directory (keys are paths under it). */
-  mountBucket(bucket: string, directory: string): void
-  /**
-   * Answers a state machine's Task states from a Step Functions Local mock
-   * configuration (`MockConfigFile`, an object or JSON text) and one of its test cases.
-   */
-  useMocks(stateMachine: string, config: string | Record<string, unknown>, testCase: string): void
-  /** Starts an execution (input: JSON, default `{}`); returns its ARN. */
-  startExecution(stateMachine: string, input?: unknown, name?: string | undefined | null): string
-  /**
-   * Runs what the core can run now without awaiting handlers' Promises
-   * (see `run`): on the virtual clock, or in real time with `timeScale`.
-   */
-  runUntilIdle(this: this): Idle
-  /** Runs until nothing is left to do, awaiting handlers' Promises. */
-  run(): Promise<Idle>
-  /** `SendTaskSuccess`: the task waiting on `token` succeeds with `output`. */
-  sendTaskSuccess(token: string, output: unknown): void
-  /** `SendTaskFailure`: the task waiting on `token` fails with `error` and `cause`. */
-  sendTaskFailure(token: string, error?: string | undefined | null, cause?: string | undefined | null): void
-  /** `SendTaskHeartbeat`: restarts the task's `HeartbeatSeconds` countdown. */
-  sendTaskHeartbeat(token: string): void
-  /** `StopExecution`: the execution ends ABORTED. */
-  stopExecution(executionArn: string, options?: StopOptions | undefined | null): void
-  /** The execution with this ARN, as it is now. */
-  execution(arn: string): Execution
-  /** Every execution, in the order they started (nested and rule-started ones included). */
-  executions(): Array<Execution>
-  /** The tasks waiting for a callback. */
-  waitingTasks(): Array<WaitingTask>
-  /** The most executions inside `states` (a name or an array of names) at once, and when. */
-  peakOccupancy(states: string | string[]): Peak
-  /** Every stay inside a state. */
-  stays(): Array<Stay>
-}
-
-/** Options of `Choice.afterwards`. */
-export interface AfterwardsProps {
-  /** Also join the Choice's `otherwise` branch (the Choice must not have one yet). */
-  includeOtherwise?: boolean
-}
-
-/** A catcher, for `addCatch`. */
-export interface CatchProps {
-  /** `ErrorEquals`: the errors to catch (`['States.ALL']` when absent). */
-  errors?: ReadonlyArray<string>
-  /** `ResultPath` (JSONPath): where the error output goes; `null` discards it. */
-  resultPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-  /** `Comment`. */
-  comment?: string
-}
-
-/**
  * States were linked in a way that cannot work (a second `next`, a
  * transition after a Succeed state…): a `ValidationError` whose problems are
  * all `INVALID_CHAIN`, thrown by the linking call.
  */
 export declare const ChainError: ChainErrorConstructor
-
-/** Options of a `Choice` state. */
-export interface ChoiceOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `InputPath` (JSONPath). */
-  inputPath?: Path | null
-  /** `OutputPath` (JSONPath). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-}
-
-/** One problem code and its documentation. */
-export interface CodeInfo {
-  /** The stable code, e.g. `MISSING_TRANSITION_TARGET` (what `Problem.code` holds). */
-  code: string
-  /** What is wrong, in one sentence. */
-  summary: string
-  /** Why it matters, then an example. */
-  doc: string
-}
-
-/**
- * Every problem code stepforge reports, in a stable order, each with its
- * summary and documentation.
- */
-export declare function codes(): Array<CodeInfo>
-
-/**
- * A diagram of a definition: Mermaid (`'mermaid'`, the default) or Graphviz
- * (`'dot'`), with the states an execution entered highlighted.
- */
-export declare function diagram(definition: string | object | StateMachine, format?: 'mermaid' | 'dot', highlight?: Execution): string
 
 /**
  * A DynamoDB number kept as its exact decimal text (`new
@@ -825,22 +903,6 @@ export declare enum Errors {
   DATA_LIMIT_EXCEEDED = 'States.DataLimitExceeded',
 }
 
-/** Options of a `Fail` state. */
-export interface FailOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `Error`: the error name. */
-  error?: string
-  /** `ErrorPath` (JSONPath). */
-  errorPath?: Path
-  /** `Cause`: a human-readable message. */
-  cause?: string
-  /** `CausePath` (JSONPath). */
-  causePath?: Path
-}
-
 /**
  * The definition in canonical form: stable key order, two-space indent, the
  * same bytes every stepforge binding writes. Throws a `ValidationError` when
@@ -848,32 +910,8 @@ export interface FailOptions {
  */
 export declare function formatDefinition(definition: string | object): string
 
-/** Why a run returned. */
-export interface Idle {
-  /** Transitions taken. */
-  steps: number
-  /** Executions still running (they wait on task tokens or pending handlers). */
-  running: number
-  /** Tasks whose handler's work is still in flight. */
-  hostPending: number
-}
-
 /** A bug in stepforge (a Rust panic), reported instead of crashing Node. */
 export declare const InternalError: InternalErrorConstructor
-
-/** Options of the item methods. */
-export interface ItemOptions {
-  /** Items (and keys) in DynamoDB JSON instead of plain values. */
-  dynamodbJson?: boolean
-}
-
-/** How a Map state runs its item processor (`ProcessorConfig`). */
-export interface ItemProcessorProps {
-  /** `Mode`: `INLINE` (the default) or `DISTRIBUTED` (child executions). */
-  mode?: 'INLINE' | 'DISTRIBUTED'
-  /** `ExecutionType` of distributed child executions. */
-  executionType?: 'STANDARD' | 'EXPRESS'
-}
 
 /**
  * A path or intrinsic function call made by a `JsonPath` helper. Put it
@@ -991,52 +1029,6 @@ export interface LoadSummary {
   checkpoint: string | null
 }
 
-/** Options of a `Map` state (inline or distributed). */
-export interface MapOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `ItemsPath` (JSONPath): the array to iterate over. */
-  itemsPath?: Path
-  /** `Items` (JSONata): the array to iterate over. */
-  items?: Payload
-  /** `ItemReader` (distributed): where the items come from. */
-  itemReader?: Payload
-  /** `ItemSelector`: the input of each iteration. */
-  itemSelector?: Payload
-  /** `ItemBatcher` (distributed): items per child execution. */
-  itemBatcher?: Payload
-  /** `MaxConcurrency` (0 = as many as possible). */
-  maxConcurrency?: number | string
-  /** `MaxConcurrencyPath` (JSONPath). */
-  maxConcurrencyPath?: Path
-  /** `ToleratedFailureCount` (distributed). */
-  toleratedFailureCount?: number | string
-  /** `ToleratedFailureCountPath` (JSONPath). */
-  toleratedFailureCountPath?: Path
-  /** `ToleratedFailurePercentage` (distributed). */
-  toleratedFailurePercentage?: number | string
-  /** `ToleratedFailurePercentagePath` (JSONPath). */
-  toleratedFailurePercentagePath?: Path
-  /** `Label` (distributed): a prefix for child execution names. */
-  label?: string
-  /** `ResultWriter` (distributed): where results are written. */
-  resultWriter?: Payload
-  /** `InputPath` (JSONPath). */
-  inputPath?: Path | null
-  /** `ResultSelector` (JSONPath): a template over the results. */
-  resultSelector?: Payload
-  /** `ResultPath` (JSONPath; `null` discards the result). */
-  resultPath?: Path | null
-  /** `OutputPath` (JSONPath). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-}
-
 /**
  * A value DynamoDB cannot store (`marshall`, `unmarshall`, the items given
  * to `loadDdb`): `pointer` is the JSON pointer to it in what was given, and
@@ -1088,60 +1080,6 @@ export interface MarshallOptions {
  */
 export declare function marshallValue(value: unknown, options?: MarshallOptions): AttributeValue
 
-/** Options of a `Parallel` state. */
-export interface ParallelOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `InputPath` (JSONPath). */
-  inputPath?: Path | null
-  /** `Parameters` (JSONPath): the input of every branch. */
-  parameters?: Payload
-  /** `Arguments` (JSONata): the input of every branch. */
-  arguments?: Payload
-  /** `ResultSelector` (JSONPath): a template over the branches' results. */
-  resultSelector?: Payload
-  /** `ResultPath` (JSONPath; `null` discards the result). */
-  resultPath?: Path | null
-  /** `OutputPath` (JSONPath). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-}
-
-/** Options of a `Pass` state. */
-export interface PassOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `InputPath` (JSONPath; `null` passes `{}`). */
-  inputPath?: Path | null
-  /** `Parameters` (JSONPath): the input template. */
-  parameters?: Payload
-  /** `Result`: the value the state outputs. */
-  result?: Payload
-  /** `ResultPath` (JSONPath; `null` discards the result). */
-  resultPath?: Path | null
-  /** `OutputPath` (JSONPath; `null` outputs `{}`). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-}
-
-/** The timeline's answer: the most executions inside a set of states at once, and when. */
-export interface Peak {
-  /** The most executions inside at once. */
-  count: number
-  /** When that count was first reached, virtual ms since the Unix epoch (null if never). */
-  atMillis?: number
-}
-
 /** One problem in a state machine definition. */
 export interface Problem {
   /** A stable code such as `MISSING_TRANSITION_TARGET`. */
@@ -1158,24 +1096,6 @@ export declare enum QueryLanguage {
   JSONPATH = 'JSONPath',
   /** `Arguments`, `Output` and `Assign` with `{% %}` expressions. */
   JSONATA = 'JSONata',
-}
-
-/** A retrier, for `addRetry`. */
-export interface RetryProps {
-  /** `ErrorEquals`: the errors to retry (`['States.ALL']` when absent). */
-  errors?: ReadonlyArray<string>
-  /** `IntervalSeconds` before the first retry. */
-  intervalSeconds?: number
-  /** `MaxAttempts` (0 never retries). */
-  maxAttempts?: number
-  /** `BackoffRate`: the multiplier of the interval after each attempt. */
-  backoffRate?: number
-  /** `MaxDelaySeconds`: a cap on the interval. */
-  maxDelaySeconds?: number
-  /** `JitterStrategy`. */
-  jitterStrategy?: 'FULL' | 'NONE'
-  /** `Comment`. */
-  comment?: string
 }
 
 /**
@@ -1216,127 +1136,8 @@ export declare function runLoadDdb(args: ReadonlyArray<string>): number
  */
 export declare const StateMachineFragment: StateMachineFragmentConstructor
 
-/** Top-level fields of a state machine. */
-export interface StateMachineProps {
-  /** `TimeoutSeconds` for the whole execution. */
-  timeoutSeconds?: number
-  /** The top-level `Comment`. */
-  comment?: string
-  /** The default `QueryLanguage` of every state. */
-  queryLanguage?: QueryLanguageName
-}
-
-/** Options of `onStatusChange`. */
-export interface StatusRuleOptions {
-  /** The state machine (name or ARN) whose executions are watched; all when left out. */
-  source?: string
-  /** The statuses that fire the rule (default FAILED, TIMED_OUT, ABORTED). */
-  statuses?: Array<'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'>
-}
-
-/** One stay inside a state (virtual ms; `exited` is null while still inside). */
-export interface Stay {
-  /** The execution's ARN. */
-  executionArn: string
-  /** The state's name. */
-  state: string
-  /** When it entered. */
-  entered: number
-  /** When it left. */
-  exited?: number
-}
-
 /** The base class of the errors stepforge throws; `code` says what went wrong. */
 export declare const StepforgeError: StepforgeErrorConstructor
-
-/** Options of `stopExecution`. */
-export interface StopOptions {
-  /** The error recorded on the execution. */
-  error?: string
-  /** The cause recorded on the execution. */
-  cause?: string
-}
-
-/** Options of a `Succeed` state. */
-export interface SucceedOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `InputPath` (JSONPath). */
-  inputPath?: Path | null
-  /** `OutputPath` (JSONPath). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-}
-
-/** What a handler is asked to do (the argument of every task handler). */
-export interface TaskCall {
-  /** The resource the handler was registered for (for `lambda:invoke`, the `FunctionName`). */
-  resource: string
-  /** The task's input: the state input after `InputPath` and `Parameters` (for `lambda:invoke`, the `Payload`). */
-  input: any
-  /** The task token (`sendTaskSuccess`/`sendTaskFailure` answer with it). */
-  token?: string
-  /** The execution's ARN. */
-  executionArn: string
-  /** The Task state's name. */
-  stateName: string
-  /** How many times the state was retried so far (0 on the first attempt). */
-  retryCount: number
-  /**
-   * A number from the world's seeded generator (0 <= random < 2**64): a
-   * handler that behaves randomly should draw from it so that a seed gives one run.
-   */
-  random: bigint
-  /** The virtual time of the call, ms since the Unix epoch. */
-  nowMillis: number
-}
-
-/** Options of a `Task` state. */
-export interface TaskOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `Resource`: the ARN of a Lambda function, an activity or a service integration. */
-  resource?: string
-  /** `Credentials`: the role to assume. */
-  credentials?: Payload
-  /** `InputPath` (JSONPath). */
-  inputPath?: Path | null
-  /** `Parameters` (JSONPath): the request template. */
-  parameters?: Payload
-  /** `Arguments` (JSONata): the request. */
-  arguments?: Payload
-  /** `ResultSelector` (JSONPath): a template over the raw result. */
-  resultSelector?: Payload
-  /** `ResultPath` (JSONPath; `null` discards the result). */
-  resultPath?: Path | null
-  /** `OutputPath` (JSONPath). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-  /** `TimeoutSeconds` (a JSONata expression in JSONata states). */
-  timeoutSeconds?: number | string
-  /** `TimeoutSecondsPath` (JSONPath). */
-  timeoutSecondsPath?: Path
-  /** `HeartbeatSeconds` (a JSONata expression in JSONata states). */
-  heartbeatSeconds?: number | string
-  /** `HeartbeatSecondsPath` (JSONPath). */
-  heartbeatSecondsPath?: Path
-}
-
-/**
- * Step Functions' TestState, locally: the request as the API takes it
- * (`definition`, `stateName`, `input`, `mock`, `inspectionLevel`…); returns
- * the response (`output`, `error`, `cause`, `nextState`, `status`, `inspectionData`).
- * A refused request throws a `StepforgeError` whose `code` is AWS's exception name.
- */
-export declare function testState(request: Record<string, unknown>): Record<string, any>
 
 /**
  * An item's attribute values back to plain JavaScript values: S → string;
@@ -1381,57 +1182,3 @@ export declare const ValidationError: ValidationErrorConstructor
 
 /** The version of the stepforge core this addon was built from. */
 export declare function version(): string
-
-/** A task waiting for a callback. */
-export interface WaitingTask {
-  /** The task token. */
-  token: string
-  /** The execution's ARN. */
-  executionArn: string
-  /** The Task state's name. */
-  stateName: string
-}
-
-/** Options of a `Wait` state: one of `seconds`, `secondsPath`, `timestamp`, `timestampPath`. */
-export interface WaitOptions {
-  /** `Comment`. */
-  comment?: string
-  /** `QueryLanguage` of this state. */
-  queryLanguage?: QueryLanguageName
-  /** `Seconds` to wait (a JSONata expression in JSONata states). */
-  seconds?: number | string
-  /** `SecondsPath` (JSONPath). */
-  secondsPath?: Path
-  /** `Timestamp` to wait until (RFC 3339), or a JSONata expression. */
-  timestamp?: string
-  /** `TimestampPath` (JSONPath). */
-  timestampPath?: Path
-  /** `InputPath` (JSONPath). */
-  inputPath?: Path | null
-  /** `OutputPath` (JSONPath). */
-  outputPath?: Path | null
-  /** `Output` (JSONata). */
-  output?: Payload
-  /** `Assign`: variables to set. */
-  assign?: Payload
-}
-
-/** Optional fields of a Choice rule, for `when`. */
-export interface WhenProps {
-  /** `Comment` of the rule. */
-  comment?: string
-  /** `Assign`: variables to set when the rule is taken. */
-  assign?: Payload
-  /** `Output` (JSONata) when the rule is taken. */
-  output?: Payload
-}
-
-/** Options of `new World(seed, options)`. */
-export interface WorldOptions {
-  /** Run in real time, scaled (0.01 runs a 3 s Wait in 30 ms); virtual time when left out. */
-  timeScale?: number
-  /** State transitions one execution may take (a loop without end fails with `States.Runtime`). */
-  transitionLimit?: number
-  /** Seconds of real time a handler's Promise may take before its task fails (default 60). */
-  handlerTimeout?: number
-}

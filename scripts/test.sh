@@ -8,6 +8,9 @@ ensure_venv
 start_moto
 trap stop_moto EXIT
 
+log "Generated stubs and typings: cargo run -p xtask -- check"
+(cd "$ROOT" && cargo run -q -p xtask -- check)
+
 log "Rust: cargo test -p stepforge"
 (cd "$ROOT" && cargo test -p stepforge)
 

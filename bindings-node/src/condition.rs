@@ -1,17 +1,16 @@
-//! `Condition`: the tests of Choice rules, named as in the CDK. Every helper
-//! goes through `stepforge::builder::Condition::by_name`, so the operators
-//! live in the core's `COMPARISONS` and `TYPE_TESTS` tables; a compile-time
-//! check keeps the list below equal to those tables.
+//! `Condition`: the tests of Choice rules, named as in the CDK. The helpers
+//! are made from the core's table (`stepforge::for_each_condition!`) and go
+//! through `stepforge::builder::Condition::by_name`.
 
 use napi::Env;
 use napi::bindgen_prelude::Unknown;
 use napi_derive::napi;
 use serde_json::Value;
-use stepforge::builder::{self, COMPARISONS, TYPE_TESTS, camel_case, number};
+use stepforge::builder::{self, camel_case, number};
 
 use crate::chain::elements;
 use crate::errors::{Result, guard, type_error};
-use crate::value::{At, JsonValue, describe, native, same_text, scalar};
+use crate::value::{At, JsonValue, describe, native, scalar};
 
 /// A Choice rule's test. Make one with the static helpers:
 /// `Condition.stringEquals('$.color', 'BLUE')`,
@@ -29,169 +28,70 @@ pub fn condition(env: &Env, value: Unknown, at: &At) -> Result<builder::Conditio
     }
 }
 
-/// The operand of a helper: its argument as JSON, or `true` for a type test.
-macro_rules! operand {
-    () => {
-        Value::Bool(true)
-    };
-    ($value:ident => $json:expr) => {
-        $json($value)
+/// One comparison helper; the arm of its operand kind in the core's table
+/// gives the TypeScript type and how the operand becomes JSON.
+macro_rules! compare {
+    (text $($rest:tt)*) => { compare!(@emit "string", String, Value::String, $($rest)*); };
+    (path $($rest:tt)*) => { compare!(@emit "string", String, Value::String, $($rest)*); };
+    // A finite number (the only kind a `number` argument takes).
+    (number $($rest:tt)*) => { compare!(@emit "number", f64, finite, $($rest)*); };
+    (boolean $($rest:tt)*) => { compare!(@emit "boolean", bool, Value::Bool, $($rest)*); };
+    (@emit $ts:tt, $ty:ty, $json:expr, $name:ident, $param:ident, $doc:tt) => {
+        #[napi]
+        impl Condition {
+            #[doc = $doc]
+            #[napi]
+            pub fn $name(
+                env: Env,
+                #[napi(ts_arg_type = "string")] variable: Unknown,
+                #[napi(ts_arg_type = $ts)] $param: Unknown,
+            ) -> napi::Result<Condition> {
+                guard(&env, || {
+                    let variable: String = scalar(variable, &at(stringify!($name), "variable"))?;
+                    let operand: $ty = scalar($param, &at(stringify!($name), stringify!($param)))?;
+                    Ok(Condition { inner: builder::Condition::by_name(stringify!($name), &variable, $json(operand))? })
+                })
+            }
+        }
     };
 }
 
-/// Declares the helpers: `name(variable, operand: type)` calls the core's
-/// helper of that name (the operand is `true` for the type tests).
+fn finite(f: f64) -> Value {
+    number(f).unwrap_or(Value::Null)
+}
+
+/// Declares the helpers of the core's table (`stepforge::for_each_condition!`):
+/// `name(variable, operand)` calls the core's helper of that name; the type
+/// tests take only `variable`.
 macro_rules! helpers {
-    ($($(#[doc = $doc:tt])* $name:ident($($operand:ident: $ty:ty as $ts:tt => $json:expr)?);)*) => {
+    (
+        compare: [$($name:ident($param:ident: $kind:ident) => $op:ident, $doc:tt;)*],
+        type_tests: [$($test:ident => $test_op:ident, $holds:tt, $test_doc:tt;)*] $(,)?
+    ) => {
+        $(compare!($kind $name, $param, $doc);)*
+
         #[napi]
         impl Condition {
             $(
-                $(#[doc = $doc])*
+                #[doc = $test_doc]
                 #[napi]
-                pub fn $name(
-                    env: Env,
-                    #[napi(ts_arg_type = "string")] variable: Unknown,
-                    $(#[napi(ts_arg_type = $ts)] $operand: Unknown,)?
-                ) -> napi::Result<Condition> {
+                pub fn $test(env: Env, #[napi(ts_arg_type = "string")] variable: Unknown) -> napi::Result<Condition> {
                     guard(&env, || {
-                        let at = |param: &str| At::new(format!("Condition.{} {param}", camel_case(stringify!($name))));
-                        let variable: String = scalar(variable, &at("variable"))?;
-                        $(let $operand: $ty = scalar($operand, &at(stringify!($operand)))?;)?
-                        let operand = operand!($($operand => $json)?);
-                        Ok(Condition { inner: builder::Condition::by_name(stringify!($name), &variable, operand)? })
+                        let variable: String = scalar(variable, &at(stringify!($test), "variable"))?;
+                        Ok(Condition { inner: builder::Condition::by_name(stringify!($test), &variable, Value::Bool(true))? })
                     })
                 }
             )*
         }
-
-        const HELPERS: &[&str] = &[$(stringify!($name)),*];
     };
 }
 
-fn text(s: String) -> Value {
-    Value::String(s)
+/// Where an argument of a helper is, for errors: `Condition.numberEquals value`.
+fn at(helper: &str, param: &str) -> At {
+    At::new(format!("Condition.{} {param}", camel_case(helper)))
 }
 
-/// A finite number (the only kind a `number` argument takes) as JSON.
-fn numeric(f: f64) -> Value {
-    number(f).unwrap_or(Value::Null)
-}
-
-fn boolean(b: bool) -> Value {
-    Value::Bool(b)
-}
-
-helpers! {
-    #[doc = "`StringEquals`: the string at `variable` equals `value`."]
-    string_equals(value: String as "string" => text);
-    #[doc = "`StringEqualsPath`: the string at `variable` equals the one at `path`."]
-    string_equals_json_path(path: String as "string" => text);
-    #[doc = "`StringLessThan`."]
-    string_less_than(value: String as "string" => text);
-    #[doc = "`StringLessThanPath`."]
-    string_less_than_json_path(path: String as "string" => text);
-    #[doc = "`StringGreaterThan`."]
-    string_greater_than(value: String as "string" => text);
-    #[doc = "`StringGreaterThanPath`."]
-    string_greater_than_json_path(path: String as "string" => text);
-    #[doc = "`StringLessThanEquals`."]
-    string_less_than_equals(value: String as "string" => text);
-    #[doc = "`StringLessThanEqualsPath`."]
-    string_less_than_equals_json_path(path: String as "string" => text);
-    #[doc = "`StringGreaterThanEquals`."]
-    string_greater_than_equals(value: String as "string" => text);
-    #[doc = "`StringGreaterThanEqualsPath`."]
-    string_greater_than_equals_json_path(path: String as "string" => text);
-    #[doc = "`StringMatches`: `pattern` may use `*` as a wildcard (`\\\\*` for a literal star)."]
-    string_matches(pattern: String as "string" => text);
-    #[doc = "`NumericEquals`."]
-    number_equals(value: f64 as "number" => numeric);
-    #[doc = "`NumericEqualsPath`."]
-    number_equals_json_path(path: String as "string" => text);
-    #[doc = "`NumericLessThan`."]
-    number_less_than(value: f64 as "number" => numeric);
-    #[doc = "`NumericLessThanPath`."]
-    number_less_than_json_path(path: String as "string" => text);
-    #[doc = "`NumericGreaterThan`."]
-    number_greater_than(value: f64 as "number" => numeric);
-    #[doc = "`NumericGreaterThanPath`."]
-    number_greater_than_json_path(path: String as "string" => text);
-    #[doc = "`NumericLessThanEquals`."]
-    number_less_than_equals(value: f64 as "number" => numeric);
-    #[doc = "`NumericLessThanEqualsPath`."]
-    number_less_than_equals_json_path(path: String as "string" => text);
-    #[doc = "`NumericGreaterThanEquals`."]
-    number_greater_than_equals(value: f64 as "number" => numeric);
-    #[doc = "`NumericGreaterThanEqualsPath`."]
-    number_greater_than_equals_json_path(path: String as "string" => text);
-    #[doc = "`BooleanEquals`."]
-    boolean_equals(value: bool as "boolean" => boolean);
-    #[doc = "`BooleanEqualsPath`."]
-    boolean_equals_json_path(path: String as "string" => text);
-    #[doc = "`TimestampEquals` (`value` is an RFC 3339 timestamp)."]
-    timestamp_equals(value: String as "string" => text);
-    #[doc = "`TimestampEqualsPath`."]
-    timestamp_equals_json_path(path: String as "string" => text);
-    #[doc = "`TimestampLessThan`."]
-    timestamp_less_than(value: String as "string" => text);
-    #[doc = "`TimestampLessThanPath`."]
-    timestamp_less_than_json_path(path: String as "string" => text);
-    #[doc = "`TimestampGreaterThan`."]
-    timestamp_greater_than(value: String as "string" => text);
-    #[doc = "`TimestampGreaterThanPath`."]
-    timestamp_greater_than_json_path(path: String as "string" => text);
-    #[doc = "`TimestampLessThanEquals`."]
-    timestamp_less_than_equals(value: String as "string" => text);
-    #[doc = "`TimestampLessThanEqualsPath`."]
-    timestamp_less_than_equals_json_path(path: String as "string" => text);
-    #[doc = "`TimestampGreaterThanEquals`."]
-    timestamp_greater_than_equals(value: String as "string" => text);
-    #[doc = "`TimestampGreaterThanEqualsPath`."]
-    timestamp_greater_than_equals_json_path(path: String as "string" => text);
-    #[doc = "`IsPresent: true`: `variable` exists in the input."]
-    is_present();
-    #[doc = "`IsPresent: false`."]
-    is_not_present();
-    #[doc = "`IsNull: true`."]
-    is_null();
-    #[doc = "`IsNull: false`."]
-    is_not_null();
-    #[doc = "`IsString: true`."]
-    is_string();
-    #[doc = "`IsString: false`."]
-    is_not_string();
-    #[doc = "`IsNumeric: true`."]
-    is_numeric();
-    #[doc = "`IsNumeric: false`."]
-    is_not_numeric();
-    #[doc = "`IsBoolean: true`."]
-    is_boolean();
-    #[doc = "`IsBoolean: false`."]
-    is_not_boolean();
-    #[doc = "`IsTimestamp: true`."]
-    is_timestamp();
-    #[doc = "`IsTimestamp: false`."]
-    is_not_timestamp();
-}
-
-/// Whether `HELPERS` is exactly the core's tables, in order, at compile time.
-const fn covers_core_tables() -> bool {
-    if HELPERS.len() != COMPARISONS.len() + TYPE_TESTS.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < HELPERS.len() {
-        let core = if i < COMPARISONS.len() { COMPARISONS[i].0 } else { TYPE_TESTS[i - COMPARISONS.len()].0 };
-        if !same_text(HELPERS[i], core) {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-const _: () =
-    assert!(covers_core_tables(), "Condition helpers must match stepforge::builder::COMPARISONS and TYPE_TESTS");
+stepforge::for_each_condition!(helpers);
 
 #[napi]
 impl Condition {

@@ -37,64 +37,42 @@ fn call(name: &str, args: &[Arg]) -> Result<JsonPathExpr> {
     Ok(builder::JsonPath::call(name, args).map_err(type_error)?.into())
 }
 
-macro_rules! paths {
-    ($($(#[doc = $doc:tt])* $name:ident;)*) => {$(
-        $(#[doc = $doc])*
-        #[napi(namespace = "JsonPath")]
-        pub fn $name(env: Env, #[napi(ts_arg_type = "string")] path: Unknown) -> napi::Result<JsonPathExpr> {
-            guard(&env, || {
-                let path: String = scalar(path, &param_at(stringify!($name), "path"))?;
-                Ok(builder::JsonPath::at(&path).into())
-            })
-        }
-    )*};
+/// The helpers of the core's table (`stepforge::for_each_json_path_helper!`).
+macro_rules! helpers {
+    (
+        constants: [$($constant:ident, $cdoc:tt;)*],
+        paths: [$($path:ident, $pdoc:tt;)*],
+        intrinsics: [$($helper:ident($($param:ident),*) => $intrinsic:tt, $idoc:tt;)*] $(,)?
+    ) => {
+        $(
+            #[doc = $cdoc]
+            #[napi(namespace = "JsonPath")]
+            pub const $constant: JsonPathExpr = JsonPathExpr::constant(builder::JsonPath::$constant);
+        )*
+        $(
+            #[doc = $pdoc]
+            #[napi(namespace = "JsonPath")]
+            pub fn $path(env: Env, #[napi(ts_arg_type = "string")] path: Unknown) -> napi::Result<JsonPathExpr> {
+                guard(&env, || {
+                    let path: String = scalar(path, &param_at(stringify!($path), "path"))?;
+                    Ok(builder::JsonPath::at(&path).into())
+                })
+            }
+        )*
+        $(
+            #[doc = $idoc]
+            #[napi(namespace = "JsonPath")]
+            pub fn $helper(env: Env $(, #[napi(ts_arg_type = "JsonPathArg")] $param: Unknown)*) -> napi::Result<JsonPathExpr> {
+                guard(&env, || {
+                    let args = vec![$(arg(&env, $param, &param_at(stringify!($helper), stringify!($param)))?),*];
+                    call($intrinsic, &args)
+                })
+            }
+        )*
+    };
 }
 
-paths! {
-    #[doc = "A string taken from `path` (`$.name`, `$$.Execution.Id`)."]
-    string_at;
-    #[doc = "A number taken from `path`."]
-    number_at;
-    #[doc = "A list taken from `path`."]
-    list_at;
-    #[doc = "An object taken from `path`."]
-    object_at;
-    #[doc = "Any value taken from `path`."]
-    json_path_at;
-}
-
-macro_rules! constants {
-    ($($(#[doc = $doc:tt])* $name:ident;)*) => {$(
-        $(#[doc = $doc])*
-        #[napi(namespace = "JsonPath")]
-        pub const $name: JsonPathExpr = JsonPathExpr::constant(builder::JsonPath::$name);
-    )*};
-}
-
-constants! {
-    #[doc = "The whole state input, `$`."]
-    ENTIRE_PAYLOAD;
-    #[doc = "The task token, `$$.Task.Token`."]
-    TASK_TOKEN;
-    #[doc = "The execution ARN, `$$.Execution.Id`."]
-    EXECUTION_ID;
-    #[doc = "The execution name, `$$.Execution.Name`."]
-    EXECUTION_NAME;
-    #[doc = "The execution input, `$$.Execution.Input`."]
-    EXECUTION_INPUT;
-    #[doc = "The execution start time, `$$.Execution.StartTime`."]
-    EXECUTION_START_TIME;
-    #[doc = "The state's name, `$$.State.Name`."]
-    STATE_NAME;
-    #[doc = "When the state was entered, `$$.State.EnteredTime`."]
-    STATE_ENTERED_TIME;
-    #[doc = "The retry count, `$$.State.RetryCount`."]
-    STATE_RETRY_COUNT;
-    #[doc = "The Map item's index, `$$.Map.Item.Index`."]
-    MAP_ITEM_INDEX;
-    #[doc = "The Map item's value, `$$.Map.Item.Value`."]
-    MAP_ITEM_VALUE;
-}
+stepforge::for_each_json_path_helper!(helpers);
 
 /// `States.Format(template, ...args)`: `template` keeps its `{}` placeholders.
 #[napi(namespace = "JsonPath", ts_args_type = "template: string, ...args: JsonPathArg[]")]
@@ -115,51 +93,6 @@ pub fn array(env: Env, values: Unknown) -> napi::Result<JsonPathExpr> {
 /// Where an argument of a helper is, for errors: `JsonPath.arrayPartition chunkSize`.
 fn param_at(helper: &str, param: &str) -> At {
     At::new(format!("JsonPath.{} {}", camel_case(helper), camel_case(param)))
-}
-
-/// Declares the fixed-arity intrinsic helpers: `helper(arguments) => States.Name`.
-macro_rules! intrinsics {
-    ($($(#[doc = $doc:tt])* $helper:ident($($param:ident),*) => $intrinsic:literal;)*) => {$(
-        $(#[doc = $doc])*
-        #[napi(namespace = "JsonPath")]
-        pub fn $helper(env: Env $(, #[napi(ts_arg_type = "JsonPathArg")] $param: Unknown)*) -> napi::Result<JsonPathExpr> {
-            guard(&env, || {
-                let args = vec![$(arg(&env, $param, &param_at(stringify!($helper), stringify!($param)))?),*];
-                call($intrinsic, &args)
-            })
-        }
-    )*};
-}
-
-intrinsics! {
-    #[doc = "`States.ArrayPartition`: `array` in chunks of `chunkSize`."]
-    array_partition(array, chunk_size) => "ArrayPartition";
-    #[doc = "`States.ArrayContains`: whether `array` holds `value`."]
-    array_contains(array, value) => "ArrayContains";
-    #[doc = "`States.ArrayRange`: the numbers from `start` to `end` by `step`."]
-    array_range(start, end, step) => "ArrayRange";
-    #[doc = "`States.ArrayGetItem`: the element of `array` at `index`."]
-    array_get_item(array, index) => "ArrayGetItem";
-    #[doc = "`States.ArrayLength`."]
-    array_length(array) => "ArrayLength";
-    #[doc = "`States.ArrayUnique`: `array` without duplicates."]
-    array_unique(array) => "ArrayUnique";
-    #[doc = "`States.Base64Encode`."]
-    base64_encode(data) => "Base64Encode";
-    #[doc = "`States.Base64Decode`."]
-    base64_decode(data) => "Base64Decode";
-    #[doc = "`States.Hash`: `algorithm` is MD5, SHA-1, SHA-256, SHA-384 or SHA-512."]
-    hash(data, algorithm) => "Hash";
-    #[doc = "`States.MathAdd`."]
-    math_add(a, b) => "MathAdd";
-    #[doc = "`States.StringSplit`: `value` split at each of the characters of `separator`."]
-    string_split(value, separator) => "StringSplit";
-    #[doc = "`States.UUID`: a random version 4 UUID."]
-    uuid() => "UUID";
-    #[doc = "`States.StringToJson`: parses a JSON string."]
-    string_to_json(value) => "StringToJson";
-    #[doc = "`States.JsonToString`: writes a value as a JSON string."]
-    json_to_string(value) => "JsonToString";
 }
 
 /// `States.JsonMerge(value1, value2, false)`: a shallow merge (the only kind

@@ -4,27 +4,12 @@
 use napi::Env;
 use napi::bindgen_prelude::{This, Unknown};
 use napi_derive::napi;
-use stepforge::builder::{self, QueryLanguage};
+use stepforge::builder;
+use stepforge::builder::surface::{self, OptionSpec, QUERY_LANGUAGES, STATE_MACHINE_PROPS};
 
 use crate::chain::link;
 use crate::errors::{Problem, guard, problems};
 use crate::value::{At, JsonValue, Props, constructed_with_new};
-
-/// Top-level fields of a state machine.
-#[napi(object, object_from_js = false, object_to_js = false)]
-pub struct StateMachineProps {
-    /// `TimeoutSeconds` for the whole execution.
-    #[napi(ts_type = "number")]
-    pub timeout_seconds: Option<()>,
-    /// The top-level `Comment`.
-    #[napi(ts_type = "string")]
-    pub comment: Option<()>,
-    /// The default `QueryLanguage` of every state.
-    #[napi(ts_type = "QueryLanguageName")]
-    pub query_language: Option<()>,
-}
-
-const KEYS: &[&str] = &["timeoutSeconds", "comment", "queryLanguage"];
 
 /// A whole state machine: the definition that starts at `definition`'s start
 /// state, with its top-level fields.
@@ -46,7 +31,9 @@ impl StateMachine {
         guard(&env, || {
             constructed_with_new::<StateMachine>(&env, &this)?;
             let start = link(&env, definition, &At::new("definition"))?;
-            let p = Props::new(&env, props, "StateMachine props", KEYS)?;
+            let keys: Vec<String> = STATE_MACHINE_PROPS.iter().map(OptionSpec::js_name).collect();
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let p = Props::new(&env, props, "StateMachine props", &keys)?;
             let mut inner = builder::StateMachine::new(&start);
             if let Some(t) = p.count("timeoutSeconds")? {
                 inner = inner.timeout_seconds(t);
@@ -54,12 +41,8 @@ impl StateMachine {
             if let Some(c) = p.string("comment")? {
                 inner = inner.comment(c);
             }
-            if let Some(ql) = p.one_of("queryLanguage", &["JSONPath", "JSONata"])? {
-                inner = inner.query_language(if ql == "JSONata" {
-                    QueryLanguage::Jsonata
-                } else {
-                    QueryLanguage::JsonPath
-                });
+            if let Some(ql) = p.one_of("queryLanguage", QUERY_LANGUAGES)?.and_then(|q| surface::query_language(&q)) {
+                inner = inner.query_language(ql);
             }
             Ok(StateMachine { inner })
         })

@@ -1,24 +1,28 @@
-//! The eight state classes over `stepforge::builder`, their option types,
-//! Retry/Catch, Choice rules, Parallel branches and the Map item processor.
+//! The eight state classes, made from the core's table of state types
+//! (`stepforge::for_each_state!`), their Retry/Catch, Choice rules, Parallel
+//! branches and the Map item processor.
 //!
 //! Options are applied generically through `stepforge::builder::set_option`
-//! (the core's table of option names); the `…Options` interfaces below only
-//! type them for TypeScript, and a compile-time check keeps each interface
-//! equal to the core's table.
+//! (the core's table of option names); their TypeScript interfaces
+//! (`PassOptions`, `RetryProps`…) are written into `header.d.ts` from the
+//! same table by `cargo run -p xtask -- gen`.
 
 use napi::bindgen_prelude::{JavaScriptClassExt, JsObjectValue, ObjectFinalize, This, Unknown};
 use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
+use stepforge::builder::surface::{
+    self, AFTERWARDS_PROPS, CATCH_PROPS, EXECUTION_TYPES, ITEM_PROCESSOR_PROPS, JITTER_STRATEGIES, OptionSpec,
+    PROCESSOR_MODES, RETRY_PROPS, WHEN_PROPS,
+};
 use stepforge::builder::{
-    self, Catch, Chainable, ExecutionType, JitterStrategy, Kind, ProcessorConfig, ProcessorMode, Retry, StateRef,
-    WhenOptions, option_names, set_option_payload,
+    self, Catch, Chainable, Kind, ProcessorConfig, Retry, StateRef, WhenOptions, option_names, set_option_payload,
 };
 
 use crate::chain::{Chain, link, links};
 use crate::condition::condition;
 use crate::errors::{Failure, Result, guard, value_error};
 use crate::runtime;
-use crate::value::{At, Props, constructed_with_new, native, own_keys, same_text, scalar, to_payload};
+use crate::value::{At, Props, constructed_with_new, native, own_keys, scalar, to_payload};
 
 /// Sets a new state's options; an unknown name is a `TypeError` listing the
 /// valid ones. Errors name the state; a problem with a value (a
@@ -29,13 +33,12 @@ fn apply_options(env: &Env, state: &StateRef, options: Option<Unknown>) -> Resul
     let what = format!("{} `{}`", kind.as_str(), state.name());
     let props = Props::open(options, "options").map_err(|e| e.context(&what))?;
     let Some(object) = props.object() else { return Ok(()) };
-    let names = option_names(kind, true);
     for key in own_keys(env, object)? {
-        if !names.contains(&key) {
+        if surface::option(kind, &key, true).is_none() {
             return Err(value_error(format!(
                 "{what}: `{key}` is not an option of a {} state; its options are {}",
                 kind.as_str(),
-                names.join(", ")
+                option_names(kind, true).join(", ")
             )));
         }
         let value: Unknown = object.get_named_property(&key)?;
@@ -48,256 +51,59 @@ fn apply_options(env: &Env, state: &StateRef, options: Option<Unknown>) -> Resul
     Ok(())
 }
 
-/// Whether two lists of names are equal, at compile time.
-const fn same_names(ours: &[&str], core: &[(&str, &str)]) -> bool {
-    if ours.len() != core.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < ours.len() {
-        if !same_text(ours[i], core[i].0) {
-            return false;
-        }
-        i += 1;
-    }
-    true
+/// Reads a helper's props object: its keys must be the JavaScript names of
+/// the core's `table`.
+fn props<'env>(
+    env: &Env,
+    value: Option<Unknown<'env>>,
+    what: &'static str,
+    table: &[OptionSpec],
+) -> Result<Props<'env>> {
+    let keys: Vec<String> = table.iter().map(OptionSpec::js_name).collect();
+    Props::new(env, value, what, &keys.iter().map(String::as_str).collect::<Vec<_>>())
 }
-
-/// Declares the TypeScript interface of a state type's options; the build
-/// fails if its fields differ from the core's `OPTIONS` table.
-macro_rules! options_type {
-    ($(#[doc = $doc:tt])* $name:ident for $state:ident { $($(#[doc = $fdoc:tt])* $field:ident: $ts:tt,)* }) => {
-        $(#[doc = $doc])*
-        #[napi(object, object_from_js = false, object_to_js = false)]
-        pub struct $name {
-            $($(#[doc = $fdoc])* #[napi(ts_type = $ts)] pub $field: Option<()>,)*
-        }
-
-        const _: () = assert!(
-            same_names(&[$(stringify!($field)),*], builder::$state::OPTIONS),
-            concat!(stringify!($name), " must list the options of stepforge::builder::", stringify!($state), "::OPTIONS, in order")
-        );
-    };
-}
-
-options_type!(
-    #[doc = "Options of a `Pass` state."]
-    PassOptions for Pass {
-        #[doc = "`Comment`."]
-        comment: "string",
-        #[doc = "`QueryLanguage` of this state."]
-        query_language: "QueryLanguageName",
-        #[doc = "`InputPath` (JSONPath; `null` passes `{}`)."]
-        input_path: "Path | null",
-        #[doc = "`Parameters` (JSONPath): the input template."]
-        parameters: "Payload",
-        #[doc = "`Result`: the value the state outputs."]
-        result: "Payload",
-        #[doc = "`ResultPath` (JSONPath; `null` discards the result)."]
-        result_path: "Path | null",
-        #[doc = "`OutputPath` (JSONPath; `null` outputs `{}`)."]
-        output_path: "Path | null",
-        #[doc = "`Output` (JSONata)."]
-        output: "Payload",
-        #[doc = "`Assign`: variables to set."]
-        assign: "Payload",
-    }
-);
-
-options_type!(
-    #[doc = "Options of a `Task` state."]
-    TaskOptions for Task {
-        #[doc = "`Comment`."]
-        comment: "string",
-        #[doc = "`QueryLanguage` of this state."]
-        query_language: "QueryLanguageName",
-        #[doc = "`Resource`: the ARN of a Lambda function, an activity or a service integration."]
-        resource: "string",
-        #[doc = "`Credentials`: the role to assume."]
-        credentials: "Payload",
-        #[doc = "`InputPath` (JSONPath)."]
-        input_path: "Path | null",
-        #[doc = "`Parameters` (JSONPath): the request template."]
-        parameters: "Payload",
-        #[doc = "`Arguments` (JSONata): the request."]
-        arguments: "Payload",
-        #[doc = "`ResultSelector` (JSONPath): a template over the raw result."]
-        result_selector: "Payload",
-        #[doc = "`ResultPath` (JSONPath; `null` discards the result)."]
-        result_path: "Path | null",
-        #[doc = "`OutputPath` (JSONPath)."]
-        output_path: "Path | null",
-        #[doc = "`Output` (JSONata)."]
-        output: "Payload",
-        #[doc = "`Assign`: variables to set."]
-        assign: "Payload",
-        #[doc = "`TimeoutSeconds` (a JSONata expression in JSONata states)."]
-        timeout_seconds: "number | string",
-        #[doc = "`TimeoutSecondsPath` (JSONPath)."]
-        timeout_seconds_path: "Path",
-        #[doc = "`HeartbeatSeconds` (a JSONata expression in JSONata states)."]
-        heartbeat_seconds: "number | string",
-        #[doc = "`HeartbeatSecondsPath` (JSONPath)."]
-        heartbeat_seconds_path: "Path",
-    }
-);
-
-options_type!(
-    #[doc = "Options of a `Choice` state."]
-    ChoiceOptions for Choice {
-        #[doc = "`Comment`."]
-        comment: "string",
-        #[doc = "`QueryLanguage` of this state."]
-        query_language: "QueryLanguageName",
-        #[doc = "`InputPath` (JSONPath)."]
-        input_path: "Path | null",
-        #[doc = "`OutputPath` (JSONPath)."]
-        output_path: "Path | null",
-        #[doc = "`Output` (JSONata)."]
-        output: "Payload",
-        #[doc = "`Assign`: variables to set."]
-        assign: "Payload",
-    }
-);
-
-options_type!(
-    #[doc = "Options of a `Wait` state: one of `seconds`, `secondsPath`, `timestamp`, `timestampPath`."]
-    WaitOptions for Wait {
-        #[doc = "`Comment`."]
-        comment: "string",
-        #[doc = "`QueryLanguage` of this state."]
-        query_language: "QueryLanguageName",
-        #[doc = "`Seconds` to wait (a JSONata expression in JSONata states)."]
-        seconds: "number | string",
-        #[doc = "`SecondsPath` (JSONPath)."]
-        seconds_path: "Path",
-        #[doc = "`Timestamp` to wait until (RFC 3339), or a JSONata expression."]
-        timestamp: "string",
-        #[doc = "`TimestampPath` (JSONPath)."]
-        timestamp_path: "Path",
-        #[doc = "`InputPath` (JSONPath)."]
-        input_path: "Path | null",
-        #[doc = "`OutputPath` (JSONPath)."]
-        output_path: "Path | null",
-        #[doc = "`Output` (JSONata)."]
-        output: "Payload",
-        #[doc = "`Assign`: variables to set."]
-        assign: "Payload",
-    }
-);
-
-options_type!(
-    #[doc = "Options of a `Succeed` state."]
-    SucceedOptions for Succeed {
-        #[doc = "`Comment`."]
-        comment: "string",
-        #[doc = "`QueryLanguage` of this state."]
-        query_language: "QueryLanguageName",
-        #[doc = "`InputPath` (JSONPath)."]
-        input_path: "Path | null",
-        #[doc = "`OutputPath` (JSONPath)."]
-        output_path: "Path | null",
-        #[doc = "`Output` (JSONata)."]
-        output: "Payload",
-    }
-);
-
-options_type!(
-    #[doc = "Options of a `Fail` state."]
-    FailOptions for Fail {
-        #[doc = "`Comment`."]
-        comment: "string",
-        #[doc = "`QueryLanguage` of this state."]
-        query_language: "QueryLanguageName",
-        #[doc = "`Error`: the error name."]
-        error: "string",
-        #[doc = "`ErrorPath` (JSONPath)."]
-        error_path: "Path",
-        #[doc = "`Cause`: a human-readable message."]
-        cause: "string",
-        #[doc = "`CausePath` (JSONPath)."]
-        cause_path: "Path",
-    }
-);
-
-options_type!(
-    #[doc = "Options of a `Parallel` state."]
-    ParallelOptions for Parallel {
-        #[doc = "`Comment`."]
-        comment: "string",
-        #[doc = "`QueryLanguage` of this state."]
-        query_language: "QueryLanguageName",
-        #[doc = "`InputPath` (JSONPath)."]
-        input_path: "Path | null",
-        #[doc = "`Parameters` (JSONPath): the input of every branch."]
-        parameters: "Payload",
-        #[doc = "`Arguments` (JSONata): the input of every branch."]
-        arguments: "Payload",
-        #[doc = "`ResultSelector` (JSONPath): a template over the branches' results."]
-        result_selector: "Payload",
-        #[doc = "`ResultPath` (JSONPath; `null` discards the result)."]
-        result_path: "Path | null",
-        #[doc = "`OutputPath` (JSONPath)."]
-        output_path: "Path | null",
-        #[doc = "`Output` (JSONata)."]
-        output: "Payload",
-        #[doc = "`Assign`: variables to set."]
-        assign: "Payload",
-    }
-);
-
-options_type!(
-    #[doc = "Options of a `Map` state (inline or distributed)."]
-    MapOptions for Map {
-        #[doc = "`Comment`."]
-        comment: "string",
-        #[doc = "`QueryLanguage` of this state."]
-        query_language: "QueryLanguageName",
-        #[doc = "`ItemsPath` (JSONPath): the array to iterate over."]
-        items_path: "Path",
-        #[doc = "`Items` (JSONata): the array to iterate over."]
-        items: "Payload",
-        #[doc = "`ItemReader` (distributed): where the items come from."]
-        item_reader: "Payload",
-        #[doc = "`ItemSelector`: the input of each iteration."]
-        item_selector: "Payload",
-        #[doc = "`ItemBatcher` (distributed): items per child execution."]
-        item_batcher: "Payload",
-        #[doc = "`MaxConcurrency` (0 = as many as possible)."]
-        max_concurrency: "number | string",
-        #[doc = "`MaxConcurrencyPath` (JSONPath)."]
-        max_concurrency_path: "Path",
-        #[doc = "`ToleratedFailureCount` (distributed)."]
-        tolerated_failure_count: "number | string",
-        #[doc = "`ToleratedFailureCountPath` (JSONPath)."]
-        tolerated_failure_count_path: "Path",
-        #[doc = "`ToleratedFailurePercentage` (distributed)."]
-        tolerated_failure_percentage: "number | string",
-        #[doc = "`ToleratedFailurePercentagePath` (JSONPath)."]
-        tolerated_failure_percentage_path: "Path",
-        #[doc = "`Label` (distributed): a prefix for child execution names."]
-        label: "string",
-        #[doc = "`ResultWriter` (distributed): where results are written."]
-        result_writer: "Payload",
-        #[doc = "`InputPath` (JSONPath)."]
-        input_path: "Path | null",
-        #[doc = "`ResultSelector` (JSONPath): a template over the results."]
-        result_selector: "Payload",
-        #[doc = "`ResultPath` (JSONPath; `null` discards the result)."]
-        result_path: "Path | null",
-        #[doc = "`OutputPath` (JSONPath)."]
-        output_path: "Path | null",
-        #[doc = "`Output` (JSONata)."]
-        output: "Payload",
-        #[doc = "`Assign`: variables to set."]
-        assign: "Payload",
-    }
-);
 
 /// A state class: the core's state, its constructor and its `name`.
-macro_rules! state_class {
-    ($(#[doc = $doc:tt])* $class:ident($options:tt)) => {
-        $(#[doc = $doc])*
+macro_rules! state_classes {
+    ($(#[doc = $doc:tt] $class:ident($options:tt) [$($ability:ident)*] { $($opt:ident),* $(,)? })*) => {$(
+        state_classes!(@class #[doc = $doc] $class($options));
+        $(state_classes!(@$ability $class);)*
+    )*};
+    (@next $class:ident) => {
+        #[napi]
+        impl $class {
+            /// Goes on to `next` after this state; returns the chain from this state to `next`'s ends.
+            #[napi]
+            pub fn next(&self, env: Env, #[napi(ts_arg_type = "Chainable")] next: Unknown) -> napi::Result<Chain> {
+                guard(&env, || Ok(self.inner.next(&link(&env, next, &At::new("next argument"))?)?.into()))
+            }
+        }
+    };
+    // Nothing follows a Succeed or Fail state, and a Choice goes on through
+    // its rules: in JavaScript `next` on them throws a ChainError
+    // (INVALID_CHAIN) that says so, as in Python; the typings leave it out,
+    // so that TypeScript refuses the call before it runs.
+    (@terminal $class:ident) => {
+        #[napi]
+        impl $class {
+            /// Throws a ChainError: nothing follows this state.
+            #[napi(skip_typescript)]
+            pub fn next(&self, env: Env, next: Unknown) -> napi::Result<Chain> {
+                guard(&env, || Ok(self.inner.next(&link(&env, next, &At::new("next argument"))?)?.into()))
+            }
+        }
+    };
+    (@choice $class:ident) => {
+        state_classes!(@terminal $class);
+    };
+    (@errors $class:ident) => {
+        error_handling!($class);
+    };
+    // Written by hand below.
+    (@branch $class:ident) => {};
+    (@processor $class:ident) => {};
+    (@class #[doc = $doc:tt] $class:ident($options:tt)) => {
+        #[doc = $doc]
         #[napi(custom_finalize)]
         pub struct $class {
             pub(crate) inner: builder::$class,
@@ -349,39 +155,6 @@ macro_rules! state_class {
     };
 }
 
-state_class!(
-    #[doc = "A `Pass` state: passes its input on, optionally injecting `result`."]
-    Pass("PassOptions")
-);
-state_class!(
-    #[doc = "A `Task` state: calls `resource` (a Lambda function, an activity or a service integration)."]
-    Task("TaskOptions")
-);
-state_class!(
-    #[doc = "A `Choice` state: `when(condition, next)`, `otherwise(next)`, `afterwards()`."]
-    Choice("ChoiceOptions")
-);
-state_class!(
-    #[doc = "A `Wait` state: waits `seconds`, or until `timestamp`."]
-    Wait("WaitOptions")
-);
-state_class!(
-    #[doc = "A `Succeed` state: ends the execution (or branch) successfully."]
-    Succeed("SucceedOptions")
-);
-state_class!(
-    #[doc = "A `Fail` state: ends the execution (or branch) with `error` and `cause`."]
-    Fail("FailOptions")
-);
-state_class!(
-    #[doc = "A `Parallel` state: runs every `branch` on the same input."]
-    Parallel("ParallelOptions")
-);
-state_class!(
-    #[doc = "A `Map` state: runs its `itemProcessor` for each item."]
-    Map("MapOptions")
-);
-
 /// The state handle of an instance of one of the eight state classes.
 pub fn state_ref(env: &Env, value: &Unknown) -> Result<Option<StateRef>> {
     macro_rules! try_classes {
@@ -417,109 +190,21 @@ pub fn state_object<'env>(env: &'env Env, state: &StateRef) -> Result<Unknown<'e
     Ok(object)
 }
 
-/// `next` for the states that have a `Next`.
-macro_rules! next_method {
-    ($($class:ident),*) => {$(
-        #[napi]
-        impl $class {
-            /// Goes on to `next` after this state; returns the chain from this state to `next`'s ends.
-            #[napi]
-            pub fn next(&self, env: Env, #[napi(ts_arg_type = "Chainable")] next: Unknown) -> napi::Result<Chain> {
-                guard(&env, || Ok(self.inner.next(&link(&env, next, &At::new("next argument"))?)?.into()))
-            }
-        }
-    )*};
-}
-
-next_method!(Pass, Task, Wait, Parallel, Map);
-
-/// Nothing follows a Succeed or Fail state, and a Choice goes on through its
-/// rules: in JavaScript `next` on them throws a ChainError (INVALID_CHAIN)
-/// that says so, as in Python; the typings leave it out, so that TypeScript
-/// refuses the call before it runs.
-macro_rules! terminal_next {
-    ($($class:ident),*) => {$(
-        #[napi]
-        impl $class {
-            /// Throws a ChainError: see `terminal_next!`.
-            #[napi(skip_typescript)]
-            pub fn next(&self, env: Env, next: Unknown) -> napi::Result<Chain> {
-                guard(&env, || Ok(self.inner.next(&link(&env, next, &At::new("next argument"))?)?.into()))
-            }
-        }
-    )*};
-}
-
-terminal_next!(Succeed, Fail, Choice);
-
-/// A retrier, for `addRetry`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-pub struct RetryProps {
-    /// `ErrorEquals`: the errors to retry (`['States.ALL']` when absent).
-    #[napi(ts_type = "ReadonlyArray<string>")]
-    pub errors: Option<()>,
-    /// `IntervalSeconds` before the first retry.
-    #[napi(ts_type = "number")]
-    pub interval_seconds: Option<()>,
-    /// `MaxAttempts` (0 never retries).
-    #[napi(ts_type = "number")]
-    pub max_attempts: Option<()>,
-    /// `BackoffRate`: the multiplier of the interval after each attempt.
-    #[napi(ts_type = "number")]
-    pub backoff_rate: Option<()>,
-    /// `MaxDelaySeconds`: a cap on the interval.
-    #[napi(ts_type = "number")]
-    pub max_delay_seconds: Option<()>,
-    /// `JitterStrategy`.
-    #[napi(ts_type = "'FULL' | 'NONE'")]
-    pub jitter_strategy: Option<()>,
-    /// `Comment`.
-    #[napi(ts_type = "string")]
-    pub comment: Option<()>,
-}
-
-const RETRY_KEYS: &[&str] =
-    &["errors", "intervalSeconds", "maxAttempts", "backoffRate", "maxDelaySeconds", "jitterStrategy", "comment"];
-
 fn retry(env: &Env, props: Option<Unknown>) -> Result<Retry> {
-    let p = Props::new(env, props, "addRetry props", RETRY_KEYS)?;
+    let p = self::props(env, props, "addRetry props", RETRY_PROPS)?;
     Ok(Retry {
         errors: p.strings("errors")?.unwrap_or_default(),
         interval_seconds: p.count("intervalSeconds")?,
         max_attempts: p.count("maxAttempts")?,
         backoff_rate: p.float("backoffRate")?,
         max_delay_seconds: p.count("maxDelaySeconds")?,
-        jitter_strategy: p
-            .one_of("jitterStrategy", &["FULL", "NONE"])?
-            .map(|j| if j == "FULL" { JitterStrategy::Full } else { JitterStrategy::None }),
+        jitter_strategy: p.one_of("jitterStrategy", JITTER_STRATEGIES)?.and_then(|j| surface::jitter_strategy(&j)),
         comment: p.string("comment")?,
     })
 }
 
-/// A catcher, for `addCatch`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-pub struct CatchProps {
-    /// `ErrorEquals`: the errors to catch (`['States.ALL']` when absent).
-    #[napi(ts_type = "ReadonlyArray<string>")]
-    pub errors: Option<()>,
-    /// `ResultPath` (JSONPath): where the error output goes; `null` discards it.
-    #[napi(ts_type = "Path | null")]
-    pub result_path: Option<()>,
-    /// `Output` (JSONata).
-    #[napi(ts_type = "Payload")]
-    pub output: Option<()>,
-    /// `Assign`: variables to set.
-    #[napi(ts_type = "Payload")]
-    pub assign: Option<()>,
-    /// `Comment`.
-    #[napi(ts_type = "string")]
-    pub comment: Option<()>,
-}
-
-const CATCH_KEYS: &[&str] = &["errors", "resultPath", "output", "assign", "comment"];
-
 fn catcher(env: &Env, props: Option<Unknown>) -> Result<Catch> {
-    let p = Props::new(env, props, "addCatch props", CATCH_KEYS)?;
+    let p = self::props(env, props, "addCatch props", CATCH_PROPS)?;
     Ok(Catch {
         errors: p.strings("errors")?.unwrap_or_default(),
         result_path: p.json(env, "resultPath")?,
@@ -567,34 +252,6 @@ macro_rules! error_handling {
     )*};
 }
 
-error_handling!(Task, Parallel, Map);
-
-/// Optional fields of a Choice rule, for `when`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-pub struct WhenProps {
-    /// `Comment` of the rule.
-    #[napi(ts_type = "string")]
-    pub comment: Option<()>,
-    /// `Assign`: variables to set when the rule is taken.
-    #[napi(ts_type = "Payload")]
-    pub assign: Option<()>,
-    /// `Output` (JSONata) when the rule is taken.
-    #[napi(ts_type = "Payload")]
-    pub output: Option<()>,
-}
-
-const WHEN_KEYS: &[&str] = &["comment", "assign", "output"];
-
-/// Options of `Choice.afterwards`.
-#[napi(object, object_from_js = false, object_to_js = false)]
-pub struct AfterwardsProps {
-    /// Also join the Choice's `otherwise` branch (the Choice must not have one yet).
-    #[napi(ts_type = "boolean")]
-    pub include_otherwise: Option<()>,
-}
-
-const AFTERWARDS_KEYS: &[&str] = &["includeOtherwise"];
-
 #[napi]
 impl Choice {
     /// Adds a rule: when `condition` holds, go to `next`. Returns this Choice.
@@ -610,7 +267,7 @@ impl Choice {
         guard(env, || {
             let condition = self::condition(env, condition, &At::new("when condition"))?;
             let next = link(env, next, &At::new("when next"))?;
-            let p = Props::new(env, props, "when props", WHEN_KEYS)?;
+            let p = self::props(env, props, "when props", WHEN_PROPS)?;
             let options = WhenOptions {
                 comment: p.string("comment")?,
                 assign: p.json(env, "assign")?,
@@ -644,7 +301,7 @@ impl Choice {
         #[napi(ts_arg_type = "AfterwardsProps")] props: Option<Unknown>,
     ) -> napi::Result<Chain> {
         guard(&env, || {
-            let p = Props::new(&env, props, "afterwards props", AFTERWARDS_KEYS)?;
+            let p = self::props(&env, props, "afterwards props", AFTERWARDS_PROPS)?;
             Ok(self.inner.afterwards(p.bool("includeOtherwise")?.unwrap_or(false))?.into())
         })
     }
@@ -671,19 +328,6 @@ impl Parallel {
     }
 }
 
-/// How a Map state runs its item processor (`ProcessorConfig`).
-#[napi(object, object_from_js = false, object_to_js = false)]
-pub struct ItemProcessorProps {
-    /// `Mode`: `INLINE` (the default) or `DISTRIBUTED` (child executions).
-    #[napi(ts_type = "'INLINE' | 'DISTRIBUTED'")]
-    pub mode: Option<()>,
-    /// `ExecutionType` of distributed child executions.
-    #[napi(ts_type = "'STANDARD' | 'EXPRESS'")]
-    pub execution_type: Option<()>,
-}
-
-const ITEM_PROCESSOR_KEYS: &[&str] = &["mode", "executionType"];
-
 #[napi]
 impl Map {
     /// Sets the states run for each item, and how. Returns this Map.
@@ -697,16 +341,14 @@ impl Map {
     ) -> napi::Result<This<'env>> {
         guard(env, || {
             let processor = link(env, processor, &At::new("itemProcessor argument"))?;
-            let p = Props::new(env, props, "itemProcessor props", ITEM_PROCESSOR_KEYS)?;
+            let p = self::props(env, props, "itemProcessor props", ITEM_PROCESSOR_PROPS)?;
             let config = match p.object() {
                 None => None,
                 Some(_) => Some(ProcessorConfig {
-                    mode: p
-                        .one_of("mode", &["INLINE", "DISTRIBUTED"])?
-                        .map(|m| if m == "DISTRIBUTED" { ProcessorMode::Distributed } else { ProcessorMode::Inline }),
+                    mode: p.one_of("mode", PROCESSOR_MODES)?.and_then(|m| surface::processor_mode(&m)),
                     execution_type: p
-                        .one_of("executionType", &["STANDARD", "EXPRESS"])?
-                        .map(|t| if t == "EXPRESS" { ExecutionType::Express } else { ExecutionType::Standard }),
+                        .one_of("executionType", EXECUTION_TYPES)?
+                        .and_then(|t| surface::execution_type(&t)),
                 }),
             };
             self.inner.clone().item_processor(&processor, config);
@@ -715,66 +357,36 @@ impl Map {
     }
 }
 
-/// The names of the errors Step Functions defines, for `errors` in
-/// `addRetry` and `addCatch`.
-#[napi(string_enum)]
-#[allow(non_camel_case_types, clippy::upper_case_acronyms)]
-pub enum Errors {
-    /// Matches any error name.
-    #[napi(value = "States.ALL")]
-    ALL,
-    /// Matches any error except `States.Timeout` and `States.Runtime`.
-    #[napi(value = "States.TaskFailed")]
-    TASKS_FAILED,
-    /// A Task ran longer than `TimeoutSeconds` or missed a heartbeat.
-    #[napi(value = "States.Timeout")]
-    TIMEOUT,
-    /// A Task missed a heartbeat for longer than `HeartbeatSeconds`.
-    #[napi(value = "States.HeartbeatTimeout")]
-    HEARTBEAT_TIMEOUT,
-    /// A Task lacked the privileges to run its code.
-    #[napi(value = "States.Permissions")]
-    PERMISSIONS,
-    /// A `ResultPath` could not be applied to the state's input.
-    #[napi(value = "States.ResultPathMatchFailure")]
-    RESULT_PATH_MATCH_FAILURE,
-    /// A field in `Parameters` referenced a path that does not exist.
-    #[napi(value = "States.ParameterPathFailure")]
-    PARAMETER_PATH_FAILURE,
-    /// A branch of a Parallel state failed.
-    #[napi(value = "States.BranchFailed")]
-    BRANCH_FAILED,
-    /// A Choice state found no matching rule and has no `Default`.
-    #[napi(value = "States.NoChoiceMatched")]
-    NO_CHOICE_MATCHED,
-    /// An intrinsic function call failed.
-    #[napi(value = "States.IntrinsicFailure")]
-    INTRINSIC_FAILURE,
-    /// A distributed Map exceeded its tolerated failures.
-    #[napi(value = "States.ExceedToleratedFailureThreshold")]
-    EXCEED_TOLERATED_FAILURE_THRESHOLD,
-    /// A distributed Map could not read its items.
-    #[napi(value = "States.ItemReaderFailed")]
-    ITEM_READER_FAILED,
-    /// A distributed Map could not write its results.
-    #[napi(value = "States.ResultWriterFailed")]
-    RESULT_WRITER_FAILED,
-    /// An exception that could not be processed (never retried by `States.ALL`).
-    #[napi(value = "States.Runtime")]
-    RUNTIME,
-    /// Output larger than the payload quota.
-    #[napi(value = "States.DataLimitExceeded")]
-    DATA_LIMIT_EXCEEDED,
+/// A `string_enum` of constants from one of the core's tables.
+macro_rules! string_enum {
+    ($(#[doc = $doc:tt])* $name:ident: $($constant:ident = $value:tt, $cdoc:tt;)*) => {
+        $(#[doc = $doc])*
+        #[napi(string_enum)]
+        #[allow(non_camel_case_types, clippy::upper_case_acronyms)]
+        pub enum $name {
+            $(#[doc = $cdoc] #[napi(value = $value)] $constant,)*
+        }
+    };
 }
 
-/// The two query languages of ASL.
-#[napi(string_enum)]
-#[allow(clippy::upper_case_acronyms)]
-pub enum QueryLanguage {
-    /// `InputPath`, `Parameters`, `ResultSelector`, `ResultPath`, `OutputPath`.
-    #[napi(value = "JSONPath")]
-    JSONPATH,
-    /// `Arguments`, `Output` and `Assign` with `{% %}` expressions.
-    #[napi(value = "JSONata")]
-    JSONATA,
+macro_rules! errors_enum {
+    ($($table:tt)*) => {
+        string_enum!(
+            #[doc = "The names of the errors Step Functions defines, for `errors` in"]
+            #[doc = "`addRetry` and `addCatch`."]
+            Errors: $($table)*
+        );
+    };
 }
+
+stepforge::for_each_error_name!(errors_enum);
+
+macro_rules! query_language_enum {
+    ($($table:tt)*) => {
+        string_enum!(#[doc = "The two query languages of ASL."] QueryLanguage: $($table)*);
+    };
+}
+
+stepforge::for_each_query_language!(query_language_enum);
+
+stepforge::for_each_state!(state_classes);

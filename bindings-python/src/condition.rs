@@ -1,6 +1,5 @@
 //! `Condition`: the tests of Choice rules. Every helper is one entry of the
-//! core's `COMPARISONS` or `TYPE_TESTS` table, built by `Condition::by_name`;
-//! the binding only lists the names (a test checks the list against the tables).
+//! core's table (`stepforge::for_each_condition!`), built by `Condition::by_name`.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -72,31 +71,25 @@ pub(crate) fn _condition_names() -> Vec<&'static str> {
     COMPARISONS.iter().map(|c| c.0).chain(TYPE_TESTS.iter().map(|t| t.0)).collect()
 }
 
-/// The `Condition` class with one static method per table entry.
+/// The `Condition` class with one static method per entry of the core's
+/// table (`stepforge::for_each_condition!`).
 macro_rules! conditions {
     (
-        compare: [$($cmp:ident => $op:literal),* $(,)?],
-        compare_path: [$($cmp_path:ident => $op_path:literal),* $(,)?],
-        type_tests: [$($test:ident => $test_op:literal),* $(,)?] $(,)?
+        compare: [$($name:ident($param:ident: $kind:ident) => $op:ident, $doc:tt;)*],
+        type_tests: [$($test:ident => $test_op:ident, $holds:tt, $test_doc:tt;)*] $(,)?
     ) => {
         #[pymethods]
         impl PyCondition {
             $(
-                #[doc = concat!("`variable` `", $op, "` `value`.")]
+                #[doc = $doc]
                 #[staticmethod]
-                fn $cmp(variable: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<Self> {
-                    compare(stringify!($cmp), variable, value, false)
+                fn $name(variable: &Bound<'_, PyAny>, $param: &Bound<'_, PyAny>) -> PyResult<Self> {
+                    // The `path` kind is the `…Path` form: its operand is a path, not a value.
+                    compare(stringify!($name), variable, $param, stringify!($kind) == "path")
                 }
             )*
             $(
-                #[doc = concat!("`variable` `", $op_path, "` the value at `path`.")]
-                #[staticmethod]
-                fn $cmp_path(variable: &Bound<'_, PyAny>, path: &Bound<'_, PyAny>) -> PyResult<Self> {
-                    compare(stringify!($cmp_path), variable, path, true)
-                }
-            )*
-            $(
-                #[doc = $test_op]
+                #[doc = $test_doc]
                 #[staticmethod]
                 fn $test(variable: &Bound<'_, PyAny>) -> PyResult<Self> {
                     type_test(stringify!($test), variable)
@@ -141,56 +134,4 @@ macro_rules! conditions {
     };
 }
 
-conditions! {
-    compare: [
-        string_equals => "StringEquals",
-        string_less_than => "StringLessThan",
-        string_greater_than => "StringGreaterThan",
-        string_less_than_equals => "StringLessThanEquals",
-        string_greater_than_equals => "StringGreaterThanEquals",
-        string_matches => "StringMatches",
-        number_equals => "NumericEquals",
-        number_less_than => "NumericLessThan",
-        number_greater_than => "NumericGreaterThan",
-        number_less_than_equals => "NumericLessThanEquals",
-        number_greater_than_equals => "NumericGreaterThanEquals",
-        boolean_equals => "BooleanEquals",
-        timestamp_equals => "TimestampEquals",
-        timestamp_less_than => "TimestampLessThan",
-        timestamp_greater_than => "TimestampGreaterThan",
-        timestamp_less_than_equals => "TimestampLessThanEquals",
-        timestamp_greater_than_equals => "TimestampGreaterThanEquals",
-    ],
-    compare_path: [
-        string_equals_json_path => "StringEqualsPath",
-        string_less_than_json_path => "StringLessThanPath",
-        string_greater_than_json_path => "StringGreaterThanPath",
-        string_less_than_equals_json_path => "StringLessThanEqualsPath",
-        string_greater_than_equals_json_path => "StringGreaterThanEqualsPath",
-        number_equals_json_path => "NumericEqualsPath",
-        number_less_than_json_path => "NumericLessThanPath",
-        number_greater_than_json_path => "NumericGreaterThanPath",
-        number_less_than_equals_json_path => "NumericLessThanEqualsPath",
-        number_greater_than_equals_json_path => "NumericGreaterThanEqualsPath",
-        boolean_equals_json_path => "BooleanEqualsPath",
-        timestamp_equals_json_path => "TimestampEqualsPath",
-        timestamp_less_than_json_path => "TimestampLessThanPath",
-        timestamp_greater_than_json_path => "TimestampGreaterThanPath",
-        timestamp_less_than_equals_json_path => "TimestampLessThanEqualsPath",
-        timestamp_greater_than_equals_json_path => "TimestampGreaterThanEqualsPath",
-    ],
-    type_tests: [
-        is_present => "`variable` is present (`IsPresent: true`).",
-        is_not_present => "`variable` is not present (`IsPresent: false`).",
-        is_null => "`variable` is null (`IsNull: true`).",
-        is_not_null => "`variable` is not null (`IsNull: false`).",
-        is_string => "`variable` is a string (`IsString: true`).",
-        is_not_string => "`variable` is not a string (`IsString: false`).",
-        is_numeric => "`variable` is a number (`IsNumeric: true`).",
-        is_not_numeric => "`variable` is not a number (`IsNumeric: false`).",
-        is_boolean => "`variable` is a boolean (`IsBoolean: true`).",
-        is_not_boolean => "`variable` is not a boolean (`IsBoolean: false`).",
-        is_timestamp => "`variable` is a timestamp (`IsTimestamp: true`).",
-        is_not_timestamp => "`variable` is not a timestamp (`IsTimestamp: false`).",
-    ],
-}
+stepforge::for_each_condition!(conditions);

@@ -33,15 +33,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", stepforge::VERSION)?;
     m.add_class::<errors::PyProblem>()?;
     m.add_class::<codes::PyCodeInfo>()?;
-    m.add_class::<states::PyState>()?;
-    m.add_class::<states::PyPass>()?;
-    m.add_class::<states::PyTask>()?;
-    m.add_class::<states::PyChoice>()?;
-    m.add_class::<states::PyWait>()?;
-    m.add_class::<states::PySucceed>()?;
-    m.add_class::<states::PyFail>()?;
-    m.add_class::<states::PyParallel>()?;
-    m.add_class::<states::PyMap>()?;
+    states::register(m)?;
     m.add_class::<chain::PyChain>()?;
     m.add_class::<chain::PyFragment>()?;
     m.add_class::<condition::PyCondition>()?;

@@ -3,7 +3,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::PyString;
-use stepforge::asl::QueryLanguage;
+use stepforge::builder::surface::{self, QUERY_LANGUAGES};
 use stepforge::builder::{Chainable, StateMachine, StateRef};
 
 use crate::chain::Linkable;
@@ -41,8 +41,8 @@ impl PyStateMachine {
         if let Some(c) = comment {
             inner = inner.comment(c);
         }
-        let languages = [QueryLanguage::JsonPath, QueryLanguage::Jsonata].map(|q| (q, q.as_str()));
-        if let Some(ql) = one_of(query_language, &languages, "StateMachine", "query_language")? {
+        let ql = one_of(query_language, QUERY_LANGUAGES, surface::query_language, "StateMachine", "query_language")?;
+        if let Some(ql) = ql {
             inner = inner.query_language(ql);
         }
         Ok(PyStateMachine { inner, start: link.start_state() })

@@ -132,31 +132,50 @@ __all__ = [
 ]
 
 
+# BEGIN GENERATED: constants (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
 class Errors:
     """The error names Step Functions defines, for ``add_retry``/``add_catch``."""
 
+    #: Matches any error name.
     ALL: Final = "States.ALL"
+    #: Matches any error except `States.Timeout` and `States.Runtime`.
     TASKS_FAILED: Final = "States.TaskFailed"
+    #: A Task ran longer than `TimeoutSeconds` or missed a heartbeat.
     TIMEOUT: Final = "States.Timeout"
+    #: A Task missed a heartbeat for longer than `HeartbeatSeconds`.
     HEARTBEAT_TIMEOUT: Final = "States.HeartbeatTimeout"
+    #: A Task lacked the privileges to run its code.
     PERMISSIONS: Final = "States.Permissions"
+    #: A `ResultPath` could not be applied to the state's input.
     RESULT_PATH_MATCH_FAILURE: Final = "States.ResultPathMatchFailure"
+    #: A field in `Parameters` referenced a path that does not exist.
     PARAMETER_PATH_FAILURE: Final = "States.ParameterPathFailure"
+    #: A branch of a Parallel state failed.
     BRANCH_FAILED: Final = "States.BranchFailed"
+    #: A Choice state found no matching rule and has no `Default`.
     NO_CHOICE_MATCHED: Final = "States.NoChoiceMatched"
+    #: An intrinsic function call failed.
     INTRINSIC_FAILURE: Final = "States.IntrinsicFailure"
+    #: A distributed Map exceeded its tolerated failures.
     EXCEED_TOLERATED_FAILURE_THRESHOLD: Final = "States.ExceedToleratedFailureThreshold"
+    #: A distributed Map could not read its items.
     ITEM_READER_FAILED: Final = "States.ItemReaderFailed"
+    #: A distributed Map could not write its results.
     RESULT_WRITER_FAILED: Final = "States.ResultWriterFailed"
+    #: An exception that could not be processed (never retried by `States.ALL`).
     RUNTIME: Final = "States.Runtime"
+    #: Output larger than the payload quota.
     DATA_LIMIT_EXCEEDED: Final = "States.DataLimitExceeded"
 
 
 class QueryLanguage:
     """The values of ``query_language`` (on states and on :class:`StateMachine`)."""
 
+    #: `InputPath`, `Parameters`, `ResultSelector`, `ResultPath`, `OutputPath`.
     JSONPATH: Final = "JSONPath"
+    #: `Arguments`, `Output` and `Assign` with `{% %}` expressions.
     JSONATA: Final = "JSONata"
+# END GENERATED: constants
 
 
 class StateMachineFragment:

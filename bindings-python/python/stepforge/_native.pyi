@@ -159,6 +159,7 @@ _Arg: TypeAlias = Union[JsonPathExpr, str, int, float, bool, None]
 """An intrinsic argument: a ``JsonPathExpr``, or a str starting with ``$`` or ``States.``, is
 written as is; any other str, number, bool or None is a literal."""
 
+# BEGIN GENERATED: json path (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
 @final
 class JsonPath:
     """Paths and intrinsic functions for payloads, like the CDK's ``JsonPath``."""
@@ -190,6 +191,10 @@ class JsonPath:
     @staticmethod
     def array(*args: _Arg) -> JsonPathExpr: ...
     @staticmethod
+    def json_merge(value1: _Arg, value2: _Arg) -> JsonPathExpr: ...
+    @staticmethod
+    def math_random(start: _Arg, end: _Arg, seed: _Arg = None) -> JsonPathExpr: ...
+    @staticmethod
     def array_partition(array: _Arg, chunk_size: _Arg) -> JsonPathExpr: ...
     @staticmethod
     def array_contains(array: _Arg, value: _Arg) -> JsonPathExpr: ...
@@ -208,10 +213,6 @@ class JsonPath:
     @staticmethod
     def hash(data: _Arg, algorithm: _Arg) -> JsonPathExpr: ...
     @staticmethod
-    def json_merge(value1: _Arg, value2: _Arg) -> JsonPathExpr: ...
-    @staticmethod
-    def math_random(start: _Arg, end: _Arg, seed: _Arg = None) -> JsonPathExpr: ...
-    @staticmethod
     def math_add(num1: _Arg, num2: _Arg) -> JsonPathExpr: ...
     @staticmethod
     def string_split(input: _Arg, delimiter: _Arg) -> JsonPathExpr: ...
@@ -221,9 +222,11 @@ class JsonPath:
     def string_to_json(json_string: _Arg) -> JsonPathExpr: ...
     @staticmethod
     def json_to_string(value: _Arg) -> JsonPathExpr: ...
+# END GENERATED: json path
 
 _Path: TypeAlias = Union[str, JsonPathExpr]
 
+# BEGIN GENERATED: condition (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
 @final
 class Condition:
     """A Choice rule's test; combine with ``and_``, ``or_`` and ``not_``."""
@@ -328,6 +331,7 @@ class Condition:
     def jsonata(expression: str) -> Condition: ...
     def to_dict(self) -> Dict[str, Any]: ...
     def __eq__(self, other: object, /) -> bool: ...
+# END GENERATED: condition
 
 _ErrorNames: TypeAlias = Union[str, Sequence[str]]
 
@@ -339,7 +343,10 @@ class State:
     @name.setter
     def name(self, value: str) -> None: ...
 
+# BEGIN GENERATED: states (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
 class Pass(State):
+    """A `Pass` state: passes its input on, optionally injecting `result`."""
+
     def __new__(
         cls,
         name: str,
@@ -357,6 +364,8 @@ class Pass(State):
     def next(self, next: _Chainable) -> Chain: ...
 
 class Task(State):
+    """A `Task` state: calls `resource` (a Lambda function, an activity or a service integration)."""
+
     def __new__(
         cls,
         name: str,
@@ -402,6 +411,8 @@ class Task(State):
     ) -> Self: ...
 
 class Choice(State):
+    """A `Choice` state: `when(condition, next)` rules, `otherwise(next)`, and `afterwards()` to go on after its branches."""
+
     def __new__(
         cls,
         name: str,
@@ -423,11 +434,17 @@ class Choice(State):
         output: _Payload = None,
     ) -> Self: ...
     def otherwise(self, next: _Chainable) -> Self: ...
-    def afterwards(self, *, include_otherwise: bool = False) -> Chain: ...
+    def afterwards(
+        self,
+        *,
+        include_otherwise: bool = False,
+    ) -> Chain: ...
     def next(self, next: _Chainable) -> NoReturn:
         """Raises ChainError (INVALID_CHAIN): a Choice goes on through when/otherwise, or afterwards()."""
 
 class Wait(State):
+    """A `Wait` state: waits `seconds`, or until `timestamp` (or the path forms)."""
+
     def __new__(
         cls,
         name: str,
@@ -446,6 +463,8 @@ class Wait(State):
     def next(self, next: _Chainable) -> Chain: ...
 
 class Succeed(State):
+    """A `Succeed` state: ends the execution (or branch) successfully."""
+
     def __new__(
         cls,
         name: str,
@@ -460,6 +479,8 @@ class Succeed(State):
         """Raises ChainError (INVALID_CHAIN): nothing follows a Succeed state."""
 
 class Fail(State):
+    """A `Fail` state: ends the execution (or branch) with `error` and `cause`."""
+
     def __new__(
         cls,
         name: str,
@@ -475,6 +496,8 @@ class Fail(State):
         """Raises ChainError (INVALID_CHAIN): nothing follows a Fail state."""
 
 class Parallel(State):
+    """A `Parallel` state: runs every `branch` on the same input."""
+
     def __new__(
         cls,
         name: str,
@@ -515,6 +538,8 @@ class Parallel(State):
     ) -> Self: ...
 
 class Map(State):
+    """A `Map` state: runs its item processor for each item, inline or distributed."""
+
     def __new__(
         cls,
         name: str,
@@ -570,6 +595,7 @@ class Map(State):
         assign: _Payload = None,
         comment: Optional[str] = None,
     ) -> Self: ...
+# END GENERATED: states
 
 @final
 class Chain:
@@ -605,6 +631,7 @@ class Fragment:
 class StateMachine:
     """A whole state machine, starting with ``definition``'s start state."""
 
+    # BEGIN GENERATED: state machine (`cargo run -p xtask -- gen`, from the tables in core/src/builder/; do not edit)
     def __new__(
         cls,
         definition: _Chainable,
@@ -613,6 +640,7 @@ class StateMachine:
         comment: Optional[str] = None,
         query_language: Optional[_QueryLanguageName] = None,
     ) -> Self: ...
+    # END GENERATED: state machine
     def to_json(self) -> str: ...
     def to_dict(self) -> Dict[str, Any]: ...
     def validate(self) -> List[Problem]: ...

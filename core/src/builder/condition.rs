@@ -11,59 +11,96 @@ use crate::error::{Code, Problem, Problems};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Condition(Map<String, Value>);
 
-/// Every comparison helper: its name, the operator, whether the operand is a
-/// path, and whether the test is negated (`is_not_present`).
-pub const COMPARISONS: &[(&str, Operator, bool, bool)] = &[
-    ("string_equals", Operator::StringEquals, false, false),
-    ("string_equals_json_path", Operator::StringEquals, true, false),
-    ("string_less_than", Operator::StringLessThan, false, false),
-    ("string_less_than_json_path", Operator::StringLessThan, true, false),
-    ("string_greater_than", Operator::StringGreaterThan, false, false),
-    ("string_greater_than_json_path", Operator::StringGreaterThan, true, false),
-    ("string_less_than_equals", Operator::StringLessThanEquals, false, false),
-    ("string_less_than_equals_json_path", Operator::StringLessThanEquals, true, false),
-    ("string_greater_than_equals", Operator::StringGreaterThanEquals, false, false),
-    ("string_greater_than_equals_json_path", Operator::StringGreaterThanEquals, true, false),
-    ("string_matches", Operator::StringMatches, false, false),
-    ("number_equals", Operator::NumericEquals, false, false),
-    ("number_equals_json_path", Operator::NumericEquals, true, false),
-    ("number_less_than", Operator::NumericLessThan, false, false),
-    ("number_less_than_json_path", Operator::NumericLessThan, true, false),
-    ("number_greater_than", Operator::NumericGreaterThan, false, false),
-    ("number_greater_than_json_path", Operator::NumericGreaterThan, true, false),
-    ("number_less_than_equals", Operator::NumericLessThanEquals, false, false),
-    ("number_less_than_equals_json_path", Operator::NumericLessThanEquals, true, false),
-    ("number_greater_than_equals", Operator::NumericGreaterThanEquals, false, false),
-    ("number_greater_than_equals_json_path", Operator::NumericGreaterThanEquals, true, false),
-    ("boolean_equals", Operator::BooleanEquals, false, false),
-    ("boolean_equals_json_path", Operator::BooleanEquals, true, false),
-    ("timestamp_equals", Operator::TimestampEquals, false, false),
-    ("timestamp_equals_json_path", Operator::TimestampEquals, true, false),
-    ("timestamp_less_than", Operator::TimestampLessThan, false, false),
-    ("timestamp_less_than_json_path", Operator::TimestampLessThan, true, false),
-    ("timestamp_greater_than", Operator::TimestampGreaterThan, false, false),
-    ("timestamp_greater_than_json_path", Operator::TimestampGreaterThan, true, false),
-    ("timestamp_less_than_equals", Operator::TimestampLessThanEquals, false, false),
-    ("timestamp_less_than_equals_json_path", Operator::TimestampLessThanEquals, true, false),
-    ("timestamp_greater_than_equals", Operator::TimestampGreaterThanEquals, false, false),
-    ("timestamp_greater_than_equals_json_path", Operator::TimestampGreaterThanEquals, true, false),
-];
+/// Calls `$callback!` with the Condition helpers: the comparisons,
+/// `name(operand: kind) => Operator, "doc";` where the kind of the operand
+/// is `text`, `number`, `boolean` or `path` (the `…Path` form), then the
+/// type tests, `name => Operator, holds, "doc";`. The core's tables below
+/// and both bindings' `Condition` classes are made from it.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! for_each_condition {
+    ($callback:ident) => {
+        $callback! {
+            compare: [
+                string_equals(value: text) => StringEquals, "`StringEquals`: the string at `variable` equals `value`.";
+                string_equals_json_path(path: path) => StringEquals, "`StringEqualsPath`: the string at `variable` equals the one at `path`.";
+                string_less_than(value: text) => StringLessThan, "`StringLessThan`.";
+                string_less_than_json_path(path: path) => StringLessThan, "`StringLessThanPath`.";
+                string_greater_than(value: text) => StringGreaterThan, "`StringGreaterThan`.";
+                string_greater_than_json_path(path: path) => StringGreaterThan, "`StringGreaterThanPath`.";
+                string_less_than_equals(value: text) => StringLessThanEquals, "`StringLessThanEquals`.";
+                string_less_than_equals_json_path(path: path) => StringLessThanEquals, "`StringLessThanEqualsPath`.";
+                string_greater_than_equals(value: text) => StringGreaterThanEquals, "`StringGreaterThanEquals`.";
+                string_greater_than_equals_json_path(path: path) => StringGreaterThanEquals, "`StringGreaterThanEqualsPath`.";
+                string_matches(value: text) => StringMatches, "`StringMatches`: `value` may use `*` as a wildcard (`\\\\*` for a literal star).";
+                number_equals(value: number) => NumericEquals, "`NumericEquals`.";
+                number_equals_json_path(path: path) => NumericEquals, "`NumericEqualsPath`.";
+                number_less_than(value: number) => NumericLessThan, "`NumericLessThan`.";
+                number_less_than_json_path(path: path) => NumericLessThan, "`NumericLessThanPath`.";
+                number_greater_than(value: number) => NumericGreaterThan, "`NumericGreaterThan`.";
+                number_greater_than_json_path(path: path) => NumericGreaterThan, "`NumericGreaterThanPath`.";
+                number_less_than_equals(value: number) => NumericLessThanEquals, "`NumericLessThanEquals`.";
+                number_less_than_equals_json_path(path: path) => NumericLessThanEquals, "`NumericLessThanEqualsPath`.";
+                number_greater_than_equals(value: number) => NumericGreaterThanEquals, "`NumericGreaterThanEquals`.";
+                number_greater_than_equals_json_path(path: path) => NumericGreaterThanEquals, "`NumericGreaterThanEqualsPath`.";
+                boolean_equals(value: boolean) => BooleanEquals, "`BooleanEquals`.";
+                boolean_equals_json_path(path: path) => BooleanEquals, "`BooleanEqualsPath`.";
+                timestamp_equals(value: text) => TimestampEquals, "`TimestampEquals` (`value` is an RFC 3339 timestamp).";
+                timestamp_equals_json_path(path: path) => TimestampEquals, "`TimestampEqualsPath`.";
+                timestamp_less_than(value: text) => TimestampLessThan, "`TimestampLessThan`.";
+                timestamp_less_than_json_path(path: path) => TimestampLessThan, "`TimestampLessThanPath`.";
+                timestamp_greater_than(value: text) => TimestampGreaterThan, "`TimestampGreaterThan`.";
+                timestamp_greater_than_json_path(path: path) => TimestampGreaterThan, "`TimestampGreaterThanPath`.";
+                timestamp_less_than_equals(value: text) => TimestampLessThanEquals, "`TimestampLessThanEquals`.";
+                timestamp_less_than_equals_json_path(path: path) => TimestampLessThanEquals, "`TimestampLessThanEqualsPath`.";
+                timestamp_greater_than_equals(value: text) => TimestampGreaterThanEquals, "`TimestampGreaterThanEquals`.";
+                timestamp_greater_than_equals_json_path(path: path) => TimestampGreaterThanEquals, "`TimestampGreaterThanEqualsPath`.";
+            ],
+            type_tests: [
+                is_present => IsPresent, true, "`IsPresent: true`: `variable` exists in the input.";
+                is_not_present => IsPresent, false, "`IsPresent: false`.";
+                is_null => IsNull, true, "`IsNull: true`.";
+                is_not_null => IsNull, false, "`IsNull: false`.";
+                is_string => IsString, true, "`IsString: true`.";
+                is_not_string => IsString, false, "`IsString: false`.";
+                is_numeric => IsNumeric, true, "`IsNumeric: true`.";
+                is_not_numeric => IsNumeric, false, "`IsNumeric: false`.";
+                is_boolean => IsBoolean, true, "`IsBoolean: true`.";
+                is_not_boolean => IsBoolean, false, "`IsBoolean: false`.";
+                is_timestamp => IsTimestamp, true, "`IsTimestamp: true`.";
+                is_not_timestamp => IsTimestamp, false, "`IsTimestamp: false`.";
+            ],
+        }
+    };
+}
 
-/// The type tests: name, operator, negated.
-pub const TYPE_TESTS: &[(&str, Operator, bool)] = &[
-    ("is_present", Operator::IsPresent, false),
-    ("is_not_present", Operator::IsPresent, true),
-    ("is_null", Operator::IsNull, false),
-    ("is_not_null", Operator::IsNull, true),
-    ("is_string", Operator::IsString, false),
-    ("is_not_string", Operator::IsString, true),
-    ("is_numeric", Operator::IsNumeric, false),
-    ("is_not_numeric", Operator::IsNumeric, true),
-    ("is_boolean", Operator::IsBoolean, false),
-    ("is_not_boolean", Operator::IsBoolean, true),
-    ("is_timestamp", Operator::IsTimestamp, false),
-    ("is_not_timestamp", Operator::IsTimestamp, true),
-];
+/// Whether an operand kind of [`for_each_condition!`] is the `…Path` form.
+macro_rules! is_path {
+    (path) => {
+        true
+    };
+    ($other:ident) => {
+        false
+    };
+}
+
+macro_rules! tables {
+    (
+        compare: [$($name:ident($param:ident: $kind:ident) => $op:ident, $doc:tt;)*],
+        type_tests: [$($test:ident => $test_op:ident, $holds:tt, $test_doc:tt;)*] $(,)?
+    ) => {
+        /// Every comparison helper: its name, the operator, whether the
+        /// operand is a path, and whether the test is negated (never, for a
+        /// comparison).
+        pub const COMPARISONS: &[(&str, Operator, bool, bool)] =
+            &[$((stringify!($name), Operator::$op, is_path!($kind), false)),*];
+
+        /// The type tests: name, operator, negated.
+        pub const TYPE_TESTS: &[(&str, Operator, bool)] = &[$((stringify!($test), Operator::$test_op, !$holds)),*];
+    };
+}
+
+crate::for_each_condition!(tables);
 
 impl Condition {
     /// `Variable` compared with `value` by `operator`; `path` picks the `…Path` form.

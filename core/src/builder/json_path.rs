@@ -115,3 +115,72 @@ impl JsonPath {
         JsonPath::call("Format", &all)
     }
 }
+
+/// Calls `$callback!` with the `JsonPath` helpers of the bindings: the
+/// context-object constants, the path helpers (`string_at(path)`), and the
+/// intrinsic helpers of fixed arity, `name(params) => "Intrinsic", "doc";`.
+/// (`format`, `array`, `json_merge` and `math_random`, whose arguments vary,
+/// are written by each binding.)
+#[macro_export]
+#[doc(hidden)]
+macro_rules! for_each_json_path_helper {
+    ($callback:ident) => {
+        $callback! {
+            constants: [
+                ENTIRE_PAYLOAD, "The whole state input, `$`.";
+                TASK_TOKEN, "The task token, `$$.Task.Token`.";
+                EXECUTION_ID, "The execution ARN, `$$.Execution.Id`.";
+                EXECUTION_NAME, "The execution name, `$$.Execution.Name`.";
+                EXECUTION_INPUT, "The execution input, `$$.Execution.Input`.";
+                EXECUTION_START_TIME, "The execution start time, `$$.Execution.StartTime`.";
+                STATE_NAME, "The state's name, `$$.State.Name`.";
+                STATE_ENTERED_TIME, "When the state was entered, `$$.State.EnteredTime`.";
+                STATE_RETRY_COUNT, "The retry count, `$$.State.RetryCount`.";
+                MAP_ITEM_INDEX, "The Map item's index, `$$.Map.Item.Index`.";
+                MAP_ITEM_VALUE, "The Map item's value, `$$.Map.Item.Value`.";
+            ],
+            paths: [
+                string_at, "A string taken from `path` (`$.name`, `$$.Execution.Id`).";
+                number_at, "A number taken from `path`.";
+                list_at, "A list taken from `path`.";
+                object_at, "An object taken from `path`.";
+                json_path_at, "Any value taken from `path`.";
+            ],
+            intrinsics: [
+                array_partition(array, chunk_size) => "ArrayPartition", "`States.ArrayPartition`: `array` in chunks of `chunk_size`.";
+                array_contains(array, value) => "ArrayContains", "`States.ArrayContains`: whether `array` holds `value`.";
+                array_range(start, end, step) => "ArrayRange", "`States.ArrayRange`: the numbers from `start` to `end` (inclusive) by `step`.";
+                array_get_item(array, index) => "ArrayGetItem", "`States.ArrayGetItem`: the element of `array` at `index`.";
+                array_length(array) => "ArrayLength", "`States.ArrayLength`: the length of `array`.";
+                array_unique(array) => "ArrayUnique", "`States.ArrayUnique`: `array` without duplicates.";
+                base64_encode(input) => "Base64Encode", "`States.Base64Encode`.";
+                base64_decode(base64) => "Base64Decode", "`States.Base64Decode`.";
+                hash(data, algorithm) => "Hash", "`States.Hash`: `algorithm` is MD5, SHA-1, SHA-256, SHA-384 or SHA-512.";
+                math_add(num1, num2) => "MathAdd", "`States.MathAdd`.";
+                string_split(input, delimiter) => "StringSplit", "`States.StringSplit`: `input` split at each of the characters of `delimiter`.";
+                uuid() => "UUID", "`States.UUID`: a random version 4 UUID.";
+                string_to_json(json_string) => "StringToJson", "`States.StringToJson`: parses a JSON string.";
+                json_to_string(value) => "JsonToString", "`States.JsonToString`: writes a value as a JSON string.";
+            ],
+        }
+    };
+}
+
+macro_rules! helper_tables {
+    (
+        constants: [$($constant:ident, $cdoc:tt;)*],
+        paths: [$($path:ident, $pdoc:tt;)*],
+        intrinsics: [$($helper:ident($($param:ident),*) => $intrinsic:tt, $idoc:tt;)*] $(,)?
+    ) => {
+        /// The names of the context-object constants of [`for_each_json_path_helper!`].
+        pub const JSON_PATH_CONSTANTS: &[&str] = &[$(stringify!($constant)),*];
+        /// The path helpers of [`for_each_json_path_helper!`].
+        pub const JSON_PATH_PATHS: &[&str] = &[$(stringify!($path)),*];
+        /// The fixed-arity intrinsic helpers of [`for_each_json_path_helper!`]:
+        /// name, parameters, intrinsic.
+        pub const INTRINSIC_HELPERS: &[(&str, &[&str], &str)] =
+            &[$((stringify!($helper), &[$(stringify!($param)),*], $intrinsic)),*];
+    };
+}
+
+crate::for_each_json_path_helper!(helper_tables);

@@ -27,12 +27,13 @@ mod machine;
 mod naming;
 mod node;
 mod states;
+pub mod surface;
 
 pub use crate::asl::{ExecutionType, JitterStrategy, ProcessorConfig, ProcessorMode, QueryLanguage};
 pub use chain::{Chain, Chainable, EndRef, Fragment};
 pub use condition::{COMPARISONS, Condition, TYPE_TESTS};
 pub use json::{PayloadValue, number};
-pub use json_path::{Arg, JsonPath};
+pub use json_path::{Arg, INTRINSIC_HELPERS, JSON_PATH_CONSTANTS, JSON_PATH_PATHS, JsonPath};
 pub use machine::StateMachine;
 pub use naming::{Naming, api, naming, set_naming};
 pub use node::{Kind, StateRef};

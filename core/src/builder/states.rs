@@ -1,5 +1,6 @@
-//! One builder type per state type. Options are set with methods named after
-//! the ASL field (`result_path` sets `ResultPath`); the same table lets the
+//! One builder type per state type, made from the table of
+//! [`surface`](super::surface). Options are set with methods named after the
+//! ASL field (`result_path` sets `ResultPath`); the same table lets the
 //! Python and Node bindings accept them as keyword arguments or options.
 
 use serde_json::{Map as JsonMap, Value};
@@ -8,6 +9,7 @@ use super::chain::{Chain, Chainable, EndRef, chain_error, open_ends};
 use super::condition::Condition;
 use super::json::{PayloadValue, number};
 use super::node::{CatchEdge, ChoiceEdge, Kind, StateRef};
+use super::surface::{OptionSpec, options};
 use crate::asl::{JitterStrategy, ProcessorConfig, QueryLanguage};
 use crate::error::{Problem, Problems};
 
@@ -17,25 +19,26 @@ impl From<QueryLanguage> for Value {
     }
 }
 
-macro_rules! state_type {
-    ($(#[$doc:meta])* $ty:ident, $kind:ident, { $($method:ident => $key:literal),* $(,)? }) => {
-        $(#[$doc])*
+/// Makes the builder type of each state type in [`for_each_state!`].
+macro_rules! state_types {
+    ($(#[doc = $doc:tt] $ty:ident($options_type:tt) [$($ability:ident)*] { $($opt:ident),* $(,)? })*) => {$(
+        #[doc = $doc]
         #[derive(Debug, Clone)]
         pub struct $ty(pub(crate) StateRef);
 
         impl $ty {
             /// A new state with this name.
             pub fn new(name: impl Into<String>) -> Self {
-                $ty(StateRef::new(Kind::$kind, name.into()))
+                $ty(StateRef::new(Kind::$ty, name.into()))
             }
 
-            /// The options this type takes: `(snake_case name, ASL field)`.
-            pub const OPTIONS: &'static [(&'static str, &'static str)] = &[$((stringify!($method), $key)),*];
+            /// The options this type takes, in the order of the table.
+            pub const OPTIONS: &'static [OptionSpec] = &[$(options::$opt),*];
 
             $(
-                #[doc = concat!("Sets `", $key, "`.")]
-                pub fn $method(self, value: impl Into<Value>) -> Self {
-                    self.0.set_field($key, value.into());
+                #[doc = concat!("Sets the `", stringify!($opt), "` option: see [`options::", stringify!($opt), "`].")]
+                pub fn $opt(self, value: impl Into<Value>) -> Self {
+                    self.0.set_field(options::$opt.key, value.into());
                     self
                 }
             )*
@@ -71,92 +74,16 @@ macro_rules! state_type {
             type Error = StateRef;
 
             fn try_from(state: StateRef) -> Result<$ty, StateRef> {
-                if state.kind() == Kind::$kind { Ok($ty(state)) } else { Err(state) }
+                if state.kind() == Kind::$ty { Ok($ty(state)) } else { Err(state) }
             }
         }
-    };
+    )*};
 }
 
-state_type!(
-    /// A `Pass` state: passes its input on, optionally injecting `Result`.
-    Pass, Pass, {
-        comment => "Comment", query_language => "QueryLanguage", input_path => "InputPath",
-        parameters => "Parameters", result => "Result", result_path => "ResultPath",
-        output_path => "OutputPath", output => "Output", assign => "Assign",
-    }
-);
-
-state_type!(
-    /// A `Task` state: calls `resource` (a Lambda function, an activity or a service integration).
-    Task, Task, {
-        comment => "Comment", query_language => "QueryLanguage", resource => "Resource",
-        credentials => "Credentials", input_path => "InputPath", parameters => "Parameters",
-        arguments => "Arguments", result_selector => "ResultSelector", result_path => "ResultPath",
-        output_path => "OutputPath", output => "Output", assign => "Assign",
-        timeout_seconds => "TimeoutSeconds", timeout_seconds_path => "TimeoutSecondsPath",
-        heartbeat_seconds => "HeartbeatSeconds", heartbeat_seconds_path => "HeartbeatSecondsPath",
-    }
-);
-
-state_type!(
-    /// A `Choice` state: `when(condition, next)`, `otherwise(next)`, `afterwards()`.
-    Choice, Choice, {
-        comment => "Comment", query_language => "QueryLanguage", input_path => "InputPath",
-        output_path => "OutputPath", output => "Output", assign => "Assign",
-    }
-);
-
-state_type!(
-    /// A `Wait` state: one of `seconds`, `seconds_path`, `timestamp`, `timestamp_path`.
-    Wait, Wait, {
-        comment => "Comment", query_language => "QueryLanguage", seconds => "Seconds",
-        seconds_path => "SecondsPath", timestamp => "Timestamp", timestamp_path => "TimestampPath",
-        input_path => "InputPath", output_path => "OutputPath", output => "Output", assign => "Assign",
-    }
-);
-
-state_type!(
-    /// A `Succeed` state: ends the execution (or branch) successfully.
-    Succeed, Succeed, {
-        comment => "Comment", query_language => "QueryLanguage", input_path => "InputPath",
-        output_path => "OutputPath", output => "Output",
-    }
-);
-
-state_type!(
-    /// A `Fail` state: ends the execution (or branch) with `error` and `cause`.
-    Fail, Fail, {
-        comment => "Comment", query_language => "QueryLanguage", error => "Error",
-        error_path => "ErrorPath", cause => "Cause", cause_path => "CausePath",
-    }
-);
-
-state_type!(
-    /// A `Parallel` state: runs every `branch` on the same input.
-    Parallel, Parallel, {
-        comment => "Comment", query_language => "QueryLanguage", input_path => "InputPath",
-        parameters => "Parameters", arguments => "Arguments", result_selector => "ResultSelector",
-        result_path => "ResultPath", output_path => "OutputPath", output => "Output", assign => "Assign",
-    }
-);
-
-state_type!(
-    /// A `Map` state: runs its `item_processor` for each item.
-    Map, Map, {
-        comment => "Comment", query_language => "QueryLanguage", items_path => "ItemsPath",
-        items => "Items", item_reader => "ItemReader", item_selector => "ItemSelector",
-        item_batcher => "ItemBatcher", max_concurrency => "MaxConcurrency",
-        max_concurrency_path => "MaxConcurrencyPath", tolerated_failure_count => "ToleratedFailureCount",
-        tolerated_failure_count_path => "ToleratedFailureCountPath",
-        tolerated_failure_percentage => "ToleratedFailurePercentage",
-        tolerated_failure_percentage_path => "ToleratedFailurePercentagePath", label => "Label",
-        result_writer => "ResultWriter", input_path => "InputPath", result_selector => "ResultSelector",
-        result_path => "ResultPath", output_path => "OutputPath", output => "Output", assign => "Assign",
-    }
-);
+crate::for_each_state!(state_types);
 
 /// The options a state type takes, by its ASL `Type`.
-pub fn options_of(kind: Kind) -> &'static [(&'static str, &'static str)] {
+pub fn options_of(kind: Kind) -> &'static [OptionSpec] {
     match kind {
         Kind::Pass => Pass::OPTIONS,
         Kind::Task => Task::OPTIONS,
@@ -185,7 +112,7 @@ pub fn set_option_payload(state: &StateRef, name: &str, value: PayloadValue) -> 
 /// The option names of a state type as a binding spells them: snake_case,
 /// or camelCase when `camel`.
 pub fn option_names(kind: Kind, camel: bool) -> Vec<String> {
-    options_of(kind).iter().map(|(name, _)| if camel { camel_case(name) } else { name.to_string() }).collect()
+    options_of(kind).iter().map(|o| if camel { o.js_name() } else { o.name.to_string() }).collect()
 }
 
 /// `result_path` → `resultPath`: an option name as JavaScript spells it.
@@ -209,8 +136,8 @@ pub fn camel_case(name: &str) -> String {
 fn option_key(state: &StateRef, name: &str) -> Result<&'static str, Problems> {
     let kind = state.kind();
     let snake = to_snake_case(name);
-    match options_of(kind).iter().find(|(n, _)| *n == snake) {
-        Some((_, key)) => Ok(key),
+    match options_of(kind).iter().find(|o| o.name == snake) {
+        Some(o) => Ok(o.key),
         None => {
             let names = option_names(kind, name.contains(|c: char| c.is_ascii_uppercase()));
             let message =
