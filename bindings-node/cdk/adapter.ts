@@ -105,7 +105,7 @@ class AdaptedMap extends sfn.Map {
     scope: Construct,
     id: string,
     props: sfn.MapProps,
-    private readonly processorConfig: StateJson | undefined,
+    private readonly coreProcessorConfig: StateJson | undefined,
     private readonly statements: readonly iam.PolicyStatement[],
   ) {
     super(scope, id, props)
@@ -116,12 +116,12 @@ class AdaptedMap extends sfn.Map {
     grant(graph, this.statements)
   }
 
-  toStateJson(): object {
-    const rendered = { ...(super.toStateJson() as StateJson) }
+  toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
+    const rendered = { ...(super.toStateJson(topLevelQueryLanguage) as StateJson) }
     if ('ItemProcessor' in rendered) {
       const processor = { ...rendered.ItemProcessor }
-      if (this.processorConfig === undefined) delete processor.ProcessorConfig
-      else processor.ProcessorConfig = this.processorConfig
+      if (this.coreProcessorConfig === undefined) delete processor.ProcessorConfig
+      else processor.ProcessorConfig = this.coreProcessorConfig
       rendered.ItemProcessor = processor
     }
     return rendered

@@ -89,21 +89,22 @@ class _AdaptedMap(sfn.Map):
         **props: Any,
     ) -> None:
         super().__init__(scope, id, **props)
-        self._processor_config = None if processor_config is None else dict(processor_config)
+        self._core_processor_config = None if processor_config is None else dict(processor_config)
         self._statements = list(statements)
 
     def _when_bound_to_graph(self, graph: sfn.StateGraph) -> None:
         super()._when_bound_to_graph(graph)
         _grant(graph, self._statements)
 
-    def to_state_json(self) -> Any:
-        rendered = dict(super().to_state_json())
+    def to_state_json(self, *args: Any) -> Any:
+        # The CDK passes the machine's top-level query language along.
+        rendered = dict(super().to_state_json(*args))
         if "ItemProcessor" in rendered:
             processor = dict(rendered["ItemProcessor"])
-            if self._processor_config is None:
+            if self._core_processor_config is None:
                 processor.pop("ProcessorConfig", None)
             else:
-                processor["ProcessorConfig"] = self._processor_config
+                processor["ProcessorConfig"] = self._core_processor_config
             rendered["ItemProcessor"] = processor
         return rendered
 

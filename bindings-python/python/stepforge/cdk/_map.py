@@ -38,7 +38,7 @@ def _core(scope: Construct, build: Callable[[], T]) -> T:
 
 
 def _is_function(value: Any) -> bool:
-    return isinstance(value, lambda_.IFunction) or hasattr(value, "function_arn")
+    return hasattr(value, "function_arn") and hasattr(value, "grant_invoke")
 
 
 def _load(config: Union[Mapping[str, Any], str]) -> Any:
