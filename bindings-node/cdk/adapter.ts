@@ -10,11 +10,19 @@
 // - Parallel becomes `sfn.Parallel`; a branch that starts with the placeholder
 //   state is replaced by the caller's own CDK chainable, so that its grants (a
 //   Lambda invoke, …) still reach the state machine's role;
-// - Succeed and Fail become `sfn.Succeed`/`sfn.Fail`.
+// - Map (inline) becomes `sfn.Map` whose item processor is adapted in turn;
+//   its `ProcessorConfig` is rendered exactly as the core wrote it (the CDK
+//   would add `{"Mode": "INLINE"}` where the core left the default implicit);
+// - Succeed and Fail become `sfn.Succeed`/`sfn.Fail`;
+// - a state named in `replace` (at any depth) becomes the caller's chainable:
+//   links into it go to the chainable's start, its `Next` follows the
+//   chainable's ends. Its own Retry is the chainable's business; a Catch
+//   cannot move to a chainable, so a replaced state with one is refused.
 //
 // `Next` links become `.next()`; a state with `End: true` stays open and is
 // an end state of the result. The policy statements given are registered on
-// the graph by the start state, so whoever uses the fragment gets them.
+// the graph by the start state (or the first state the adapter made, when the
+// start is replaced), so whoever uses the fragment gets them.
 
 import { Duration } from 'aws-cdk-lib'
 import * as iam from 'aws-cdk-lib/aws-iam'
@@ -88,6 +96,43 @@ class GrantingParallel extends sfn.Parallel {
   }
 }
 
+/**
+ * A `Map` that renders its `ProcessorConfig` as the core wrote it (absent:
+ * absent) and registers policy statements on the graph it joins.
+ */
+class AdaptedMap extends sfn.Map {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: sfn.MapProps,
+    private readonly coreProcessorConfig: StateJson | undefined,
+    private readonly statements: readonly iam.PolicyStatement[],
+  ) {
+    super(scope, id, props)
+  }
+
+  protected whenBoundToGraph(graph: sfn.StateGraph): void {
+    super.whenBoundToGraph(graph)
+    grant(graph, this.statements)
+  }
+
+  toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
+    const rendered = { ...(super.toStateJson(topLevelQueryLanguage) as StateJson) }
+    if ('ItemProcessor' in rendered) {
+      const processor = { ...rendered.ItemProcessor }
+      if (this.coreProcessorConfig === undefined) delete processor.ProcessorConfig
+      else processor.ProcessorConfig = this.coreProcessorConfig
+      rendered.ItemProcessor = processor
+    }
+    return rendered
+  }
+}
+
+const MAP_FIELDS = new Set([
+  'Type', 'Comment', 'ItemProcessor', 'ItemsPath', 'ItemSelector', 'Parameters', 'MaxConcurrency', 'ResultPath',
+  'OutputPath', 'InputPath', 'ResultSelector', 'Retry', 'Catch', 'Next', 'End',
+])
+
 /** A ResultPath/OutputPath/InputPath: `null` discards. */
 function path(value: unknown): string {
   return value === null ? sfn.JsonPath.DISCARD : String(value)
@@ -104,12 +149,12 @@ function customJson(body: StateJson): StateJson {
 
 /** The CDK states of one ASL scope: its start state and its open end states. */
 export interface Adapted {
-  /** The state of `StartAt`. */
+  /** The state of `StartAt` (the chainable's first state, when the start is replaced). */
   readonly start: sfn.State
   /** The states with `End: true`, open for a following state. */
-  readonly ends: sfn.State[]
-  /** Every state made, by name. */
-  readonly states: Map<string, sfn.State>
+  readonly ends: sfn.INextable[]
+  /** Every state made (or chainable put in a state's place), by name. */
+  readonly states: Map<string, sfn.IChainable>
 }
 
 /** Options of `adapt`. */
@@ -120,6 +165,8 @@ export interface AdaptOptions {
   readonly job?: sfn.IChainable
   /** Registered on the graph by the start state. */
   readonly statements?: readonly iam.PolicyStatement[]
+  /** States (at any depth) replaced by the caller's chainables, by name. */
+  readonly replace?: ReadonlyMap<string, sfn.IChainable>
 }
 
 type Linkable = sfn.State & {
@@ -135,18 +182,26 @@ function optional<T>(body: StateJson, field: string): T | undefined {
 
 /**
  * Builds CDK states in `scope` for `graph`. A Parallel branch starting at
- * `options.placeholder` runs `options.job` instead; `options.statements` are
- * registered by the start state. Throws on a graph the CDK cannot express.
+ * `options.placeholder` runs `options.job` instead; a state named in
+ * `options.replace`, in this scope or a nested one, becomes that chainable.
+ * `options.statements` are registered by the start state (the first state
+ * made, when the start is replaced). Throws on a graph the CDK cannot express.
  */
 export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions = {}): Adapted {
   const statesJson = graph.States
   const startName = graph.StartAt
-  const made = new Map<string, sfn.State>()
-  const ends: sfn.State[] = []
+  const replace = options.replace ?? new Map<string, sfn.IChainable>()
+  const made = new Map<string, sfn.IChainable>()
+  const ends: sfn.INextable[] = []
   const statements = options.statements ?? []
+  if (!(startName in statesJson)) throw new Error(`StartAt \`${startName}\` names no state of the graph`)
+  const carrier = replace.has(startName) ? Object.keys(statesJson).find((n) => !replace.has(n)) : startName
+  if (carrier === undefined && statements.length > 0) {
+    throw new Error('every state of the graph is replaced: no state is left to carry the policy statements')
+  }
 
   const create = (name: string, body: StateJson): sfn.State => {
-    const granted = name === startName ? statements : []
+    const granted = name === carrier ? statements : []
     switch (body.Type) {
       case 'Parallel': {
         const props: { -readonly [K in keyof sfn.ParallelProps]: sfn.ParallelProps[K] } = {}
@@ -157,6 +212,28 @@ export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions 
         if ('OutputPath' in body) props.outputPath = path(body.OutputPath)
         if ('InputPath' in body) props.inputPath = path(body.InputPath)
         return granted.length > 0 ? new GrantingParallel(scope, name, props, granted) : new sfn.Parallel(scope, name, props)
+      }
+      case 'Map': {
+        if (!('ItemProcessor' in body)) throw new Error(`state \`${name}\`: only a Map with an ItemProcessor can be adapted`)
+        const config = body.ItemProcessor.ProcessorConfig as StateJson | undefined
+        if (config !== undefined && (config.Mode ?? 'INLINE') !== 'INLINE') {
+          throw new Error(`state \`${name}\`: only an inline Map can be adapted, not ${JSON.stringify(config)}`)
+        }
+        const unsupported = Object.keys(body).filter((f) => !MAP_FIELDS.has(f)).sort()
+        if (unsupported.length > 0) {
+          throw new Error(`state \`${name}\`: the adapter cannot carry the Map field(s) ${unsupported.join(', ')}`)
+        }
+        const props: { -readonly [K in keyof sfn.MapProps]: sfn.MapProps[K] } = {}
+        if ('Comment' in body) props.comment = body.Comment
+        if ('ItemsPath' in body) props.itemsPath = body.ItemsPath
+        if ('ItemSelector' in body) props.itemSelector = body.ItemSelector
+        if ('Parameters' in body) props.parameters = body.Parameters
+        if ('MaxConcurrency' in body) props.maxConcurrency = body.MaxConcurrency
+        if ('ResultSelector' in body) props.resultSelector = body.ResultSelector
+        if ('ResultPath' in body) props.resultPath = path(body.ResultPath)
+        if ('OutputPath' in body) props.outputPath = path(body.OutputPath)
+        if ('InputPath' in body) props.inputPath = path(body.InputPath)
+        return new AdaptedMap(scope, name, props, config, granted)
       }
       case 'Choice':
         return new sfn.Choice(scope, name, { comment: optional(body, 'Comment') })
@@ -179,15 +256,32 @@ export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions 
     }
   }
 
-  const target = (from: string, name: string): sfn.State => {
+  const target = (from: string, name: string): sfn.IChainable => {
     const state = made.get(name)
     if (state === undefined) throw new Error(`state \`${from}\` goes to \`${name}\`, which the graph does not have`)
     return state
   }
 
-  for (const [name, body] of Object.entries(statesJson)) made.set(name, create(name, body))
+  for (const [name, body] of Object.entries(statesJson)) {
+    const chainable = replace.get(name)
+    if (chainable !== undefined) {
+      if ((body.Catch ?? []).length > 0) {
+        throw new Error(`state \`${name}\` has a Catch, which cannot move to the chainable that replaces it`)
+      }
+      made.set(name, chainable)
+    } else {
+      made.set(name, create(name, body))
+    }
+  }
 
   for (const [name, body] of Object.entries(statesJson)) {
+    const chainable = replace.get(name)
+    if (chainable !== undefined) {
+      const chain = sfn.Chain.start(chainable)
+      if ('Next' in body) chain.next(target(name, body.Next))
+      else if (body.End === true) ends.push(...chain.endStates)
+      continue
+    }
     const state = made.get(name) as Linkable
     for (const retry of (body.Retry ?? []) as StateJson[]) {
       state.addRetry!({
@@ -219,14 +313,16 @@ export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions 
           if (options.job === undefined) throw new Error('a placeholder branch needs a job')
           parallel.branch(options.job)
         } else {
-          parallel.branch(adapt(scope, branch).start)
+          parallel.branch(adapt(scope, branch, { replace }).start)
         }
       }
+    } else if (body.Type === 'Map') {
+      const each = state as unknown as sfn.Map
+      each.itemProcessor(adapt(scope, body.ItemProcessor as GraphJson, { replace }).start)
     }
     if ('Next' in body) state.next!(target(name, body.Next))
-    else if (body.End === true) ends.push(state)
+    else if (body.End === true) ends.push(state as unknown as sfn.INextable)
   }
-  const start = made.get(startName)
-  if (start === undefined) throw new Error(`StartAt \`${startName}\` names no state of the graph`)
-  return { start, ends, states: made }
+  const start = made.get(startName) as sfn.IChainable
+  return { start: start instanceof sfn.State ? start : start.startState, ends, states: made }
 }

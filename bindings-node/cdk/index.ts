@@ -7,10 +7,17 @@
 //   same definition `stepforge semaphore` prints), plus one lock table per
 //   stack, the cleanup machine and its EventBridge rule, and exactly the
 //   DynamoDB grants the states need, on the table's ARN.
+// - `DynamoDbListMap`: seed 004's machine (GetItem of a list, a Map with
+//   MaxConcurrency, a Wait and a task per item, the machine's timeout) from a
+//   `config.json`, with its table and exact grants.
+// - `PhasedJob`: seed 002's phased job graph as a state machine, its jobs
+//   Lambda functions or any chainables.
 // - `adapt`: the generic ASL-to-CDK adapter behind them.
 
 export { adapt, RawCondition } from './adapter.js'
 export type { AdaptOptions, Adapted, GraphJson, StateJson } from './adapter.js'
+export { DynamoDbListMap, PhasedJob, TASK_PLACEHOLDER } from './map.js'
+export type { DynamoDbListMapProps, PhasedJobProps } from './map.js'
 export { LOCKS_ID, PLACEHOLDER, Semaphore, SemaphoreGenerator, SemaphoreLocks } from './semaphore.js'
 export type {
   SemaphoreCoreOptions,

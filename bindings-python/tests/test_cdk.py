@@ -155,3 +155,222 @@ def test_example2_equals_the_cores_two_semaphores(templates: dict):
     core["life Lock Released: 1"]["Next"] = "NotContestedJob"
     core["NotContestedJob"] = synthesized["States"]["NotContestedJob"]
     assert synthesized["States"] == core
+
+
+# --- seed 004 (DynamoDbListMap), seed 002 (PhasedJob), seed 001 (semaphore stack) ---
+
+EXAMPLES = ROOT / "examples"
+
+
+def synth_example(folder: str) -> dict:
+    """Every stack of ``examples/<folder>/app.py``, synthesized."""
+    path = str(EXAMPLES / folder)
+    sys.path.insert(0, path)
+    try:
+        sys.modules.pop("app", None)
+        import app as example  # type: ignore[import-not-found]
+    finally:
+        sys.path.remove(path)
+        sys.modules.pop("app", None)
+    assembly = example.build(cdk.App()).synth()
+    return {name: assembly.get_stack_by_name(name).template for name in example.STACKS}
+
+
+def resolve(template: dict, value, refs: dict):
+    """``value`` (a DefinitionString or a policy Resource) with each token by `refs`: a
+    ``{"Ref": id}`` by ``refs[id]``, a ``{"Fn::GetAtt": [id, attr]}`` by ``refs[(id, attr)]``."""
+    def one(part):
+        if isinstance(part, str):
+            return part
+        if "Ref" in part:
+            return refs[part["Ref"]] if part["Ref"] in refs else FAKE[part["Ref"]]
+        if "Fn::GetAtt" in part:
+            return refs[tuple(part["Fn::GetAtt"])]
+        if "Fn::Join" in part:
+            return part["Fn::Join"][0].join(one(p) for p in part["Fn::Join"][1])
+        raise AssertionError(f"unexpected token {part}")
+    return one(value)
+
+
+def machine_definition(template: dict, machine_id: str, refs: dict) -> dict:
+    return json.loads(resolve(template, template["Resources"][machine_id]["Properties"]["DefinitionString"], refs))
+
+
+def role_statements(template: dict, machine_id: str) -> list:
+    role = template["Resources"][machine_id]["Properties"]["RoleArn"]["Fn::GetAtt"][0]
+    out = []
+    for policy in resources(template, "AWS::IAM::Policy").values():
+        if {"Ref": role} in policy["Properties"]["Roles"]:
+            out.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    return out
+
+
+def cli(*args: str) -> dict:
+    printed = subprocess.run([sys.executable, "-m", "stepforge", *args], check=True, capture_output=True, text=True).stdout
+    return json.loads(printed)
+
+
+@pytest.fixture(scope="module")
+def seed004() -> dict:
+    return synth_example("seed004-map-over-dynamodb")["StpfncStack"]
+
+
+def only(template: dict, kind: str) -> str:
+    (rid,) = resources(template, kind)
+    return rid
+
+
+SEED004_CONFIG = json.loads((EXAMPLES / "seed004-map-over-dynamodb" / "config.json").read_text())
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:LogItem"
+
+
+def seed004_refs(template: dict) -> dict:
+    return {
+        only(template, "AWS::DynamoDB::Table"): SEED004_CONFIG["ddb"]["tableName"],
+        (only(template, "AWS::Lambda::Function"), "Arn"): FUNCTION_ARN,
+        (only(template, "AWS::DynamoDB::Table"), "Arn"): "TABLEARN",
+    }
+
+
+def test_seed004_stack_has_the_table_the_function_and_the_machine(seed004: dict):
+    (table,) = resources(seed004, "AWS::DynamoDB::Table").values()
+    assert table["Properties"]["TableName"] == "MapStateList"
+    assert table["Properties"]["KeySchema"] == [{"AttributeName": "mapstatelist", "KeyType": "HASH"}]
+    assert len(resources(seed004, "AWS::Lambda::Function")) == 1
+    assert len(resources(seed004, "AWS::StepFunctions::StateMachine")) == 1
+
+
+def test_seed004_definition_equals_the_cli_and_validates(seed004: dict, tmp_path: pathlib.Path):
+    machine = only(seed004, "AWS::StepFunctions::StateMachine")
+    synthesized = machine_definition(seed004, machine, seed004_refs(seed004))
+    config = EXAMPLES / "seed004-map-over-dynamodb" / "config.json"
+    assert synthesized == cli("map-over-dynamodb", "--config", str(config), "--function", FUNCTION_ARN)
+    assert synthesized["TimeoutSeconds"] == 20
+    assert synthesized["States"]["Process Items"]["MaxConcurrency"] == 1
+    assert stepforge.validate(json.dumps(synthesized)) == []
+
+
+def test_seed004_role_gets_exactly_the_cores_statements(seed004: dict):
+    machine = only(seed004, "AWS::StepFunctions::StateMachine")
+    refs = seed004_refs(seed004)
+    got = [
+        (sorted(s["Action"] if isinstance(s["Action"], list) else [s["Action"]]),
+         [resolve(seed004, r, refs) for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])])
+        for s in role_statements(seed004, machine)
+    ]
+    core = stepforge.DynamoDbListMap(SEED004_CONFIG, function=FUNCTION_ARN).iam("TABLEARN")
+    assert sorted(got) == sorted((sorted(s["Action"]), s["Resource"]) for s in core)
+
+
+def synth_one(build) -> dict:
+    app = cdk.App()
+    stack = cdk.Stack(app, "S")
+    build(stack)
+    return app.synth().get_stack_by_name("S").template
+
+
+def test_list_map_with_a_chainable_task_and_a_given_table():
+    from aws_cdk import aws_dynamodb as dynamodb
+    from aws_cdk import aws_stepfunctions as sfn
+    from stepforge.cdk import DynamoDbListMap
+
+    def build(stack):
+        table = dynamodb.Table(stack, "Given", partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING))
+        DynamoDbListMap(stack, "M", config=SEED004_CONFIG, table=table, task=sfn.Pass(stack, "Log It"))
+
+    template = synth_one(build)
+    assert len(resources(template, "AWS::DynamoDB::Table")) == 1
+    machine = only(template, "AWS::StepFunctions::StateMachine")
+    definition = machine_definition(template, machine, {only(template, "AWS::DynamoDB::Table"): "GIVEN"})
+    processor = definition["States"]["Process Items"]["ItemProcessor"]
+    assert processor["States"]["Wait Between Items"]["Next"] == "Log It"
+    assert processor["States"]["Log It"] == {"Type": "Pass", "End": True}
+    assert definition["States"]["Get List"]["Parameters"]["TableName"] == "GIVEN"
+    assert stepforge.validate(json.dumps(definition)) == []
+    actions = [s["Action"] for s in role_statements(template, machine)]
+    assert actions == ["dynamodb:GetItem"]
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (lambda c: c["stepfunc"].update(maxConcurency=3), "maxConcurency"),
+        (lambda c: c.update(extra=1), "extra"),
+        (lambda c: c["stepfunc"].update(timeoutDurationSeconds=0), "timeoutDurationSeconds"),
+        (lambda c: c["ddb"].pop("tableName"), "tableName"),
+    ],
+)
+def test_list_map_bad_config_is_an_error_naming_the_field(change, field):
+    from aws_cdk import aws_stepfunctions as sfn
+    from stepforge.cdk import DynamoDbListMap
+
+    config = copy.deepcopy(SEED004_CONFIG)
+    change(config)
+    with pytest.raises(stepforge.ValidationError, match=field) as error:
+        synth_one(lambda stack: DynamoDbListMap(stack, "M", config=config, task=sfn.Pass(stack, "P")))
+    assert "S/M" in str(error.value)
+
+
+@pytest.fixture(scope="module")
+def seed002() -> dict:
+    return synth_example("seed002-phased-jobs")
+
+
+GRAPH = EXAMPLES / "seed002-phased-jobs" / "catch_the_fish.json"
+
+
+def test_seed002_definition_equals_the_cli_with_each_job_its_function(seed002: dict):
+    template = seed002["PhasedJobFunctions"]
+    functions = resources(template, "AWS::Lambda::Function")
+    jobs = {f["Properties"]["Environment"]["Variables"]["JOB"]: fid for fid, f in functions.items()}
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:{}".format
+    refs = {(fid, "Arn"): arn(job) for job, fid in jobs.items()}
+    machine = only(template, "AWS::StepFunctions::StateMachine")
+    synthesized = machine_definition(template, machine, refs)
+    mappings = [a for job in jobs for a in ("--resource", f"{job}={arn(job)}")]
+    assert synthesized == cli("phased-job", str(GRAPH), *mappings)
+    assert stepforge.validate(json.dumps(synthesized)) == []
+    (statement,) = role_statements(template, machine)
+    assert statement["Action"] == "lambda:InvokeFunction"
+    got = sorted(resolve(template, r, refs) for r in statement["Resource"])
+    assert got == sorted(x for job in jobs for x in (arn(job), arn(job) + ":*"))
+
+
+def test_seed002_mixed_jobs_chainable_and_by_name(seed002: dict):
+    template = seed002["PhasedJobMixed"]
+    machine = only(template, "AWS::StepFunctions::StateMachine")
+    synthesized = machine_definition(template, machine, {})
+    assert stepforge.validate(json.dumps(synthesized)) == []
+    text = json.dumps(synthesized)
+    assert "Drink Beer Slowly" in text and '"drink_beer"' not in text
+    assert list(synthesized["States"])[:1] == ["Phase thinking"]
+    (statement,) = role_statements(template, machine)
+    jobs = [j for j in stepforge.PhasedJob(GRAPH.read_text()).jobs if j != "drink_beer"]
+    named = sorted(resolve(template, r, {}) for r in statement["Resource"])
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:{}".format
+    assert named == sorted(x for j in jobs for x in (arn(j), arn(j) + ":*"))
+
+
+@pytest.mark.parametrize(
+    "graph, words",
+    [
+        ({"currentPhase": "a", "phases": {"a": {"steps": {"a": {"jobs": ["x"]}}, "waitFor": ["x"], "next": "b"},
+                                          "b": {"steps": {"b": {"jobs": ["y"]}}, "waitFor": ["y"], "next": "a"}}}, "cycle"),
+        ({"currentPhase": "a", "phases": {"a": {"steps": {"a": {"jobs": ["x"]}}, "waitFor": ["x"], "next": "end"},
+                                          "c": {"steps": {"c": {"jobs": ["y"]}}, "waitFor": ["y"], "next": "end"}}}, "`c`"),
+        ({"currentPhase": "a", "phases": {"a": {"steps": {"a": {"jobs": ["x"]}}, "waitFor": ["x"], "next": "zz"}}}, "zz"),
+    ],
+)
+def test_phased_job_malformed_graph_is_an_error_at_synth(graph: dict, words: str):
+    from stepforge.cdk import PhasedJob
+
+    with pytest.raises(stepforge.ValidationError, match=words):
+        synth_one(lambda stack: PhasedJob(stack, "P", graph=graph))
+
+
+def test_phased_job_unknown_job_in_jobs_is_an_error():
+    from aws_cdk import aws_stepfunctions as sfn
+    from stepforge.cdk import PhasedJob
+
+    with pytest.raises(stepforge.ValidationError, match="go_fishing"):
+        synth_one(lambda stack: PhasedJob(stack, "P", graph=GRAPH.read_text(), jobs={"go_fishing": sfn.Pass(stack, "X")}))

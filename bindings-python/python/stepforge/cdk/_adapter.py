@@ -8,11 +8,19 @@ states, so a construct holds no state-machine logic of its own.
 - Parallel becomes ``sfn.Parallel``; a branch that starts with the placeholder
   state is replaced by the caller's own CDK chainable, so that chainable's
   grants (a Lambda invoke, …) still reach the state machine's role;
-- Succeed and Fail become ``sfn.Succeed``/``sfn.Fail``.
+- Map (inline) becomes ``sfn.Map`` whose item processor is adapted in turn;
+  its ``ProcessorConfig`` is rendered exactly as the core wrote it (the CDK
+  would add ``{"Mode": "INLINE"}`` where the core left the default implicit);
+- Succeed and Fail become ``sfn.Succeed``/``sfn.Fail``;
+- a state named in ``replace`` (at any depth) becomes the caller's chainable:
+  links into it go to the chainable's start, its ``Next`` follows the
+  chainable's ends. Its own Retry is the chainable's business; a Catch cannot
+  move to a chainable, so a replaced state with one is refused.
 
 ``Next`` links become ``.next()``; a state with ``End: true`` stays open and
 is an end state of the result. The policy statements given are registered
-on the graph by the start state, so whoever uses the fragment gets them.
+on the graph by the start state (or the first state the adapter made, when
+the start is replaced), so whoever uses the fragment gets them.
 """
 
 from __future__ import annotations
@@ -67,6 +75,40 @@ class _GrantingParallel(sfn.Parallel):
         _grant(graph, self._statements)
 
 
+class _AdaptedMap(sfn.Map):
+    """A ``Map`` that renders its ``ProcessorConfig`` as the core wrote it
+    (absent: absent) and registers policy statements on the graph it joins."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        processor_config: Optional[Mapping[str, Any]],
+        statements: Sequence[iam.PolicyStatement],
+        **props: Any,
+    ) -> None:
+        super().__init__(scope, id, **props)
+        self._core_processor_config = None if processor_config is None else dict(processor_config)
+        self._statements = list(statements)
+
+    def _when_bound_to_graph(self, graph: sfn.StateGraph) -> None:
+        super()._when_bound_to_graph(graph)
+        _grant(graph, self._statements)
+
+    def to_state_json(self, *args: Any) -> Any:
+        # The CDK passes the machine's top-level query language along.
+        rendered = dict(super().to_state_json(*args))
+        if "ItemProcessor" in rendered:
+            processor = dict(rendered["ItemProcessor"])
+            if self._core_processor_config is None:
+                processor.pop("ProcessorConfig", None)
+            else:
+                processor["ProcessorConfig"] = self._core_processor_config
+            rendered["ItemProcessor"] = processor
+        return rendered
+
+
 def _path(value: Any) -> Optional[str]:
     """A ResultPath/OutputPath: ``null`` discards."""
     if value is None:
@@ -98,12 +140,30 @@ def _custom_json(name: str, body: Dict[str, Any]) -> Dict[str, Any]:
 
 
 class Adapted:
-    """The CDK states of one ASL scope: its start state and its open end states."""
+    """The CDK states of one ASL scope: its start and its open end states.
 
-    def __init__(self, start: sfn.State, ends: List[sfn.State], states: Dict[str, sfn.State]) -> None:
+    ``start`` is a state the adapter made, or (when the start state is
+    replaced) the first state of the caller's chainable.
+    """
+
+    def __init__(self, start: sfn.State, ends: List[sfn.INextable], states: Dict[str, sfn.IChainable]) -> None:
         self.start = start
         self.ends = ends
         self.states = states
+
+
+_PATHS = (("ResultPath", "result_path"), ("OutputPath", "output_path"), ("InputPath", "input_path"))
+
+
+def _props(body: Mapping[str, Any], fields: Sequence[tuple[str, str]]) -> Dict[str, Any]:
+    props: Dict[str, Any] = {}
+    for field, prop in fields:
+        if field in body:
+            props[prop] = body[field]
+    for field, prop in _PATHS:
+        if field in body:
+            props[prop] = _path(body[field])
+    return props
 
 
 def adapt(
@@ -113,32 +173,59 @@ def adapt(
     placeholder: Optional[str] = None,
     job: Optional[sfn.IChainable] = None,
     statements: Sequence[iam.PolicyStatement] = (),
+    replace: Optional[Mapping[str, sfn.IChainable]] = None,
 ) -> Adapted:
     """Builds CDK states in ``scope`` for ``graph`` (``{"StartAt", "States"}``).
 
-    A Parallel branch starting at ``placeholder`` runs ``job`` instead.
-    ``statements`` are registered by the start state.
+    A Parallel branch starting at ``placeholder`` runs ``job`` instead; a
+    state named in ``replace``, in this scope or a nested one, becomes that
+    chainable. ``statements`` are registered by the start state (the first
+    state made, when the start is replaced). Raises ``ValueError`` for a
+    graph the CDK cannot express.
     """
+    replace = dict(replace or {})
     states_json: Mapping[str, Mapping[str, Any]] = graph["States"]
     start_name: str = graph["StartAt"]
-    made: Dict[str, sfn.State] = {}
-    ends: List[sfn.State] = []
+    made: Dict[str, sfn.IChainable] = {}
+    ends: List[sfn.INextable] = []
+    if start_name not in states_json:
+        raise ValueError(f"StartAt `{start_name}` names no state of the graph")
+    carrier = start_name if start_name not in replace else next((n for n in states_json if n not in replace), None)
+    if carrier is None and statements:
+        raise ValueError("every state of the graph is replaced: no state is left to carry the policy statements")
 
     def create(name: str, body: Mapping[str, Any]) -> sfn.State:
-        grant = statements if name == start_name else ()
+        grant = statements if name == carrier else ()
         kind = body["Type"]
         if kind == "Parallel":
-            props: Dict[str, Any] = {}
-            for field, prop in (("Parameters", "parameters"), ("ResultSelector", "result_selector"), ("Comment", "comment")):
-                if field in body:
-                    props[prop] = body[field]
-            for field, prop in (("ResultPath", "result_path"), ("OutputPath", "output_path"), ("InputPath", "input_path")):
-                if field in body:
-                    props[prop] = _path(body[field])
+            props = _props(body, (("Parameters", "parameters"), ("ResultSelector", "result_selector"), ("Comment", "comment")))
             state: sfn.State = (
                 _GrantingParallel(scope, name, statements=grant, **props) if grant else sfn.Parallel(scope, name, **props)
             )
             return state
+        if kind == "Map":
+            if "ItemProcessor" not in body:
+                raise ValueError(f"state `{name}`: only a Map with an ItemProcessor can be adapted")
+            config = body["ItemProcessor"].get("ProcessorConfig")
+            if config is not None and config.get("Mode", "INLINE") != "INLINE":
+                raise ValueError(f"state `{name}`: only an inline Map can be adapted, not {config}")
+            unsupported = sorted(set(body) - {"Type", "Comment", "ItemProcessor", "ItemsPath", "ItemSelector", "Parameters",
+                                               "MaxConcurrency", "ResultPath", "OutputPath", "InputPath", "ResultSelector",
+                                               "Retry", "Catch", "Next", "End"})
+            if unsupported:
+                raise ValueError(f"state `{name}`: the adapter cannot carry the Map field(s) {', '.join(unsupported)}")
+            props = _props(
+                body,
+                (
+                    ("Comment", "comment"),
+                    ("ItemsPath", "items_path"),
+                    ("ItemSelector", "item_selector"),
+                    ("Parameters", "parameters"),
+                    ("MaxConcurrency", "max_concurrency"),
+                    ("ResultSelector", "result_selector"),
+                ),
+            )
+            return _AdaptedMap(scope, name, processor_config=config, statements=grant, **props)
         if kind == "Choice":
             return sfn.Choice(scope, name, comment=body.get("Comment"))
         if kind == "Succeed":
@@ -158,10 +245,27 @@ def adapt(
             return _GrantingCustomState(scope, name, state_json=plain, statements=grant)
         return sfn.CustomState(scope, name, state_json=plain)
 
-    for name, body in states_json.items():
-        made[name] = create(name, body)
+    def target(source: str, name: str) -> sfn.IChainable:
+        if name not in made:
+            raise ValueError(f"state `{source}` goes to `{name}`, which the graph does not have")
+        return made[name]
 
     for name, body in states_json.items():
+        if name in replace:
+            if body.get("Catch"):
+                raise ValueError(f"state `{name}` has a Catch, which cannot move to the chainable that replaces it")
+            made[name] = replace[name]
+        else:
+            made[name] = create(name, body)
+
+    for name, body in states_json.items():
+        if name in replace:
+            chain = sfn.Chain.start(replace[name])
+            if "Next" in body:
+                chain.next(target(name, body["Next"]))
+            elif body.get("End") is True:
+                ends.extend(chain.end_states)
+            continue
         state = made[name]
         kind = body["Type"]
         for retry in body.get("Retry", []):
@@ -175,7 +279,7 @@ def adapt(
             )
         for catch in body.get("Catch", []):
             state.add_catch(  # type: ignore[attr-defined]
-                made[catch["Next"]],
+                target(name, catch["Next"]),
                 errors=catch.get("ErrorEquals"),
                 result_path=_path(catch["ResultPath"]) if "ResultPath" in catch else None,
             )
@@ -183,9 +287,9 @@ def adapt(
             choice: sfn.Choice = state  # type: ignore[assignment]
             for rule in body.get("Choices", []):
                 condition = {k: v for k, v in rule.items() if k != "Next"}
-                choice.when(RawCondition(condition), made[rule["Next"]])
+                choice.when(RawCondition(condition), target(name, rule["Next"]))
             if "Default" in body:
-                choice.otherwise(made[body["Default"]])
+                choice.otherwise(target(name, body["Default"]))
         elif kind == "Parallel":
             parallel: sfn.Parallel = state  # type: ignore[assignment]
             for branch in body.get("Branches", []):
@@ -194,9 +298,13 @@ def adapt(
                         raise ValueError("a placeholder branch needs a job")
                     parallel.branch(job)
                 else:
-                    parallel.branch(adapt(scope, branch).start)
+                    parallel.branch(adapt(scope, branch, replace=replace).start)
+        elif kind == "Map":
+            each: sfn.Map = state  # type: ignore[assignment]
+            each.item_processor(adapt(scope, body["ItemProcessor"], replace=replace).start)
         if "Next" in body:
-            state.next(made[body["Next"]])  # type: ignore[attr-defined]
+            state.next(target(name, body["Next"]))  # type: ignore[attr-defined]
         elif body.get("End") is True:
-            ends.append(state)
-    return Adapted(made[start_name], ends, made)
+            ends.append(state)  # type: ignore[arg-type]
+    start = made[start_name]
+    return Adapted(start if isinstance(start, sfn.State) else start.start_state, ends, made)
