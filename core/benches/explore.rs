@@ -5,13 +5,22 @@
 //!   lease, with both); goal: under 10 s each;
 //! - exhaustive: 3 executions, limit 2, each design; goal: under a minute.
 //!
-//! `cargo bench -p stepforge --bench explore [-- SCHEDULES]` (or `bash bench/explore.sh`).
+//! `cargo bench -p stepforge --bench explore [-- SCHEDULES] [--threads 1,2]
+//! [--random-only | --exhaustive-only]` (or `bash bench/explore.sh …`).
+//! Random mode runs once per thread count (default: one thread per core).
+//!
+//! The binary allocates with mimalloc when built with that feature, as the
+//! `stepforge` command does.
 
 use stepforge::exec::explore::{ExhaustiveLimits, Faults, Report, SemaphoreScenario};
 
-fn line(what: &str, r: &Report) {
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn line(what: &str, threads: usize, r: &Report) {
     println!(
-        "| {what} | {} | {} | {} | {:.2} s | {:.0} | {:.0} | {} |",
+        "| {what} | {threads} | {} | {} | {} | {:.2} s | {:.0} | {:.0} | {} |",
         r.schedules,
         r.transitions,
         if r.mode == "exhaustive" { r.states.to_string() } else { "—".into() },
@@ -26,23 +35,46 @@ fn line(what: &str, r: &Report) {
 }
 
 fn main() {
-    let schedules: u64 = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10_000);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("threads: {threads}");
-    println!("| run | schedules | transitions | distinct states | time | schedules/s | transitions/s | invariants |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let schedules: u64 = args.iter().find_map(|a| a.parse().ok()).unwrap_or(10_000);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads: Vec<usize> = match args.iter().position(|a| a == "--threads") {
+        Some(i) => {
+            let list = args.get(i + 1).map(String::as_str).unwrap_or_default();
+            let parsed: Result<Vec<usize>, _> = list.split(',').map(str::parse).collect();
+            match parsed {
+                Ok(t) if !t.is_empty() && t.iter().all(|n| *n > 0) => t,
+                _ => {
+                    eprintln!("--threads takes thread counts separated by commas (`1,2`), not `{list}`");
+                    std::process::exit(2);
+                }
+            }
+        }
+        None => vec![cores],
+    };
+    let random = !args.iter().any(|a| a == "--exhaustive-only");
+    let exhaustive = !args.iter().any(|a| a == "--random-only");
+    println!("cores: {cores}");
+    println!(
+        "| run | threads | schedules | transitions | distinct states | time | schedules/s | transitions/s | invariants |"
+    );
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
     let designs = [("with cleanup", true, None), ("with lease", false, Some(60)), ("with both", true, Some(60))];
-    for (name, cleanup, lease) in designs {
-        let ex = match SemaphoreScenario::fragment(3, 10, cleanup, lease).explorer() {
+    for (name, cleanup, lease) in designs.iter().filter(|_| random) {
+        let ex = match SemaphoreScenario::fragment(3, 10, *cleanup, *lease).explorer() {
             Ok(ex) => ex.faults(Faults::all(0.03)),
             Err(e) => {
                 eprintln!("{e}");
                 std::process::exit(2);
             }
         };
-        line(&format!("random, 10 executions, limit 3, all faults 3 %, {name}"), &ex.random(schedules, 1));
+        for &t in &threads {
+            let what = format!("random, 10 executions, limit 3, all faults 3 %, {name}");
+            line(&what, t, &ex.clone().threads(t).random(schedules, 1));
+        }
     }
-    for (name, cleanup, lease) in designs {
+    for (name, cleanup, lease) in designs.iter().filter(|_| exhaustive) {
+        let (cleanup, lease) = (*cleanup, *lease);
         let ex = match SemaphoreScenario::fragment(2, 3, cleanup, lease).explorer() {
             Ok(ex) => ex,
             Err(e) => {
@@ -51,7 +83,7 @@ fn main() {
             }
         };
         match ex.exhaustive(&ExhaustiveLimits::default()) {
-            Ok(r) => line(&format!("exhaustive, 3 executions, limit 2, {name}"), &r),
+            Ok(r) => line(&format!("exhaustive, 3 executions, limit 2, {name}"), 1, &r),
             Err(e) => println!("| exhaustive, {name} | {e} |"),
         }
     }

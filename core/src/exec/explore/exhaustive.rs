@@ -59,6 +59,7 @@ impl Explorer {
         let started = Instant::now();
         let mut root = self.world.clone();
         root.rng = fastrand::Rng::with_seed(limits.seed);
+        root.trace = self.histories;
         let start = root.now;
         let mut seen: FxHashSet<u64> = FxHashSet::default();
         seen.insert(super::hash::world_hash(&root));

@@ -236,8 +236,23 @@ fn before_step(
 impl Explorer {
     /// Runs one schedule from the initial world with `seed`, picks chosen by `chooser`.
     pub(crate) fn run_schedule(&self, seed: u64, chooser: &mut dyn Chooser, record: bool) -> RunOutcome {
+        self.run_schedule_sized(seed, chooser, record, 0)
+    }
+
+    /// [`Explorer::run_schedule`] with room for `threads` thread slots made
+    /// up front: the slab only grows, and growing it step by step copies it
+    /// again and again (random mode passes the size its last schedule reached).
+    pub(crate) fn run_schedule_sized(
+        &self,
+        seed: u64,
+        chooser: &mut dyn Chooser,
+        record: bool,
+        threads: usize,
+    ) -> RunOutcome {
         let mut w = self.world.clone();
+        w.threads.reserve(threads.saturating_sub(w.threads.len()));
         w.rng = fastrand::Rng::with_seed(seed);
+        w.trace = record || self.histories;
         let start = w.now;
         let mut out =
             RunOutcome { picks: Vec::new(), violation: None, steps: 0, records: Vec::new(), world: World::new(0) };
