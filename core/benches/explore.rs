@@ -18,13 +18,26 @@ use stepforge::exec::explore::{ExhaustiveLimits, Faults, Report, SemaphoreScenar
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn line(what: &str, threads: usize, r: &Report) {
+/// CPU seconds this process has used (user + system, from `/proc/self/stat`;
+/// `None` where there is no such file): on a shared machine the wall time
+/// also counts other people's work, the CPU time does not.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at `) `.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+fn line(what: &str, threads: usize, r: &Report, cpu: Option<f64>) {
     println!(
-        "| {what} | {threads} | {} | {} | {} | {:.2} s | {:.0} | {:.0} | {} |",
+        "| {what} | {threads} | {} | {} | {} | {:.2} s | {} | {:.0} | {:.0} | {} |",
         r.schedules,
         r.transitions,
         if r.mode == "exhaustive" { r.states.to_string() } else { "—".into() },
         r.elapsed.as_secs_f64(),
+        cpu.map_or("—".into(), |c| format!("{c:.2} s")),
         r.schedules_per_second(),
         r.transitions_per_second(),
         if r.counterexample.is_some() { "BROKEN" } else { "held" },
@@ -56,9 +69,10 @@ fn main() {
     let exhaustive = !args.iter().any(|a| a == "--random-only");
     println!("cores: {cores}");
     println!(
-        "| run | threads | schedules | transitions | distinct states | time | schedules/s | transitions/s | invariants |"
+        "| run | threads | schedules | transitions | distinct states | time | CPU time | schedules/s | transitions/s \
+         | invariants |"
     );
-    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
     let designs = [("with cleanup", true, None), ("with lease", false, Some(60)), ("with both", true, Some(60))];
     for (name, cleanup, lease) in designs.iter().filter(|_| random) {
         let ex = match SemaphoreScenario::fragment(3, 10, *cleanup, *lease).explorer() {
@@ -70,7 +84,9 @@ fn main() {
         };
         for &t in &threads {
             let what = format!("random, 10 executions, limit 3, all faults 3 %, {name}");
-            line(&what, t, &ex.clone().threads(t).random(schedules, 1));
+            let cpu = cpu_seconds();
+            let r = ex.clone().threads(t).random(schedules, 1);
+            line(&what, t, &r, cpu_seconds().zip(cpu).map(|(b, a)| b - a));
         }
     }
     for (name, cleanup, lease) in designs.iter().filter(|_| exhaustive) {
@@ -82,8 +98,12 @@ fn main() {
                 std::process::exit(2);
             }
         };
+        let cpu = cpu_seconds();
         match ex.exhaustive(&ExhaustiveLimits::default()) {
-            Ok(r) => line(&format!("exhaustive, 3 executions, limit 2, {name}"), 1, &r),
+            Ok(r) => {
+                let cpu = cpu_seconds().zip(cpu).map(|(b, a)| b - a);
+                line(&format!("exhaustive, 3 executions, limit 2, {name}"), 1, &r, cpu)
+            }
             Err(e) => println!("| exhaustive, {name} | {e} |"),
         }
     }
