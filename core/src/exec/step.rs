@@ -122,6 +122,9 @@ impl World {
 
     fn open_stay(&mut self, th: &mut Thread) {
         self.mark += 1;
+        if !self.trace {
+            return;
+        }
         self.stays.push(Stay {
             exec: th.exec,
             state: th.state.clone(),
@@ -169,8 +172,18 @@ impl World {
         th.entered = self.now;
         th.retry_counts.clear();
         th.retry_total = 0;
-        let details = json!({"name": th.state, "input": text(&th.input), "inputDetails": {"truncated": false}});
-        self.rec(&mut th, &format!("{}StateEntered", state.type_name()), Some(details));
+        if self.trace {
+            let details = json!({"name": th.state, "input": text(&th.input), "inputDetails": {"truncated": false}});
+            self.rec(&mut th, &format!("{}StateEntered", state.type_name()), Some(details));
+        } else {
+            // No history to search later: remember the id error causes quote.
+            self.rec(&mut th, "", None);
+            let entered = &mut self.executions[th.exec.0].entered_ids;
+            match entered.iter_mut().find(|(name, _)| *name == th.state) {
+                Some(slot) => slot.1 = th.last_event,
+                None => entered.push((th.state.clone(), th.last_event)),
+            }
+        }
         self.open_stay(&mut th);
         self.body(tid, th);
     }
@@ -190,14 +203,19 @@ impl World {
 
     /// AWS prefixes evaluation errors with the state and the event that entered it.
     fn in_state(&self, th: &Thread, f: Failure) -> Failure {
-        let entered = self.executions[th.exec.0]
-            .history
-            .iter()
-            .rev()
-            .find(|e| {
-                e.kind.ends_with("StateEntered") && e.details.as_ref().is_some_and(|d| d["name"] == th.state.as_str())
-            })
-            .map_or(0, |e| e.id);
+        let exec = &self.executions[th.exec.0];
+        let entered = if self.trace {
+            exec.history
+                .iter()
+                .rev()
+                .find(|e| {
+                    e.kind.ends_with("StateEntered")
+                        && e.details.as_ref().is_some_and(|d| d["name"] == th.state.as_str())
+                })
+                .map_or(0, |e| e.id)
+        } else {
+            exec.entered_ids.iter().find(|(name, _)| *name == th.state).map_or(0, |(_, id)| *id)
+        };
         let cause = format!(
             "An error occurred while executing the state '{}' (entered at the event id #{entered}). {}",
             th.state, f.cause
@@ -393,8 +411,12 @@ impl World {
 
     fn exit(&mut self, th: &mut Thread, state: &State, output: &Value) {
         self.cancel_keys(th);
-        let details = json!({"name": th.state, "output": text(output), "outputDetails": {"truncated": false}});
-        self.rec(th, &format!("{}StateExited", state.type_name()), Some(details));
+        if self.trace {
+            let details = json!({"name": th.state, "output": text(output), "outputDetails": {"truncated": false}});
+            self.rec(th, &format!("{}StateExited", state.type_name()), Some(details));
+        } else {
+            self.rec(th, "", None);
+        }
         self.close_stay(th);
     }
 
@@ -924,8 +946,9 @@ impl World {
         if let Some(key) = self.executions[eid.0].timeout_key.take() {
             self.queue.remove(&key);
         }
-        let previous = previous.unwrap_or(self.executions[eid.0].history.len() as u64);
+        let previous = previous.unwrap_or(self.executions[eid.0].events);
         let (kind, details) = match (&result, status) {
+            (Ok(_), _) if !self.trace => ("ExecutionSucceeded", Value::Null),
             (Ok(out), _) => ("ExecutionSucceeded", json!({"output": text(out), "outputDetails": {"truncated": false}})),
             (Err(f), Status::TimedOut) => ("ExecutionTimedOut", json!({"error": f.error, "cause": f.cause})),
             (Err(f), Status::Aborted) => ("ExecutionAborted", json!({"error": f.error, "cause": f.cause})),

@@ -116,6 +116,11 @@ pub struct Execution {
     pub(crate) output: Option<Value>,
     pub(crate) failure: Option<Failure>,
     pub(crate) history: Vec<HistoryEvent>,
+    /// History events so far, kept or not (the next event's id is one more).
+    pub(crate) events: u64,
+    /// Without a trace ([`World::trace`]): the id of the last `*StateEntered`
+    /// event per state name, which error causes quote.
+    pub(crate) entered_ids: Vec<(String, u64)>,
     pub(crate) root: ThreadId,
     pub(crate) transitions: u64,
     /// The Task waiting on this execution (`startExecution.sync`), and its token.
@@ -385,6 +390,11 @@ pub struct World {
     pub(crate) mocks: FxHashMap<String, Arc<super::mock::TestCase>>,
     /// A fault the explorer injects into the next task call (see `explore::faults`).
     pub(crate) injection: Option<super::explore::Injection>,
+    /// Keep histories and stays (the default). The explorer turns this off
+    /// while it searches: event ids still count, and error causes still name
+    /// the event that entered their state, but no event or stay is stored,
+    /// so a step allocates less and a fork of the world copies less.
+    pub(crate) trace: bool,
 }
 
 impl World {
@@ -409,6 +419,7 @@ impl World {
             objects: Default::default(),
             mocks: FxHashMap::default(),
             injection: None,
+            trace: true,
         }
     }
 
@@ -548,25 +559,29 @@ impl World {
             output: None,
             failure: None,
             history: Vec::new(),
+            events: 1,
+            entered_ids: Vec::new(),
             root,
             transitions: 0,
             waiter,
             timeout_key: None,
             mock_calls: FxHashMap::default(),
         };
-        let details = json!({
-            "input": super::history::text(&input),
-            "inputDetails": {"truncated": false},
-            "roleArn": exec.role_arn(),
-            "stateMachineArn": machine.arn,
-        });
-        exec.history.push(HistoryEvent {
-            id: 1,
-            previous_event_id: 0,
-            timestamp: self.now,
-            kind: "ExecutionStarted".into(),
-            details: Some(details),
-        });
+        if self.trace {
+            let details = json!({
+                "input": super::history::text(&input),
+                "inputDetails": {"truncated": false},
+                "roleArn": exec.role_arn(),
+                "stateMachineArn": machine.arn,
+            });
+            exec.history.push(HistoryEvent {
+                id: 1,
+                previous_event_id: 0,
+                timestamp: self.now,
+                kind: "ExecutionStarted".into(),
+                details: Some(details),
+            });
+        }
         self.executions.push(exec);
         self.exec_by_arn.insert(arn, id);
         if let Some(seconds) = machine.definition.timeout_seconds {
@@ -836,7 +851,11 @@ impl World {
     /// Appends a history event for an execution; returns its id.
     pub(crate) fn record(&mut self, exec: ExecutionId, previous: u64, kind: &str, details: Option<Value>) -> u64 {
         let e = &mut self.executions[exec.0];
-        let id = e.history.len() as u64 + 1;
+        e.events += 1;
+        let id = e.events;
+        if !self.trace {
+            return id;
+        }
         e.history.push(HistoryEvent {
             id,
             previous_event_id: previous,

@@ -59,9 +59,11 @@ impl Explorer {
         let started = Instant::now();
         let mut root = self.world.clone();
         root.rng = fastrand::Rng::with_seed(limits.seed);
+        root.trace = self.histories;
         let start = root.now;
         let mut seen: FxHashSet<u64> = FxHashSet::default();
-        seen.insert(super::hash::world_hash(&root));
+        let named = root.executions.len();
+        seen.insert(super::hash::world_hash(&root, named));
         let budget = limits.max_faults.min(self.faults.max_per_schedule);
         let mut stack = vec![Node { world: root, steps: 0, faults: 0, picks: Vec::new() }];
         let (mut schedules, mut pruned, mut transitions) = (0u64, 0u64, 0u64);
@@ -114,7 +116,7 @@ impl Explorer {
                     let cx = self.counterexample(Schedule { seed: limits.seed, picks }, v);
                     return Ok(report(schedules + 1, pruned, transitions, seen.len() as u64, Some(cx)));
                 }
-                if !seen.insert(super::hash::world_hash(&world)) {
+                if !seen.insert(super::hash::world_hash(&world, named)) {
                     pruned += 1;
                     continue;
                 }

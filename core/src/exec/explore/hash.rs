@@ -1,15 +1,47 @@
 //! State hashing for exhaustive mode: two worlds with the same hash are
 //! taken to have the same futures, so the second is not explored again.
 //!
-//! What counts: the virtual time; the tables' items; each execution's
-//! machine, input (a status event's random `id` left out), status and
-//! threads (scope, state, what it is doing, its input, variables and retry
-//! counts); every pending event (what, when, and whose). What does not: the
-//! order executions and threads were created in (so two interleavings that
-//! started the same cleanup executions in another order meet), histories,
-//! task tokens and the position of the random generator. Leaving the
-//! generator out is an abstraction: two worlds that differ only in the
-//! random numbers still to be drawn (jitter, handlers' `random`) are merged.
+//! What counts: the virtual time; the tables' items; the random
+//! generator's state; each execution's machine, input (a status event's
+//! random `id` left out), status and threads (scope, state, what it is
+//! doing, its input, variables and retry counts), and the name of every
+//! execution the caller started; every pending event (what, when, and
+//! whose). What does not: the order executions and threads were created in
+//! (so two interleavings that started the same cleanup executions in another
+//! order meet), histories, task tokens, and the names of executions started
+//! during the search.
+//!
+//! Why that is sound for the semaphore's invariants (and when it is not):
+//!
+//! - *The generator.* Job durations, retry jitter, the read step's
+//!   `$random()` wait and the names of executions started by rules are all
+//!   drawn from it. Two worlds equal in everything else but at different
+//!   positions of the generator draw different numbers from then on: other
+//!   job lengths, so other events fall at the same instant and other orders
+//!   become possible. Merging them would leave the second world's orders
+//!   unexplored, so a violation only they reach could be missed. The
+//!   generator's state is one `u64` (`fastrand`'s wyrand counter), equal on
+//!   two paths that drew the same number of times, so counting it costs few
+//!   merges.
+//! - *Names.* The lock item's owner entries are execution ARNs, and the read
+//!   step compares them with `$states.context.Execution.Id`: a name is
+//!   observable. Per-execution hashes are combined order-free, so without
+//!   names two worlds in which two executions with the same input swapped
+//!   roles (one holds the slot, the other waits) would meet although their
+//!   futures differ. The executions the caller started (`e1`…`eN`, with
+//!   distinct inputs in the semaphore scenario, but not in general) keep
+//!   their names on every path, so their names are hashed at no cost in
+//!   merges. Executions started during the search (cleanups, children) get
+//!   generated names in an order that depends on the path; they are told
+//!   apart by their input instead (a status event names the execution it is
+//!   about). Two of them with the same input (a status event delivered twice
+//!   starts two identical cleanups) are interchangeable unless a name of
+//!   theirs is written somewhere shared; the semaphore's cleanup writes only
+//!   the ARN from its input, so merging them is sound there. A user's
+//!   machine that writes its own generated name into a table and runs twice
+//!   on the same input is the one case this hash can merge wrongly.
+//! - *Tokens and histories* are not read by the semaphore's steps or its
+//!   invariants (a counterexample's replay records the history afresh).
 
 use std::hash::{Hash, Hasher};
 
@@ -84,17 +116,25 @@ fn hash_thread(th: &Thread, h: &mut impl Hasher) {
 }
 
 /// The world's hash (see the module's documentation for what counts).
-pub(crate) fn world_hash(w: &World) -> u64 {
+///
+/// `named`: how many of the world's first executions the caller started
+/// (their names count).
+pub(crate) fn world_hash(w: &World, named: usize) -> u64 {
     let mut h = FxHasher::default();
     w.now.hash(&mut h);
+    w.rng.get_seed().hash(&mut h);
     hash_value(&w.db.to_json(), &mut h, false);
     // Per execution: its own facts plus its threads and events, combined order-free.
     let mut per_exec: Vec<u64> = w
         .executions
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
             let mut eh = FxHasher::default();
             e.machine.arn.hash(&mut eh);
+            if i < named {
+                e.name.hash(&mut eh);
+            }
             hash_value(&e.input, &mut eh, true);
             e.status.hash(&mut eh);
             eh.finish()
@@ -158,4 +198,26 @@ pub(crate) fn world_hash(w: &World) -> u64 {
     }
     all.hash(&mut h);
     h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_generator_and_the_callers_names_count() {
+        let mut w = World::new(1);
+        w.register_json("m", r#"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#).unwrap();
+        w.start_execution("m", serde_json::json!({}), Some("a")).unwrap();
+        let h = world_hash(&w, 1);
+        assert_eq!(h, world_hash(&w.clone(), 1));
+        let mut drawn = w.clone();
+        drawn.rng.u64(..);
+        assert_ne!(h, world_hash(&drawn, 1), "another position of the generator is another state");
+        let mut other = World::new(1);
+        other.register_json("m", r#"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#).unwrap();
+        other.start_execution("m", serde_json::json!({}), Some("b")).unwrap();
+        assert_ne!(h, world_hash(&other, 1), "a name the caller gave counts");
+        assert_eq!(world_hash(&w, 0), world_hash(&other, 0), "a name made during the search does not");
+    }
 }

@@ -51,7 +51,8 @@ impl<'a> WorldView<'a> {
         WorldView { world, step: None, end }
     }
 
-    /// The whole world (tables, executions, histories, clock).
+    /// The whole world (tables, executions, clock; histories and stays only
+    /// with [`Explorer::histories`](super::Explorer::histories) or in a replay).
     pub fn world(&self) -> &World {
         self.world
     }

@@ -150,6 +150,7 @@ pub struct Explorer {
     max_steps: u64,
     threads: usize,
     shrink_runs: u64,
+    histories: bool,
 }
 
 impl Explorer {
@@ -168,6 +169,7 @@ impl Explorer {
             max_steps: 100_000,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             shrink_runs: 2_000,
+            histories: false,
         }
     }
 
@@ -229,6 +231,18 @@ impl Explorer {
         self
     }
 
+    /// Keep every execution's history and the stays inside states while
+    /// searching, for invariants that read them ([`Execution::history`],
+    /// [`World::stays`], [`World::peak_occupancy`]). Off by default: the
+    /// search then records neither (a step allocates less and a fork of the
+    /// world copies less); a counterexample's replay always records them.
+    ///
+    /// [`Execution::history`]: crate::exec::Execution::history
+    pub fn histories(mut self, keep: bool) -> Explorer {
+        self.histories = keep;
+        self
+    }
+
     /// How many replays shrinking may spend on a counterexample.
     pub fn shrink_runs(mut self, runs: u64) -> Explorer {
         self.shrink_runs = runs;
@@ -252,12 +266,13 @@ impl Explorer {
                 .map(|t| {
                     let first_bad = &first_bad;
                     scope.spawn(move || {
-                        let (mut runs, mut steps) = (0u64, 0u64);
+                        let (mut runs, mut steps, mut slab) = (0u64, 0u64, 0usize);
                         let mut i = t as u64;
                         while i < schedules && i < first_bad.load(std::sync::atomic::Ordering::Relaxed) {
                             let s = schedule_seed(seed, i);
                             let mut chooser = run::RandomChooser::new(s, &self.faults);
-                            let out = self.run_schedule(s, &mut chooser, false);
+                            let out = self.run_schedule_sized(s, &mut chooser, false, slab);
+                            slab = slab.max(out.world.threads.len());
                             runs += 1;
                             steps += out.steps;
                             if out.violation.is_some() {

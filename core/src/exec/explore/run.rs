@@ -236,8 +236,23 @@ fn before_step(
 impl Explorer {
     /// Runs one schedule from the initial world with `seed`, picks chosen by `chooser`.
     pub(crate) fn run_schedule(&self, seed: u64, chooser: &mut dyn Chooser, record: bool) -> RunOutcome {
+        self.run_schedule_sized(seed, chooser, record, 0)
+    }
+
+    /// [`Explorer::run_schedule`] with room for `threads` thread slots made
+    /// up front: the slab only grows, and growing it step by step copies it
+    /// again and again (random mode passes the size its last schedule reached).
+    pub(crate) fn run_schedule_sized(
+        &self,
+        seed: u64,
+        chooser: &mut dyn Chooser,
+        record: bool,
+        threads: usize,
+    ) -> RunOutcome {
         let mut w = self.world.clone();
+        w.threads.reserve(threads.saturating_sub(w.threads.len()));
         w.rng = fastrand::Rng::with_seed(seed);
+        w.trace = record || self.histories;
         let start = w.now;
         let mut out =
             RunOutcome { picks: Vec::new(), violation: None, steps: 0, records: Vec::new(), world: World::new(0) };
@@ -433,4 +448,34 @@ fn end_execution(w: &mut World, e: ExecutionId, fault: Fault) {
         (Status::Aborted, Failure::new("Explore.Aborted", "StopExecution (injected by the explorer)"))
     };
     w.end_execution(e, status, Err(failure), None);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Faults, SemaphoreScenario};
+    use super::*;
+
+    /// Searching without histories must not change a single step: same
+    /// picks, same steps, same tables, same error causes in the executions.
+    #[test]
+    fn searching_without_histories_changes_nothing() {
+        let ex = SemaphoreScenario::fragment(2, 4, true, Some(60)).explorer().unwrap().faults(Faults::all(0.05));
+        let traced = ex.clone().histories(true);
+        for i in 0..12 {
+            let seed = super::super::schedule_seed(3, i);
+            let a = ex.run_schedule(seed, &mut RandomChooser::new(seed, &ex.faults), false);
+            let b = traced.run_schedule(seed, &mut RandomChooser::new(seed, &traced.faults), false);
+            assert_eq!((&a.picks, a.steps, &a.violation), (&b.picks, b.steps, &b.violation));
+            assert_eq!(a.world.db.to_json(), b.world.db.to_json());
+            assert!(a.world.executions.iter().all(|e| e.history.len() <= 1));
+            assert!(b.world.executions.iter().all(|e| e.history.len() as u64 == e.events));
+            let ends = |w: &World| -> Vec<(Status, Option<Value>, Option<String>)> {
+                w.executions
+                    .iter()
+                    .map(|e| (e.status, e.output.clone(), e.failure.as_ref().map(|f| f.cause.clone())))
+                    .collect()
+            };
+            assert_eq!(ends(&a.world), ends(&b.world));
+        }
+    }
 }
