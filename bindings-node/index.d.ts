@@ -706,6 +706,56 @@ export declare class Condition {
   toJSON(): Record<string, unknown>
 }
 
+/**
+ * Seed 004's machine: a GetItem of the list item, a Map (at most
+ * `maxConcurrency` at once) whose iterations pass, wait
+ * `waitDurationSeconds` and run a task, and `TimeoutSeconds` =
+ * `timeoutDurationSeconds`, from `config.json` (an object or its text;
+ * unknown fields are errors).
+ */
+export declare class DynamoDbListMap {
+  /** The map over the list named by `config`; `options` says what each item runs. */
+  constructor(config: Record<string, unknown> | string, options?: DynamoDbListMapOptions)
+  /** The configuration, as `config.json` writes it. */
+  get config(): Record<string, unknown>
+  /** The states (`Get List` → `Process Items`) as a fragment. */
+  fragment(): Fragment
+  /** The whole state machine, with its timeout. */
+  stateMachine(): StateMachine
+  /** The IAM policy statements, on `tableArn` (and the function, by default). */
+  iam(tableArn: string): Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>
+}
+
+/** An execution as it was when read. */
+export declare class Execution {
+  /** The execution's ARN. */
+  get arn(): string
+  /** Its name. */
+  get name(): string
+  /** The state machine's ARN. */
+  get stateMachineArn(): string
+  /** `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT` or `ABORTED`. */
+  get status(): 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'
+  /** The input. */
+  get input(): any
+  /** The output, once succeeded (else null). */
+  get output(): any
+  /** The error name, once failed, timed out or aborted. */
+  get error(): string | null
+  /** The cause, once failed, timed out or aborted. */
+  get cause(): string | null
+  /** Virtual start time, ms since the Unix epoch. */
+  get startMillis(): number
+  /** Virtual stop time, once ended. */
+  get stopMillis(): number | null
+  /** The history as `GetExecutionHistory`'s `events`. */
+  history(): Array<Record<string, any>>
+  /** The history as compact JSON text (`{"events": [...]}`): the same bytes from Rust, Python and Node. */
+  historyJson(): string
+  /** `DescribeExecution`'s response. */
+  describe(): Record<string, any>
+}
+
 /** A `Fail` state: ends the execution (or branch) with `error` and `cause`. */
 export declare class Fail {
   /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
@@ -792,6 +842,77 @@ export declare class Pass {
 }
 
 /**
+ * Seed 002's phased job graph (an object, or its JSON text) compiled into
+ * states: phases in order, a step's jobs in a Parallel, each job a Lambda
+ * named after it unless `resources` maps it. Cycles, unknown jobs, jobs
+ * nobody waits for and unreachable phases are errors.
+ */
+export declare class PhasedJob {
+  /** The graph, checked. */
+  constructor(graph: Record<string, unknown> | string, options?: PhasedJobOptions)
+  /** The phase the graph starts with. */
+  get currentPhase(): string
+  /** The phase names, in the order they run. */
+  get phases(): Array<string>
+  /** Every job, in the order the phases and steps name them. */
+  get jobs(): Array<string>
+  /** The states as a fragment. */
+  fragment(): Fragment
+  /** The whole state machine. */
+  stateMachine(): StateMachine
+  /** The IAM policy statements (invoking the jobs' functions). */
+  iam(): Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>
+}
+
+/**
+ * A semaphore: at most `limit` executions run a job at once, counted in the
+ * item `lockName` of the DynamoDB table `table` (partition key `LockName`).
+ */
+export declare class Semaphore {
+  /** A semaphore on `lockName` admitting `limit` holders, kept in the table `table`. */
+  constructor(lockName: string, limit: number, table: string, options?: SemaphoreOptions)
+  /** The lock name. */
+  get lockName(): string
+  /** How many may hold the lock at once. */
+  get limit(): number
+  /** The lock table's name. */
+  get tableName(): string
+  /** The lease in seconds: `leaseSeconds`, else `timeoutSeconds`, else one year. */
+  get lease(): number
+  /**
+   * Wraps `job` (stepforge states, or ASL JSON with `StartAt` and `States`,
+   * or its text) as the first use of this lock: acquire a slot, run the
+   * job, release the slot (also when the job fails). Chain the next state
+   * to the returned fragment.
+   */
+  wrap(job: Chainable | Record<string, unknown> | string): Fragment
+  /** A whole state machine: the wrapped job, with `TimeoutSeconds` when `timeoutSeconds` is given. */
+  stateMachine(job: Chainable | Record<string, unknown> | string): StateMachine
+  /** The IAM policy statements the states need, on `tableArn`. */
+  iam(tableArn: string): Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>
+}
+
+/**
+ * The semaphores of one state machine: several locks, and one lock used
+ * several times (`reuseLock: true`), with unique state names; and the
+ * cleanup machine for the locks used.
+ */
+export declare class Semaphores {
+  /** No semaphores yet. */
+  constructor()
+  /** Wraps `job` in `semaphore` (see `Semaphore.wrap`), numbering this use of its lock. */
+  wrap(semaphore: Semaphore, job: Chainable | Record<string, unknown> | string): Fragment
+  /** How many times `lockName` was used. */
+  uses(lockName: string): number
+  /** The `[table, lockName]` pairs used, in the order first used. */
+  get locks(): Array<[string, string]>
+  /** The cleanup state machine for the locks used so far. */
+  cleanupMachine(): StateMachine
+  /** The IAM policy statements of the wrapped states, on `tableArn`. */
+  iam(tableArn: string): Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>
+}
+
+/**
  * A whole state machine: the definition that starts at `definition`'s start
  * state, with its top-level fields.
  */
@@ -839,6 +960,16 @@ export declare class Task {
   addCatch(handler: Chainable, props?: CatchProps): this
 }
 
+/** A handler's result that takes virtual time: `new TaskResult(output, 2)`. */
+export declare class TaskResult {
+  /** `output` is the task's result (JSON); `afterSeconds` the virtual time the work takes. */
+  constructor(output: unknown, afterSeconds?: number | undefined | null)
+  /** The task's result. */
+  get output(): any
+  /** The virtual time the work takes, in seconds. */
+  get afterSeconds(): number
+}
+
 /** A `Wait` state: waits `seconds`, or until `timestamp` (or the path forms). */
 export declare class Wait {
   /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
@@ -852,11 +983,147 @@ export declare class Wait {
 }
 
 /**
+ * A local Step Functions: state machines, executions on a virtual clock, an
+ * in-memory DynamoDB and task handlers written in JavaScript.
+ */
+export declare class World {
+  /** An empty world. Every random choice follows `seed`. */
+  constructor(seed?: number | undefined | null, options?: WorldOptions | undefined | null)
+  /** `null`: virtual time; a number: real time, scaled. */
+  get timeScale(): number | null
+  /** Seconds of real time a handler's Promise may take. */
+  get handlerTimeout(): number
+  /** The virtual time, ms since the Unix epoch. */
+  get nowMillis(): number
+  /**
+   * Registers a state machine (ASL JSON text, an object, or a
+   * `StateMachine`) under a name or an ARN; returns its ARN. A definition
+   * that does not validate throws a `ValidationError` with its problems.
+   */
+  register(name: string, definition: string | object | StateMachine): string
+  /**
+   * Handles a Task resource (exact, or a pattern with `*`; for
+   * `lambda:invoke`, the `FunctionName`) with `handler(call)`. It returns
+   * the result (JSON, or a `TaskResult` to take virtual time), throws (the
+   * error's `name` is the task's error), or returns a Promise that `run()` awaits.
+   */
+  handle(this: this, resource: string, handler: (call: TaskCall) => unknown): void
+  /**
+   * An EventBridge-like rule: when an execution of `options.source` (any
+   * machine when left out) reaches one of `options.statuses` (default
+   * FAILED, TIMED_OUT, ABORTED), `target` starts with the status-change event as input.
+   */
+  onStatusChange(target: string, options?: StatusRuleOptions | undefined | null): void
+  /** Creates a table in the in-memory DynamoDB: keys are a name (type S) or a `[name, 'S' | 'N' | 'B']` pair. */
+  createTable(name: string, partitionKey: string | [string, 'S' | 'N' | 'B'], sortKey?: string | [string, 'S' | 'N' | 'B']): void
+  /** Puts an item: plain values (marshalled as `marshall` does), or DynamoDB JSON with `{dynamodbJson: true}`. */
+  putItem(table: string, item: Record<string, unknown>, options?: ItemOptions | undefined | null): void
+  /** The item with this key (plain values, or DynamoDB JSON), or null. */
+  getItem(table: string, key: Record<string, unknown>, options?: ItemOptions | undefined | null): Record<string, any> | null
+  /** Every item of a table in key order (plain values, or DynamoDB JSON). */
+  items(table: string, options?: ItemOptions | undefined | null): Array<Record<string, any>>
+  /**
+   * One DynamoDB API call on the in-memory tables (`'UpdateItem'`, a
+   * request in DynamoDB JSON); returns the response. A refused call throws
+   * a `StepforgeError` whose `code` is DynamoDB's (`ConditionalCheckFailedException`…).
+   */
+  dynamodbCall(action: string, request: Record<string, unknown>): Record<string, any>
+  /**
+   * Replaces the in-memory DynamoDB with the tables of a document in the
+   * shape of `stepforge run --dynamodb FILE` (`{tables: [...]}`).
+   */
+  loadDynamodb(tables: Record<string, unknown>): void
+  /** Every table and item, in the shape `loadDynamodb` reads (items in DynamoDB JSON). */
+  dumpDynamodb(): Record<string, any>
+  /** Puts an object in the in-memory S3 a distributed Map's `ItemReader` reads. */
+  putObject(bucket: string, key: string, body: string): void
+  /** Serves a bucket from a local directory (keys are paths under it). */
+  mountBucket(bucket: string, directory: string): void
+  /**
+   * Answers a state machine's Task states from a Step Functions Local mock
+   * configuration (`MockConfigFile`, an object or JSON text) and one of its test cases.
+   */
+  useMocks(stateMachine: string, config: string | Record<string, unknown>, testCase: string): void
+  /** Starts an execution (input: JSON, default `{}`); returns its ARN. */
+  startExecution(stateMachine: string, input?: unknown, name?: string | undefined | null): string
+  /**
+   * Runs what the core can run now without awaiting handlers' Promises
+   * (see `run`): on the virtual clock, or in real time with `timeScale`.
+   */
+  runUntilIdle(this: this): Idle
+  /** Runs until nothing is left to do, awaiting handlers' Promises. */
+  run(): Promise<Idle>
+  /** `SendTaskSuccess`: the task waiting on `token` succeeds with `output`. */
+  sendTaskSuccess(token: string, output: unknown): void
+  /** `SendTaskFailure`: the task waiting on `token` fails with `error` and `cause`. */
+  sendTaskFailure(token: string, error?: string | undefined | null, cause?: string | undefined | null): void
+  /** `SendTaskHeartbeat`: restarts the task's `HeartbeatSeconds` countdown. */
+  sendTaskHeartbeat(token: string): void
+  /** `StopExecution`: the execution ends ABORTED. */
+  stopExecution(executionArn: string, options?: StopOptions | undefined | null): void
+  /** The execution with this ARN, as it is now. */
+  execution(arn: string): Execution
+  /** Every execution, in the order they started (nested and rule-started ones included). */
+  executions(): Array<Execution>
+  /** The tasks waiting for a callback. */
+  waitingTasks(): Array<WaitingTask>
+  /** The most executions inside `states` (a name or an array of names) at once, and when. */
+  peakOccupancy(states: string | string[]): Peak
+  /** Every stay inside a state. */
+  stays(): Array<Stay>
+}
+
+/**
  * States were linked in a way that cannot work (a second `next`, a
  * transition after a Succeed state…): a `ValidationError` whose problems are
  * all `INVALID_CHAIN`, thrown by the linking call.
  */
 export declare const ChainError: ChainErrorConstructor
+
+/**
+ * The EventBridge event pattern that starts the cleanup machine: status
+ * changes to FAILED, TIMED_OUT or ABORTED of the given state machines.
+ */
+export declare function cleanupEventPattern(stateMachineArns: ReadonlyArray<string>): Record<string, unknown>
+
+/** The IAM policy statements of the cleanup machine, on `tableArn`. */
+export declare function cleanupIam(tableArn: string): Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>
+
+/**
+ * The cleanup state machine for `locks`, each a `[table, lockName]` pair:
+ * it gives back the slots of an execution that failed, timed out or was aborted.
+ */
+export declare function cleanupMachine(locks: ReadonlyArray<readonly [string, string]>): StateMachine
+
+/** One problem code and its documentation. */
+export interface CodeInfo {
+  /** The stable code, e.g. `MISSING_TRANSITION_TARGET` (what `Problem.code` holds). */
+  code: string
+  /** What is wrong, in one sentence. */
+  summary: string
+  /** Why it matters, then an example. */
+  doc: string
+}
+
+/**
+ * Every problem code stepforge reports, in a stable order, each with its
+ * summary and documentation.
+ */
+export declare function codes(): Array<CodeInfo>
+
+/**
+ * A diagram of a definition: Mermaid (`'mermaid'`, the default) or Graphviz
+ * (`'dot'`), with the states an execution entered highlighted.
+ */
+export declare function diagram(definition: string | object | StateMachine, format?: 'mermaid' | 'dot', highlight?: Execution): string
+
+/** What each iteration of a `DynamoDbListMap` runs. */
+export interface DynamoDbListMapOptions {
+  /** The Lambda function (name or ARN) each item is passed to. */
+  function?: string
+  /** Any states (or ASL JSON) to run for each item instead. */
+  task?: Chainable | Record<string, unknown> | string
+}
 
 /**
  * A DynamoDB number kept as its exact decimal text (`new
@@ -910,8 +1177,24 @@ export declare enum Errors {
  */
 export declare function formatDefinition(definition: string | object): string
 
+/** Why a run returned. */
+export interface Idle {
+  /** Transitions taken. */
+  steps: number
+  /** Executions still running (they wait on task tokens or pending handlers). */
+  running: number
+  /** Tasks whose handler's work is still in flight. */
+  hostPending: number
+}
+
 /** A bug in stepforge (a Rust panic), reported instead of crashing Node. */
 export declare const InternalError: InternalErrorConstructor
+
+/** Options of the item methods. */
+export interface ItemOptions {
+  /** Items (and keys) in DynamoDB JSON instead of plain values. */
+  dynamodbJson?: boolean
+}
 
 /**
  * A path or intrinsic function call made by a `JsonPath` helper. Put it
@@ -1029,6 +1312,9 @@ export interface LoadSummary {
   checkpoint: string | null
 }
 
+/** Seed 004's whole machine from `config` (see `DynamoDbListMap`). */
+export declare function mapOverDynamoDb(config: Record<string, unknown> | string, options?: DynamoDbListMapOptions): StateMachine
+
 /**
  * A value DynamoDB cannot store (`marshall`, `unmarshall`, the items given
  * to `loadDdb`): `pointer` is the JSON pointer to it in what was given, and
@@ -1080,6 +1366,20 @@ export interface MarshallOptions {
  */
 export declare function marshallValue(value: unknown, options?: MarshallOptions): AttributeValue
 
+/** The timeline's answer: the most executions inside a set of states at once, and when. */
+export interface Peak {
+  /** The most executions inside at once. */
+  count: number
+  /** When that count was first reached, virtual ms since the Unix epoch (null if never). */
+  atMillis?: number
+}
+
+/** Options of a phased job. */
+export interface PhasedJobOptions {
+  /** Job name → the resource ARN its Task runs (else a Lambda function of the job's name). */
+  resources?: Record<string, string>
+}
+
 /** One problem in a state machine definition. */
 export interface Problem {
   /** A stable code such as `MISSING_TRANSITION_TARGET`. */
@@ -1116,6 +1416,32 @@ export declare function runCli(args: ReadonlyArray<string>): number
  */
 export declare function runLoadDdb(args: ReadonlyArray<string>): number
 
+/** Options of a semaphore (the core's names in camelCase). */
+export interface SemaphoreOptions {
+  /** Allows this lock name to be used again in the same machine. */
+  reuseLock?: boolean
+  /** Writes a `Comment` on every state saying what it does. */
+  comments?: boolean
+  /** How long a slot may be held before a waiter may reclaim it. */
+  leaseSeconds?: number
+  /** The state machine's `TimeoutSeconds` (the lease when `leaseSeconds` is not given). */
+  timeoutSeconds?: number
+  /** A fixed wait between tries, in seconds. */
+  waitSeconds?: number
+  /** The bound of the first jittered wait (default 1). */
+  initialWaitSeconds?: number
+  /** The largest bound of a jittered wait (default 10). */
+  maxWaitSeconds?: number
+  /** `IntervalSeconds` of the DynamoDB retries (default 1). */
+  retryIntervalSeconds?: number
+  /** `MaxAttempts` of the DynamoDB retries (default 6). */
+  retryMaxAttempts?: number
+  /** `BackoffRate` of the DynamoDB retries (default 2). */
+  retryBackoffRate?: number
+  /** `MaxDelaySeconds` of the DynamoDB retries (default 20). */
+  retryMaxDelaySeconds?: number
+}
+
 /**
  * The base class of CDK-style fragments: a subclass sets `this.startState`
  * and `this.endStates` in its constructor and inherits `next()` and
@@ -1136,8 +1462,67 @@ export declare function runLoadDdb(args: ReadonlyArray<string>): number
  */
 export declare const StateMachineFragment: StateMachineFragmentConstructor
 
+/** Options of `onStatusChange`. */
+export interface StatusRuleOptions {
+  /** The state machine (name or ARN) whose executions are watched; all when left out. */
+  source?: string
+  /** The statuses that fire the rule (default FAILED, TIMED_OUT, ABORTED). */
+  statuses?: Array<'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'>
+}
+
+/** One stay inside a state (virtual ms; `exited` is null while still inside). */
+export interface Stay {
+  /** The execution's ARN. */
+  executionArn: string
+  /** The state's name. */
+  state: string
+  /** When it entered. */
+  entered: number
+  /** When it left. */
+  exited?: number
+}
+
 /** The base class of the errors stepforge throws; `code` says what went wrong. */
 export declare const StepforgeError: StepforgeErrorConstructor
+
+/** Options of `stopExecution`. */
+export interface StopOptions {
+  /** The error recorded on the execution. */
+  error?: string
+  /** The cause recorded on the execution. */
+  cause?: string
+}
+
+/** What a handler is asked to do (the argument of every task handler). */
+export interface TaskCall {
+  /** The resource the handler was registered for (for `lambda:invoke`, the `FunctionName`). */
+  resource: string
+  /** The task's input: the state input after `InputPath` and `Parameters` (for `lambda:invoke`, the `Payload`). */
+  input: any
+  /** The task token (`sendTaskSuccess`/`sendTaskFailure` answer with it). */
+  token?: string
+  /** The execution's ARN. */
+  executionArn: string
+  /** The Task state's name. */
+  stateName: string
+  /** How many times the state was retried so far (0 on the first attempt). */
+  retryCount: number
+  /**
+   * A number from the world's seeded generator (0 <= random < 2**64): a
+   * handler that behaves randomly should draw from it so that a seed gives one run.
+   */
+  random: bigint
+  /** The virtual time of the call, ms since the Unix epoch. */
+  nowMillis: number
+}
+
+/**
+ * Step Functions' TestState, locally: the request as the API takes it
+ * (`definition`, `stateName`, `input`, `mock`, `inspectionLevel`…); returns
+ * the response (`output`, `error`, `cause`, `nextState`, `status`, `inspectionData`).
+ * A refused request throws a `StepforgeError` whose `code` is AWS's exception name.
+ */
+export declare function testState(request: Record<string, unknown>): Record<string, any>
 
 /**
  * An item's attribute values back to plain JavaScript values: S → string;
@@ -1182,3 +1567,23 @@ export declare const ValidationError: ValidationErrorConstructor
 
 /** The version of the stepforge core this addon was built from. */
 export declare function version(): string
+
+/** A task waiting for a callback. */
+export interface WaitingTask {
+  /** The task token. */
+  token: string
+  /** The execution's ARN. */
+  executionArn: string
+  /** The Task state's name. */
+  stateName: string
+}
+
+/** Options of `new World(seed, options)`. */
+export interface WorldOptions {
+  /** Run in real time, scaled (0.01 runs a 3 s Wait in 30 ms); virtual time when left out. */
+  timeScale?: number
+  /** State transitions one execution may take (a loop without end fails with `States.Runtime`). */
+  transitionLimit?: number
+  /** Seconds of real time a handler's Promise may take before its task fails (default 60). */
+  handlerTimeout?: number
+}
