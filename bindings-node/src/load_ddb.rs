@@ -3,7 +3,8 @@
 //! A path is read by the core as `load-ddb` reads it. Items given in memory
 //! are converted here, on the JavaScript thread, by the rules of `marshall`
 //! (or, with `inputFormat: 'dynamodb'`, of `unmarshall`'s input), and handed
-//! over as DynamoDB JSON, so BigInts, Uint8Arrays and Sets arrive intact. The
+//! over as the core's attribute values, so BigInts, Uint8Arrays and Sets
+//! arrive intact. The
 //! load itself runs on a libuv worker thread (`load_blocking`, on a runtime of
 //! its own), without signal handlers: the process belongs to Node.
 
@@ -12,7 +13,7 @@ use std::path::PathBuf;
 use napi::bindgen_prelude::{FnArgs, Unknown};
 use napi::{Env, JsValue, Task, ValueType, sys};
 use napi_derive::napi;
-use stepforge::dynamo::attr;
+use stepforge::dynamo::Item;
 use stepforge::dynamo::loader::{self, InputFormat, LoadOptions, Rate, RateUnit, Source, Summary};
 
 use crate::dynamo::{Attr, Cx, Loc, PlainReader, TypedReader};
@@ -211,8 +212,8 @@ fn rate(p: &Props) -> Result<Option<Rate>> {
     }
 }
 
-/// Items in memory, as DynamoDB JSON for `Source::Values`.
-fn items(env: &Env, array: Unknown, typed: bool, remove_undefined: bool) -> Result<Vec<serde_json::Value>> {
+/// Items in memory, as attribute values for `Source::Items`.
+fn items(env: &Env, array: Unknown, typed: bool, remove_undefined: bool) -> Result<Vec<Item>> {
     let mut cx = Cx::new(env)?;
     // Fetched once out here: an item's handle scope would take them with it.
     cx.fetch_all()?;
@@ -242,7 +243,7 @@ fn items(env: &Env, array: Unknown, typed: bool, remove_undefined: bool) -> Resu
             }
         })();
         js.close_scope(scope)?;
-        values.push(attr::item_to_dynamodb_json(&item?));
+        values.push(item?);
     }
     Ok(values)
 }
@@ -283,7 +284,7 @@ fn prepare(env: &Env, table: Unknown, source: Unknown, options: Option<Unknown>)
             let typed = options.format == InputFormat::DynamoDb;
             let values = items(env, source, typed, remove_undefined)?;
             options.format = InputFormat::DynamoDb;
-            Source::Values(values)
+            Source::Items(values)
         }
         other => {
             return Err(type_error(format!(
