@@ -38,6 +38,7 @@ use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue, sys};
 use napi_derive::napi;
 use stepforge::dynamo::attr::{self, AttributeValue, Item, MAX_DEPTH};
+use stepforge::dynamo::walk::Tag;
 use stepforge::dynamo::{MarshalError, number};
 use stepforge::error::escape_token;
 
@@ -501,37 +502,12 @@ impl Cx {
     }
 }
 
-/// A DynamoDB type tag.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Tag {
-    S,
-    N,
-    B,
-    Bool,
-    Null,
-    M,
-    L,
-    Ss,
-    Ns,
-    Bs,
+/// The `runtime.js` slot of a type tag's key.
+trait TagSlot {
+    fn slot(self) -> Slot;
 }
 
-impl Tag {
-    fn name(self) -> &'static str {
-        match self {
-            Tag::S => "S",
-            Tag::N => "N",
-            Tag::B => "B",
-            Tag::Bool => "BOOL",
-            Tag::Null => "NULL",
-            Tag::M => "M",
-            Tag::L => "L",
-            Tag::Ss => "SS",
-            Tag::Ns => "NS",
-            Tag::Bs => "BS",
-        }
-    }
-
+impl TagSlot for Tag {
     fn slot(self) -> Slot {
         match self {
             Tag::S => Slot::S,
@@ -1350,15 +1326,13 @@ impl<B: Build> TypedReader<B> {
     /// tags are an error here, as in the core's DynamoDB JSON.)
     #[inline]
     fn tag(&mut self, av: Value, loc: &Loc) -> Result<(Tag, Value)> {
-        const ORDER: [Tag; 10] =
-            [Tag::S, Tag::N, Tag::M, Tag::L, Tag::Bool, Tag::Null, Tag::B, Tag::Ss, Tag::Ns, Tag::Bs];
         let js = self.cx.js;
         let keys = js.keys(av)?;
         if js.length(keys)? == 1 {
             let key = js.element(keys, 0)?;
             let mut buf = [0u8; 8];
             if let Some(name) = js.utf8_short(key, &mut buf)?
-                && let Some(tag) = ORDER.into_iter().find(|t| t.name().as_bytes() == name)
+                && let Some(tag) = Tag::from_name(name)
             {
                 return Ok((tag, js.get(av, key)?));
             }
