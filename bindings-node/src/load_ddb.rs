@@ -214,7 +214,7 @@ fn rate(p: &Props) -> Result<Option<Rate>> {
 
 /// Items in memory, as attribute values for `Source::Items`.
 fn items(env: &Env, array: Unknown, typed: bool, remove_undefined: bool) -> Result<Vec<Item>> {
-    let mut cx = Cx::new(env)?;
+    let cx = Cx::new(env)?;
     // Fetched once out here: an item's handle scope would take them with it.
     cx.fetch_all()?;
     let js = cx.js();
@@ -226,9 +226,9 @@ fn items(env: &Env, array: Unknown, typed: bool, remove_undefined: bool) -> Resu
     };
     let mut values = Vec::with_capacity(len as usize);
     let (mut plain, mut typed_reader) = if typed {
-        (None, Some(TypedReader { cx, build: Attr }))
+        (None, Some(TypedReader { host: &cx, build: Attr }))
     } else {
-        (Some(PlainReader { cx, build: Attr, remove_undefined }), None)
+        (Some(PlainReader { host: &cx, build: Attr, skip_undefined: remove_undefined }), None)
     };
     for i in 0..len {
         let scope = js.open_scope()?;
@@ -237,8 +237,8 @@ fn items(env: &Env, array: Unknown, typed: bool, remove_undefined: bool) -> Resu
             napi::check_status!(unsafe { sys::napi_get_element(env.raw(), n, i, &mut v) })?;
             let at = Loc::Index(&Loc::Root, i as usize);
             match (&mut plain, &mut typed_reader) {
-                (Some(reader), _) => reader.item(v, &at),
-                (_, Some(reader)) => reader.item(v, &at),
+                (Some(reader), _) => reader.item(&v, &at),
+                (_, Some(reader)) => reader.item(&v, &at),
                 _ => unreachable!("one reader is made"),
             }
         })();

@@ -91,6 +91,23 @@ impl Dialect {
         format!("{spelled} cannot be stored in DynamoDB: numbers must be finite")
     }
 
+    /// A JavaScript number beyond `Number.MAX_SAFE_INTEGER` in size
+    /// (`spelled`: its `String(n)`). Such a number stands for many integers
+    /// (2^53 is also 2^53 + 1 written in a program), so which one was meant is
+    /// unknown; as `@aws-sdk/util-dynamodb` does, the message asks for the
+    /// exact value. (JavaScript only: Python's int is exact.)
+    pub fn unsafe_integer(self, spelled: &str) -> String {
+        format!(
+            "{spelled} is beyond Number.MAX_SAFE_INTEGER, so a JavaScript number cannot say which value was meant; \
+             pass a BigInt or a DynamoNumber with the exact digits"
+        )
+    }
+
+    /// A `DynamoNumber` whose `number` field is not a string (JavaScript only).
+    pub fn number_not_text(self) -> String {
+        "a DynamoNumber holds its number as a string".into()
+    }
+
     /// A value of a type DynamoDB cannot store.
     pub fn unsupported(self, what: &Unsupported) -> String {
         match what {

@@ -13,6 +13,7 @@
 //! its own number types) and checked by [`number`](super::number).
 
 pub mod dialect;
+pub mod js;
 mod loc;
 mod plain;
 mod typed;
@@ -101,11 +102,12 @@ pub trait Host {
     fn classify(&self, value: &Self::Value, loc: &Loc<'_, Self::Str>) -> Result<Kind<Self>, Self::Error>;
     /// The mapping an item is, if it is one (`typed`: for [`TypedReader`]).
     fn item_map(&self, value: &Self::Value, typed: bool) -> Result<Option<Self::Map>, Self::Error>;
-    /// How many entries a mapping has.
+    /// How many entries a mapping has: a capacity hint only (0 where counting
+    /// costs a call of its own).
     fn map_len(&self, map: &Self::Map) -> usize;
     /// A mapping's entries.
     fn entries(&self, map: &Self::Map) -> Result<Self::Entries, Self::Error>;
-    /// How many items a sequence has.
+    /// How many items a sequence has (a capacity hint).
     fn list_len(&self, list: &Self::List) -> usize;
     /// A sequence's items.
     fn items(&self, list: &Self::List) -> Result<Self::Items, Self::Error>;

@@ -100,7 +100,9 @@ impl<H: Host, B: Build<H>> PlainReader<'_, H, B> {
         let host = self.host;
         let mut members = Vec::with_capacity(host.list_len(list));
         let (mut strings, mut numbers, mut binaries) = (Vec::new(), Vec::new(), Vec::new());
-        let mut first: Option<(SetKind, String)> = None;
+        // The first member decides the set's kind; it is described only when
+        // another member differs (most sets are alike, and describing costs).
+        let mut first: Option<(SetKind, H::Value)> = None;
         for (i, member) in host.items(list)?.enumerate() {
             let member = member?;
             let at = Loc::Index(loc, i);
@@ -122,9 +124,10 @@ impl<H: Host, B: Build<H>> PlainReader<'_, H, B> {
                 _ => return Err(host.error_at(&at, H::DIALECT.set_member(&host.describe(&member)?))),
             };
             match &first {
-                None => first = Some((kind, host.describe(&member)?)),
-                Some((first_kind, first_what)) if *first_kind != kind => {
-                    let message = H::DIALECT.mixed_set((*first_kind, first_what), (kind, &host.describe(&member)?));
+                None => first = Some((kind, member)),
+                Some((first_kind, first_member)) if *first_kind != kind => {
+                    let first_what = host.describe(first_member)?;
+                    let message = H::DIALECT.mixed_set((*first_kind, &first_what), (kind, &host.describe(&member)?));
                     let at = if H::DIALECT.mixed_set_at_member() { &at } else { loc };
                     return Err(host.error_at(at, message));
                 }
