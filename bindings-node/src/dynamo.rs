@@ -81,17 +81,34 @@ macro_rules! out {
     }};
 }
 
+/// Node-API calls with one result: `name(args) -> T = napi_f` calls
+/// `napi_f(env, args…, &mut result)`.
+macro_rules! calls {
+    ($($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $out:tt = $f:ident;)*) => {
+        $($(#[$doc])* fn $name(self, $($arg: $ty),*) -> Result<calls!(@ty $out)> { out!($f(self.0 $(, $arg)*) -> $out) })*
+    };
+    (@ty value) => { Value };
+    (@ty $t:ty) => { $t };
+}
+
 impl Js {
-    fn type_of(self, v: Value) -> Result<i32> {
-        out!(napi_typeof(self.0, v) -> i32)
-    }
-
-    fn is_array(self, v: Value) -> Result<bool> {
-        out!(napi_is_array(self.0, v) -> bool)
-    }
-
-    fn object(self) -> Result<Value> {
-        out!(napi_create_object(self.0) -> value)
+    calls! {
+        type_of(v: Value) -> i32 = napi_typeof;
+        is_array(v: Value) -> bool = napi_is_array;
+        object() -> value = napi_create_object;
+        same(a: Value, b: Value) -> bool = napi_strict_equals;
+        get(object: Value, key: Value) -> value = napi_get_property;
+        element(array: Value, index: u32) -> value = napi_get_element;
+        length(array: Value) -> u32 = napi_get_array_length;
+        prototype(v: Value) -> value = napi_get_prototype;
+        double(v: Value) -> f64 = napi_get_value_double;
+        bool(v: Value) -> bool = napi_get_value_bool;
+        /// `String(v)`.
+        to_string(v: Value) -> value = napi_coerce_to_string;
+        create_double(f: f64) -> value = napi_create_double;
+        boolean(b: bool) -> value = napi_get_boolean;
+        null() -> value = napi_get_null;
+        instance_of(v: Value, class: Value) -> bool = napi_instanceof;
     }
 
     fn set(self, object: Value, key: Value, value: Value) -> Result<()> {
@@ -116,24 +133,8 @@ impl Js {
         check(unsafe { sys::napi_define_properties(self.0, object, 1, &property) })
     }
 
-    fn same(self, a: Value, b: Value) -> Result<bool> {
-        out!(napi_strict_equals(self.0, a, b) -> bool)
-    }
-
-    fn get(self, object: Value, key: Value) -> Result<Value> {
-        out!(napi_get_property(self.0, object, key) -> value)
-    }
-
     fn get_named(self, object: Value, key: &std::ffi::CStr) -> Result<Value> {
         out!(napi_get_named_property(self.0, object, key.as_ptr()) -> value)
-    }
-
-    fn element(self, array: Value, index: u32) -> Result<Value> {
-        out!(napi_get_element(self.0, array, index) -> value)
-    }
-
-    fn length(self, array: Value) -> Result<u32> {
-        out!(napi_get_array_length(self.0, array) -> u32)
     }
 
     /// A JavaScript array of `values`.
@@ -143,35 +144,6 @@ impl Js {
             check(unsafe { sys::napi_set_element(self.0, array, i as u32, *v) })?;
         }
         Ok(array)
-    }
-
-    fn prototype(self, v: Value) -> Result<Value> {
-        out!(napi_get_prototype(self.0, v) -> value)
-    }
-
-    fn double(self, v: Value) -> Result<f64> {
-        out!(napi_get_value_double(self.0, v) -> f64)
-    }
-
-    fn bool(self, v: Value) -> Result<bool> {
-        out!(napi_get_value_bool(self.0, v) -> bool)
-    }
-
-    /// `String(v)`.
-    fn to_string(self, v: Value) -> Result<Value> {
-        out!(napi_coerce_to_string(self.0, v) -> value)
-    }
-
-    fn create_double(self, f: f64) -> Result<Value> {
-        out!(napi_create_double(self.0, f) -> value)
-    }
-
-    fn boolean(self, b: bool) -> Result<Value> {
-        out!(napi_get_boolean(self.0, b) -> value)
-    }
-
-    fn null(self) -> Result<Value> {
-        out!(napi_get_null(self.0) -> value)
     }
 
     fn string(self, s: &str) -> Result<Value> {
@@ -211,10 +183,6 @@ impl Js {
             sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
             sys::KeyConversion::numbers_to_strings
         ) -> value)
-    }
-
-    fn instance_of(self, v: Value, class: Value) -> Result<bool> {
-        out!(napi_instanceof(self.0, v, class) -> bool)
     }
 
     fn call1(self, function: Value, arg: Value) -> Result<Value> {
@@ -370,22 +338,11 @@ impl Binary {
 
 // ---- the values runtime.js makes once ----
 
-/// The entries of `runtime.js`'s `dynamo` array, in order.
+/// The entries of `runtime.js`'s `dynamo` array after the type tags' keys,
+/// which come first, in the order `Tag` declares them (`tag as usize`).
 #[derive(Clone, Copy)]
-#[repr(u32)]
 enum Slot {
-    // The type tags, in the order of `Tag`.
-    S,
-    N,
-    B,
-    Bool,
-    Null,
-    M,
-    L,
-    Ss,
-    Ns,
-    Bs,
-    ObjectPrototype,
+    ObjectPrototype = 10,
     Set,
     DynamoNumber,
     /// `(set) => Array.from(set)`.
@@ -398,22 +355,6 @@ enum Slot {
 }
 
 const SLOTS: usize = Slot::ProtoKey as usize + 1;
-
-/// The `runtime.js` slot of a type tag's key.
-fn tag_slot(tag: Tag) -> Slot {
-    match tag {
-        Tag::S => Slot::S,
-        Tag::N => Slot::N,
-        Tag::B => Slot::B,
-        Tag::Bool => Slot::Bool,
-        Tag::Null => Slot::Null,
-        Tag::M => Slot::M,
-        Tag::L => Slot::L,
-        Tag::Ss => Slot::Ss,
-        Tag::Ns => Slot::Ns,
-        Tag::Bs => Slot::Bs,
-    }
-}
 
 /// The context of one conversion, and how the core's walk reads JavaScript
 /// values: the environment and the values of [`Slot`], fetched when first
@@ -432,12 +373,18 @@ impl Cx {
 
     #[inline]
     fn slot(&self, slot: Slot) -> Result<Value> {
-        let v = self.slots[slot as usize].get();
+        self.entry(slot as usize)
+    }
+
+    /// The entry `i` of the `dynamo` array (a [`Slot`], or a tag's key).
+    #[inline]
+    fn entry(&self, i: usize) -> Result<Value> {
+        let v = self.slots[i].get();
         if !v.is_null() {
             return Ok(v);
         }
-        let v = self.js.element(self.table, slot as u32)?;
-        self.slots[slot as usize].set(v);
+        let v = self.js.element(self.table, i as u32)?;
+        self.slots[i].set(v);
         Ok(v)
     }
 
@@ -468,7 +415,7 @@ impl Cx {
     #[inline]
     fn tagged(&self, tag: Tag, value: Value) -> Result<Value> {
         let object = self.js.object()?;
-        self.js.set(object, self.slot(tag_slot(tag))?, value)?;
+        self.js.set(object, self.entry(tag as usize)?, value)?;
         Ok(object)
     }
 

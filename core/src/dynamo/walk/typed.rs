@@ -5,11 +5,12 @@
 use super::super::attr::{AttributeValue, MAX_DEPTH, from_base64};
 use super::{Build, Host, Loc, MapKey, Member, SetValue, check_utf8};
 
-/// A DynamoDB type tag.
+/// A DynamoDB type tag. The discriminants are fixed (`tag as usize`
+/// indexes a host's table of tag keys, as Node's `runtime.js` has them).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Tag {
     /// `S`.
-    S,
+    S = 0,
     /// `N`.
     N,
     /// `B`.
