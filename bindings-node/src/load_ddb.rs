@@ -3,7 +3,8 @@
 //! A path is read by the core as `load-ddb` reads it. Items given in memory
 //! are converted here, on the JavaScript thread, by the rules of `marshall`
 //! (or, with `inputFormat: 'dynamodb'`, of `unmarshall`'s input), and handed
-//! over as DynamoDB JSON, so BigInts, Uint8Arrays and Sets arrive intact. The
+//! over as the core's attribute values, so BigInts, Uint8Arrays and Sets
+//! arrive intact. The
 //! load itself runs on a libuv worker thread (`load_blocking`, on a runtime of
 //! its own), without signal handlers: the process belongs to Node.
 
@@ -12,7 +13,7 @@ use std::path::PathBuf;
 use napi::bindgen_prelude::{FnArgs, Unknown};
 use napi::{Env, JsValue, Task, ValueType, sys};
 use napi_derive::napi;
-use stepforge::dynamo::attr;
+use stepforge::dynamo::Item;
 use stepforge::dynamo::loader::{self, InputFormat, LoadOptions, Rate, RateUnit, Source, Summary};
 
 use crate::dynamo::{Attr, Cx, Loc, PlainReader, TypedReader};
@@ -211,9 +212,9 @@ fn rate(p: &Props) -> Result<Option<Rate>> {
     }
 }
 
-/// Items in memory, as DynamoDB JSON for `Source::Values`.
-fn items(env: &Env, array: Unknown, typed: bool, remove_undefined: bool) -> Result<Vec<serde_json::Value>> {
-    let mut cx = Cx::new(env)?;
+/// Items in memory, as attribute values for `Source::Items`.
+fn items(env: &Env, array: Unknown, typed: bool, remove_undefined: bool) -> Result<Vec<Item>> {
+    let cx = Cx::new(env)?;
     // Fetched once out here: an item's handle scope would take them with it.
     cx.fetch_all()?;
     let js = cx.js();
@@ -225,9 +226,9 @@ fn items(env: &Env, array: Unknown, typed: bool, remove_undefined: bool) -> Resu
     };
     let mut values = Vec::with_capacity(len as usize);
     let (mut plain, mut typed_reader) = if typed {
-        (None, Some(TypedReader { cx, build: Attr }))
+        (None, Some(TypedReader { host: &cx, build: Attr }))
     } else {
-        (Some(PlainReader { cx, build: Attr, remove_undefined }), None)
+        (Some(PlainReader { host: &cx, build: Attr, skip_undefined: remove_undefined }), None)
     };
     for i in 0..len {
         let scope = js.open_scope()?;
@@ -236,13 +237,13 @@ fn items(env: &Env, array: Unknown, typed: bool, remove_undefined: bool) -> Resu
             napi::check_status!(unsafe { sys::napi_get_element(env.raw(), n, i, &mut v) })?;
             let at = Loc::Index(&Loc::Root, i as usize);
             match (&mut plain, &mut typed_reader) {
-                (Some(reader), _) => reader.item(v, &at),
-                (_, Some(reader)) => reader.item(v, &at),
+                (Some(reader), _) => reader.item(&v, &at),
+                (_, Some(reader)) => reader.item(&v, &at),
                 _ => unreachable!("one reader is made"),
             }
         })();
         js.close_scope(scope)?;
-        values.push(attr::item_to_dynamodb_json(&item?));
+        values.push(item?);
     }
     Ok(values)
 }
@@ -283,7 +284,7 @@ fn prepare(env: &Env, table: Unknown, source: Unknown, options: Option<Unknown>)
             let typed = options.format == InputFormat::DynamoDb;
             let values = items(env, source, typed, remove_undefined)?;
             options.format = InputFormat::DynamoDb;
-            Source::Values(values)
+            Source::Items(values)
         }
         other => {
             return Err(type_error(format!(

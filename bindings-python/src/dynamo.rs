@@ -1,28 +1,17 @@
 //! `marshall`, `marshall_value`, `unmarshall`, `unmarshall_value`: Python
 //! values ⇄ DynamoDB attribute values.
 //!
-//! Two readers walk Python data: [`PlainReader`] reads plain values (`str` S,
-//! `int` N exact and of any size, `float` N with the digits `repr` prints,
-//! `Decimal` N exact, `bool` BOOL, `None` NULL, `bytes`/`bytearray`/
-//! `memoryview` B, `dict` with str keys M, `list`/`tuple` L, `set`/`frozenset`
-//! SS, NS or BS) and [`TypedReader`] reads DynamoDB JSON (`{"S": "x"}`, as
-//! the AWS CLI prints it; `B` as base64 text, or as bytes the way boto3's
-//! client returns it). Each hands what it reads to a [`Build`]er:
-//!
-//! - [`Typed`] makes DynamoDB JSON dicts (`marshall`),
-//! - [`Plain`] makes plain Python values (`unmarshall`),
-//! - [`Attr`] makes the core's `AttributeValue`s (`load_ddb`'s items).
-//!
-//! The rules are the core's: every number goes through
-//! `number::normalize_cow` (38 significant digits, DynamoDB's range), sets
-//! through `AttributeValue::string_set`/`number_set`/`binary_set` (not empty,
-//! no repeats), lists and maps nest at most `attr::MAX_DEPTH` deep, binary
-//! text through `attr::from_base64`. What breaks them is a `MarshalError` with
-//! the JSON pointer of the value. There is no JSON text and no intermediate
-//! tree in between: strings and dict keys are passed on as the same Python
-//! objects, a number already in normal form (most are) stays on the stack and
-//! its Python str is passed on too, and most of `marshall`'s time goes into
-//! making the result dicts.
+//! The walk and its rules are the core's (`stepforge::dynamo::walk`): this
+//! module says only how to read Python values ([`PyHost`]: `str` S, `int` N
+//! exact and of any size, `float` N with the digits `repr` prints, `Decimal`
+//! N exact, `bool` BOOL, `None` NULL, `bytes`/`bytearray`/`memoryview` B,
+//! `dict` with str keys M, `list`/`tuple` L, `set`/`frozenset` SS, NS or BS)
+//! and how to make them: [`Typed`] makes DynamoDB JSON dicts (`marshall`),
+//! [`Plain`] plain Python values (`unmarshall`); the core's `Attr` makes the
+//! loader's items. There is no JSON text and no intermediate tree in
+//! between: strings and dict keys are passed on as the same Python objects,
+//! a number already in normal form (most are) stays on the stack and its
+//! Python str is passed on too.
 
 use std::borrow::Cow;
 use std::io::Write as _;
@@ -30,14 +19,17 @@ use std::io::Write as _;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
+use pyo3::types::iter::{BoundDictIterator, BoundListIterator, BoundTupleIterator};
 use pyo3::types::{
-    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PyMemoryView, PySet, PyString, PyTuple,
-    PyType,
+    PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyIterator, PyList, PyMemoryView, PySet,
+    PyString, PyTuple, PyType,
 };
 use pyo3::{ffi, intern};
-use stepforge::dynamo::attr::{self, AttributeValue, Item, MAX_DEPTH};
+use stepforge::dynamo::attr::{self, AttributeValue};
+use stepforge::dynamo::walk::{
+    self, Build, Dialect, Host, Kind, MapKey, PlainReader, SetValue, Tag, Tagged, TypedReader, Unsupported,
+};
 use stepforge::dynamo::{MarshalError, number};
-use stepforge::error::escape_token;
 
 use crate::errors::{guard, marshal_error};
 
@@ -52,39 +44,8 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
     value.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "?".to_string())
 }
 
-/// Where a value is; made into a JSON pointer only when an error needs it.
-#[derive(Clone, Copy)]
-pub(crate) enum Loc<'a, 'py> {
-    /// What was given.
-    Root,
-    /// A member of a dict.
-    Key(&'a Loc<'a, 'py>, &'a Bound<'py, PyString>),
-    /// The type tag of a typed value (`/S`).
-    Tag(&'a Loc<'a, 'py>, &'a str),
-    /// An element of a list (or of the items given to `load_ddb`), or a set member.
-    Index(&'a Loc<'a, 'py>, usize),
-}
-
-impl Loc<'_, '_> {
-    fn pointer(&self) -> String {
-        match self {
-            Loc::Root => String::new(),
-            Loc::Key(parent, key) => format!("{}/{}", parent.pointer(), escape_token(&key.to_string_lossy())),
-            Loc::Tag(parent, tag) => format!("{}/{}", parent.pointer(), escape_token(tag)),
-            Loc::Index(parent, i) => format!("{}/{i}", parent.pointer()),
-        }
-    }
-
-    /// A `MarshalError` here.
-    fn fail(&self, message: impl Into<String>) -> PyErr {
-        marshal_error(MarshalError::new(self.pointer(), message))
-    }
-
-    /// The core's message for a list or map nested too deep.
-    fn too_deep(&self) -> PyErr {
-        self.fail(format!("documents nest at most {MAX_DEPTH} levels deep in DynamoDB"))
-    }
-}
+/// Where a value is: the core's pointer, keyed by Python strs.
+pub(crate) type Loc<'a, 'py> = walk::Loc<'a, Bound<'py, PyString>>;
 
 /// The str itself, or an exact `str` copy of a subclass (a `StrEnum` member
 /// stays out of the result).
@@ -93,22 +54,12 @@ fn exact_str<'py>(s: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
 }
 
 /// The UTF-8 text of a str, or a `MarshalError` at `loc` for a str that has
-/// none: a lone surrogate (`"\udc80"`, as `os.fsdecode` makes of bad bytes)
-/// cannot be encoded, so DynamoDB cannot store it as written.
-pub(crate) fn utf8<'s>(s: &'s Bound<'_, PyString>, loc: &Loc<'_, '_>) -> PyResult<&'s str> {
-    s.to_str().map_err(|e| {
-        let py = s.py();
-        let at = e.value(py).getattr(intern!(py, "start")).and_then(|v| v.extract::<usize>()).ok();
-        let what = at
-            .and_then(|i| s.get_item(i).ok())
-            .and_then(|c| c.cast_into::<PyString>().ok())
-            .and_then(|c| c.as_any().call_method0(intern!(py, "__repr__")).ok())
-            .map(|r| r.to_string())
-            .unwrap_or_default();
-        let index = at.map(|i| format!(" at index {i}")).unwrap_or_default();
-        loc.fail(format!(
-            "the str holds a lone surrogate {what}{index}: it cannot be encoded as UTF-8, so DynamoDB cannot store it"
-        ))
+/// none (a lone surrogate, as `os.fsdecode` makes of bad bytes).
+fn utf8<'s>(host: &PyHost<'_>, s: &'s Bound<'_, PyString>, loc: &Loc<'_, '_>) -> PyResult<&'s str> {
+    s.to_str().map_err(|_| match host.lone_surrogate(s) {
+        Ok(Some((unit, index))) => host.error_at(loc, Dialect::Python.lone_surrogate(unit, index)),
+        Ok(None) => host.error_at(loc, "the str cannot be encoded as UTF-8"),
+        Err(e) => e,
     })
 }
 
@@ -119,21 +70,6 @@ fn set_str_item<'py>(dict: &Bound<'py, PyDict>, key: &Bound<'py, PyString>, valu
     } else {
         dict.set_item(exact_str(key)?, value)
     }
-}
-
-/// The bytes of a `bytes`, `bytearray` or `memoryview`; `None` for anything else.
-fn binary<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Option<Cow<'a, [u8]>>> {
-    if let Ok(b) = value.cast::<PyBytes>() {
-        return Ok(Some(Cow::Borrowed(b.as_bytes())));
-    }
-    if let Ok(b) = value.cast::<PyByteArray>() {
-        return Ok(Some(Cow::Owned(b.to_vec())));
-    }
-    if value.cast::<PyMemoryView>().is_ok() {
-        let bytes = value.py().get_type::<PyBytes>().call1((value,))?;
-        return Ok(Some(Cow::Owned(bytes.cast::<PyBytes>()?.as_bytes().to_vec())));
-    }
-    Ok(None)
 }
 
 /// The longest number text kept on the stack.
@@ -176,14 +112,6 @@ impl<'py> Num<'py> {
         }
     }
 
-    /// The text, as an owned `String`.
-    fn into_text(self) -> String {
-        match self {
-            Num::Normal { text, .. } => text,
-            inline => inline.text().to_owned(),
-        }
-    }
-
     fn spelled(&self) -> Option<&Bound<'py, PyString>> {
         match self {
             Num::Inline { spelled, .. } | Num::Normal { spelled, .. } => spelled.as_ref(),
@@ -192,8 +120,14 @@ impl<'py> Num<'py> {
 
     /// The text `short_ascii` copied from `s` into `buf`, checked by the
     /// core; kept where it is (and `s` with it) when already normal.
-    fn from_inline(s: &Bound<'py, PyString>, buf: [u8; INLINE], len: usize, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
-        match number::normalize_cow(inline_text(&buf, len)).map_err(|e| loc.fail(e))? {
+    fn from_inline(
+        s: &Bound<'py, PyString>,
+        buf: [u8; INLINE],
+        len: usize,
+        host: &PyHost<'py>,
+        loc: &Loc<'_, 'py>,
+    ) -> PyResult<Num<'py>> {
+        match number::normalize_cow(inline_text(&buf, len)).map_err(|e| host.error_at(loc, e))? {
             Cow::Borrowed(_) => Ok(Num::Inline { buf, len, spelled: is_exact_str(s).then(|| s.clone()) }),
             Cow::Owned(text) => Ok(Num::Normal { text, spelled: None }),
         }
@@ -201,8 +135,8 @@ impl<'py> Num<'py> {
 
     /// `text` (the text of `s`), checked and normalized by the core; `s` is
     /// kept when it already reads the same.
-    fn from_text(s: &Bound<'py, PyString>, text: String, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
-        let rewritten = match number::normalize_cow(&text).map_err(|e| loc.fail(e))? {
+    fn from_text(s: &Bound<'py, PyString>, text: String, host: &PyHost<'py>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
+        let rewritten = match number::normalize_cow(&text).map_err(|e| host.error_at(loc, e))? {
             Cow::Borrowed(_) => None,
             Cow::Owned(normal) => Some(normal),
         };
@@ -213,11 +147,11 @@ impl<'py> Num<'py> {
     }
 
     /// The text of the str `s`, checked and normalized.
-    fn from_str(s: &Bound<'py, PyString>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
+    fn from_str(s: &Bound<'py, PyString>, host: &PyHost<'py>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
         let mut buf = [0u8; INLINE];
         match short_ascii(s, &mut buf) {
-            Some(len) => Num::from_inline(s, buf, len, loc),
-            None => Num::from_text(s, utf8(s, loc)?.to_owned(), loc),
+            Some(len) => Num::from_inline(s, buf, len, host, loc),
+            None => Num::from_text(s, utf8(host, s, loc)?.to_owned(), host, loc),
         }
     }
 }
@@ -228,7 +162,7 @@ fn is_exact_str(s: &Bound<'_, PyString>) -> bool {
 }
 
 /// A Python int as DynamoDB's normal text: exact, any size up to 38 significant digits.
-fn int_number<'py>(i: &Bound<'py, PyInt>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
+fn int_number<'py>(i: &Bound<'py, PyInt>, host: &PyHost<'py>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
     let mut overflow = 0;
     // SAFETY: `i` is a live int object and the GIL is held. Unlike
     // `extract::<i64>`, this reports a too-large value without raising.
@@ -251,7 +185,7 @@ fn int_number<'py>(i: &Bound<'py, PyInt>, loc: &Loc<'_, 'py>) -> PyResult<Num<'p
     // subclass, whose `str` may say something else).
     let text =
         if i.is_exact_instance_of::<PyInt>() { i.str()? } else { i.py().get_type::<PyInt>().call1((i,))?.str()? };
-    Num::from_str(&text, loc)
+    Num::from_str(&text, host, loc)
 }
 
 /// A float as DynamoDB's normal text, from the digits `repr` prints: the
@@ -259,25 +193,25 @@ fn int_number<'py>(i: &Bound<'py, PyInt>, loc: &Loc<'_, 'py>) -> PyResult<Num<'p
 /// (Rust's shortest formatting can pick another last digit among equally
 /// short ones — `1059438285926254.2` for `repr`'s `…254.3` —, so Python's
 /// own `repr` is used; test_floats_marshall_to_their_repr holds it.)
-fn float_number<'py>(f: &Bound<'py, PyFloat>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
+fn float_number<'py>(f: &Bound<'py, PyFloat>, host: &PyHost<'py>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
     let value = f.value();
     if !value.is_finite() {
-        return Err(loc.fail(format!("{value} cannot be stored in DynamoDB: numbers must be finite")));
+        return Err(host.error_at(loc, Dialect::Python.not_finite(&value.to_string())));
     }
     let repr = if f.is_exact_instance_of::<PyFloat>() { f.repr()? } else { PyFloat::new(f.py(), value).repr()? };
-    Num::from_str(&repr, loc)
+    Num::from_str(&repr, host, loc)
 }
 
 /// A Decimal as DynamoDB's normal text, exactly. (`Decimal.__str__` itself,
 /// so a subclass that prints itself differently is still read by value.)
-fn decimal_number<'py>(d: &Bound<'py, PyAny>, decimal: &Bound<'py, PyType>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
+fn decimal_number<'py>(d: &Bound<'py, PyAny>, host: &PyHost<'py>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
+    let decimal = &host.decimal;
     let s = if d.get_type().is(decimal) {
         d.str()?
     } else {
         decimal.getattr(intern!(d.py(), "__str__"))?.call1((d,))?.cast_into::<PyString>()?
     };
-    let not_finite =
-        |text: &str| loc.fail(format!("Decimal('{text}') cannot be stored in DynamoDB: numbers must be finite"));
+    let not_finite = |text: &str| host.error_at(loc, Dialect::Python.not_finite(&format!("Decimal('{text}')")));
     let mut buf = [0u8; INLINE];
     match short_ascii(&s, &mut buf) {
         Some(len) => {
@@ -285,43 +219,16 @@ fn decimal_number<'py>(d: &Bound<'py, PyAny>, decimal: &Bound<'py, PyType>, loc:
             if text.contains(['N', 'n', 'I', 'i']) {
                 return Err(not_finite(text));
             }
-            Num::from_inline(&s, buf, len, loc)
+            Num::from_inline(&s, buf, len, host, loc)
         }
         None => {
             let text = s.to_cow()?.into_owned();
             if text.contains(['N', 'n', 'I', 'i']) {
                 return Err(not_finite(&text));
             }
-            Num::from_text(&s, text, loc)
+            Num::from_text(&s, text, host, loc)
         }
     }
-}
-
-/// What a reader hands over; each builder makes its own kind of output.
-pub(crate) trait Build<'py> {
-    /// One value.
-    type Out;
-    /// A map being filled.
-    type Map;
-    /// A str; `loc` is where it is, for builders whose output must be UTF-8.
-    fn string(&self, s: &Bound<'py, PyString>, loc: &Loc<'_, 'py>) -> PyResult<Self::Out>;
-    fn number(&self, n: &Num<'py>) -> PyResult<Self::Out>;
-    fn boolean(&self, b: bool) -> PyResult<Self::Out>;
-    fn null(&self) -> PyResult<Self::Out>;
-    fn binary(&self, bytes: &[u8]) -> PyResult<Self::Out>;
-    /// A set the core has checked (`Ss`, `Ns` or `Bs`).
-    fn set(&self, set: AttributeValue) -> PyResult<Self::Out>;
-    fn list(&self, items: Vec<Self::Out>) -> PyResult<Self::Out>;
-    fn new_map(&self, len: usize) -> Self::Map;
-    /// Adds a member; `loc` is the map's location (the key's is `Loc::Key(loc, key)`).
-    fn insert(
-        &self,
-        map: &mut Self::Map,
-        key: &Bound<'py, PyString>,
-        value: Self::Out,
-        loc: &Loc<'_, 'py>,
-    ) -> PyResult<()>;
-    fn map(&self, map: Self::Map) -> PyResult<Self::Out>;
 }
 
 /// How `marshall` writes binary (`B`, `BS`).
@@ -341,6 +248,230 @@ impl BinaryForm {
             "base64" => Ok(BinaryForm::Base64),
             other => Err(PyValueError::new_err(format!("binary={other:?}: expected \"bytes\" or \"base64\""))),
         }
+    }
+}
+
+/// Binary read from Python: a `bytes` object, or bytes copied or decoded.
+pub(crate) enum PyBin<'py> {
+    /// A `bytes` object, read in place.
+    Bytes(Bound<'py, PyBytes>),
+    /// A copy (`bytearray`, `memoryview`) or decoded base64.
+    Owned(Vec<u8>),
+}
+
+impl AsRef<[u8]> for PyBin<'_> {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            PyBin::Bytes(b) => b.as_bytes(),
+            PyBin::Owned(v) => v,
+        }
+    }
+}
+
+impl From<Vec<u8>> for PyBin<'_> {
+    fn from(bytes: Vec<u8>) -> Self {
+        PyBin::Owned(bytes)
+    }
+}
+
+/// The entries of a dict, keys sorted into str and not.
+pub(crate) struct Entries<'py>(BoundDictIterator<'py>);
+
+impl<'py> Iterator for Entries<'py> {
+    type Item = PyResult<(MapKey<Bound<'py, PyString>>, Bound<'py, PyAny>)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (k, v) = self.0.next()?;
+        Some(Ok(match k.cast_into::<PyString>() {
+            Ok(key) => (MapKey::Key(key), v),
+            Err(e) => {
+                let k = e.into_inner();
+                let repr = k.repr().map(|r| r.to_string()).unwrap_or_default();
+                (MapKey::NotText { what: type_name(&k), repr }, v)
+            }
+        }))
+    }
+}
+
+/// The items of a list, a tuple, or any other iterable (a set).
+pub(crate) enum Items<'py> {
+    List(BoundListIterator<'py>),
+    Tuple(BoundTupleIterator<'py>),
+    Other(Bound<'py, PyIterator>),
+}
+
+impl<'py> Iterator for Items<'py> {
+    type Item = PyResult<Bound<'py, PyAny>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Items::List(i) => i.next().map(Ok),
+            Items::Tuple(i) => i.next().map(Ok),
+            Items::Other(i) => i.next(),
+        }
+    }
+}
+
+/// How the core's walk reads Python values.
+pub(crate) struct PyHost<'py> {
+    py: Python<'py>,
+    decimal: Bound<'py, PyType>,
+}
+
+impl<'py> PyHost<'py> {
+    pub(crate) fn new(py: Python<'py>) -> PyResult<Self> {
+        Ok(PyHost { py, decimal: decimal_type(py)? })
+    }
+}
+
+impl<'py> Host for PyHost<'py> {
+    type Value = Bound<'py, PyAny>;
+    type Str = Bound<'py, PyString>;
+    type Num = Num<'py>;
+    type Bytes = PyBin<'py>;
+    type Map = Bound<'py, PyDict>;
+    type List = Bound<'py, PyAny>;
+    type Entries = Entries<'py>;
+    type Items = Items<'py>;
+    type Error = PyErr;
+
+    const DIALECT: Dialect = Dialect::Python;
+
+    fn fail(&self, error: MarshalError) -> PyErr {
+        marshal_error(error)
+    }
+
+    fn key_text(&self, key: &Bound<'py, PyString>) -> String {
+        key.to_string_lossy().into_owned()
+    }
+
+    fn describe(&self, value: &Bound<'py, PyAny>) -> PyResult<String> {
+        Ok(type_name(value))
+    }
+
+    fn classify(&self, value: &Bound<'py, PyAny>, loc: &Loc<'_, 'py>) -> PyResult<Kind<Self>> {
+        // The common types first; bool before int (Python's bool is an int).
+        Ok(if let Ok(s) = value.cast::<PyString>() {
+            Kind::Str(s.clone())
+        } else if value.is_none() {
+            Kind::Null
+        } else if let Ok(b) = value.cast::<PyBool>() {
+            Kind::Bool(b.is_true())
+        } else if let Ok(i) = value.cast::<PyInt>() {
+            Kind::Number(int_number(i, self, loc)?)
+        } else if let Ok(f) = value.cast::<PyFloat>() {
+            Kind::Number(float_number(f, self, loc)?)
+        } else if let Ok(dict) = value.cast::<PyDict>() {
+            Kind::Map(dict.clone())
+        } else if value.cast::<PyList>().is_ok() || value.cast::<PyTuple>().is_ok() {
+            Kind::List(value.clone())
+        } else if value.is_instance(&self.decimal)? {
+            Kind::Number(decimal_number(value, self, loc)?)
+        } else if let Some(bytes) = self.as_binary(value)? {
+            Kind::Binary(bytes)
+        } else if value.cast::<PySet>().is_ok() || value.cast::<PyFrozenSet>().is_ok() {
+            Kind::Set(value.clone())
+        } else {
+            Kind::Unsupported(Unsupported::Type(type_name(value)))
+        })
+    }
+
+    fn item_map(&self, value: &Bound<'py, PyAny>, _typed: bool) -> PyResult<Option<Bound<'py, PyDict>>> {
+        Ok(value.cast::<PyDict>().ok().cloned())
+    }
+
+    fn map_len(&self, map: &Bound<'py, PyDict>) -> usize {
+        map.len()
+    }
+
+    fn entries(&self, map: &Bound<'py, PyDict>) -> PyResult<Entries<'py>> {
+        Ok(Entries(map.iter()))
+    }
+
+    fn list_len(&self, list: &Bound<'py, PyAny>) -> usize {
+        list.len().unwrap_or(0)
+    }
+
+    fn items(&self, list: &Bound<'py, PyAny>) -> PyResult<Items<'py>> {
+        Ok(if let Ok(l) = list.cast::<PyList>() {
+            Items::List(l.iter())
+        } else if let Ok(t) = list.cast::<PyTuple>() {
+            Items::Tuple(t.iter())
+        } else {
+            Items::Other(list.try_iter()?)
+        })
+    }
+
+    fn as_str(&self, value: &Bound<'py, PyAny>) -> Option<Bound<'py, PyString>> {
+        value.cast::<PyString>().ok().cloned()
+    }
+
+    fn as_bool(&self, value: &Bound<'py, PyAny>) -> PyResult<Option<bool>> {
+        Ok(value.cast::<PyBool>().ok().map(|b| b.is_true()))
+    }
+
+    fn as_binary(&self, value: &Bound<'py, PyAny>) -> PyResult<Option<PyBin<'py>>> {
+        if let Ok(b) = value.cast::<PyBytes>() {
+            return Ok(Some(PyBin::Bytes(b.clone())));
+        }
+        if let Ok(b) = value.cast::<PyByteArray>() {
+            return Ok(Some(PyBin::Owned(b.to_vec())));
+        }
+        if value.cast::<PyMemoryView>().is_ok() {
+            let bytes = self.py.get_type::<PyBytes>().call1((value,))?;
+            return Ok(Some(PyBin::Bytes(bytes.cast_into::<PyBytes>()?)));
+        }
+        Ok(None)
+    }
+
+    fn as_map(&self, value: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        Ok(value.cast::<PyDict>().ok().cloned())
+    }
+
+    fn as_list(&self, value: &Bound<'py, PyAny>, set: bool) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let listlike = value.cast::<PyList>().is_ok()
+            || value.cast::<PyTuple>().is_ok()
+            || (set && (value.cast::<PySet>().is_ok() || value.cast::<PyFrozenSet>().is_ok()));
+        Ok(listlike.then(|| value.clone()))
+    }
+
+    fn tagged(&self, map: &Bound<'py, PyDict>) -> PyResult<Tagged<Bound<'py, PyAny>>> {
+        let mut entries = map.iter();
+        let (Some((tag, inner)), None) = (entries.next(), entries.next()) else {
+            return Ok(Tagged::Keys(Vec::new()));
+        };
+        let Ok(tag) = tag.cast::<PyString>() else {
+            return Ok(Tagged::NotText(type_name(&tag)));
+        };
+        let tag = match known_tag(tag) {
+            Some(name) => Tag::from_name(name.as_bytes()).ok_or_else(|| name.to_owned()),
+            None => {
+                let name = tag.to_cow()?;
+                Tag::from_name(name.as_bytes()).ok_or_else(|| name.into_owned())
+            }
+        };
+        Ok(Tagged::One(tag, inner))
+    }
+
+    fn text<'s>(&self, s: &'s Bound<'py, PyString>) -> PyResult<Cow<'s, str>> {
+        s.to_cow()
+    }
+
+    fn lone_surrogate(&self, s: &Bound<'py, PyString>) -> PyResult<Option<(u16, usize)>> {
+        let Err(e) = s.to_str() else { return Ok(None) };
+        let py = self.py;
+        let index: usize = e.value(py).getattr(intern!(py, "start"))?.extract()?;
+        let unit: u32 =
+            py.import(intern!(py, "builtins"))?.getattr(intern!(py, "ord"))?.call1((s.get_item(index)?,))?.extract()?;
+        Ok(Some((unit as u16, index)))
+    }
+
+    fn typed_number(&self, text: &Bound<'py, PyString>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
+        Num::from_str(text, self, loc)
+    }
+
+    fn number_text<'n>(&self, n: &'n Num<'py>, _: &Loc<'_, 'py>) -> PyResult<Cow<'n, str>> {
+        Ok(Cow::Borrowed(n.text()))
     }
 }
 
@@ -366,36 +497,36 @@ impl<'py> Typed<'py> {
     }
 }
 
-impl<'py> Build<'py> for Typed<'py> {
-    type Out = Bound<'py, PyAny>;
-    type Map = Bound<'py, PyDict>;
+/// Python lists are built from a `Vec` once the walk has the items.
+type Out<'py> = Bound<'py, PyAny>;
 
-    fn string(&self, s: &Bound<'py, PyString>, loc: &Loc<'_, 'py>) -> PyResult<Self::Out> {
-        utf8(s, loc)?;
-        if s.is_exact_instance_of::<PyString>() {
-            self.tagged(intern!(self.py, "S"), s.as_any())
-        } else {
-            self.tagged(intern!(self.py, "S"), exact_str(s)?.as_any())
-        }
+impl<'py> Build<PyHost<'py>> for Typed<'py> {
+    type Out = Out<'py>;
+    type Map = Bound<'py, PyDict>;
+    type List = Vec<Out<'py>>;
+    const NEEDS_UTF8: bool = true;
+
+    fn string(&mut self, _: &PyHost<'py>, s: Bound<'py, PyString>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
+        self.tagged(intern!(self.py, "S"), exact_str(&s)?.as_any())
     }
-    fn number(&self, n: &Num<'py>) -> PyResult<Self::Out> {
+    fn number(&mut self, _: &PyHost<'py>, n: Num<'py>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
         match n.spelled() {
             Some(s) => self.tagged(intern!(self.py, "N"), s.as_any()),
             None => self.tagged(intern!(self.py, "N"), PyString::new(self.py, n.text()).as_any()),
         }
     }
-    fn boolean(&self, b: bool) -> PyResult<Self::Out> {
+    fn boolean(&mut self, _: &PyHost<'py>, b: bool) -> PyResult<Out<'py>> {
         self.tagged(intern!(self.py, "BOOL"), PyBool::new(self.py, b).as_any())
     }
-    fn null(&self) -> PyResult<Self::Out> {
+    fn null(&mut self, _: &PyHost<'py>) -> PyResult<Out<'py>> {
         self.tagged(intern!(self.py, "NULL"), PyBool::new(self.py, true).as_any())
     }
-    fn binary(&self, bytes: &[u8]) -> PyResult<Self::Out> {
-        self.tagged(intern!(self.py, "B"), &self.bytes(bytes))
+    fn binary(&mut self, _: &PyHost<'py>, b: PyBin<'py>) -> PyResult<Out<'py>> {
+        self.tagged(intern!(self.py, "B"), &self.bytes(b.as_ref()))
     }
-    fn set(&self, set: AttributeValue) -> PyResult<Self::Out> {
+    fn set(&mut self, _: &PyHost<'py>, set: SetValue<PyHost<'py>>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
         let py = self.py;
-        match set {
+        match set.attr {
             AttributeValue::Ss(s) => self.tagged(intern!(py, "SS"), PyList::new(py, s)?.as_any()),
             AttributeValue::Ns(n) => self.tagged(intern!(py, "NS"), PyList::new(py, n)?.as_any()),
             AttributeValue::Bs(b) => {
@@ -404,24 +535,30 @@ impl<'py> Build<'py> for Typed<'py> {
             other => Err(PyValueError::new_err(format!("not a set: {}", other.type_name()))),
         }
     }
-    fn list(&self, items: Vec<Self::Out>) -> PyResult<Self::Out> {
-        self.tagged(intern!(self.py, "L"), PyList::new(self.py, items)?.as_any())
-    }
-    fn new_map(&self, _len: usize) -> Self::Map {
-        PyDict::new(self.py)
+    fn new_map(&mut self, _: &PyHost<'py>, _: usize) -> PyResult<Bound<'py, PyDict>> {
+        Ok(PyDict::new(self.py))
     }
     fn insert(
-        &self,
-        map: &mut Self::Map,
-        key: &Bound<'py, PyString>,
-        value: Self::Out,
-        loc: &Loc<'_, 'py>,
+        &mut self,
+        _: &PyHost<'py>,
+        map: &mut Bound<'py, PyDict>,
+        key: Bound<'py, PyString>,
+        value: Out<'py>,
     ) -> PyResult<()> {
-        utf8(key, &Loc::Key(loc, key))?;
-        set_str_item(map, key, &value)
+        set_str_item(map, &key, &value)
     }
-    fn map(&self, map: Self::Map) -> PyResult<Self::Out> {
+    fn map(&mut self, _: &PyHost<'py>, map: Bound<'py, PyDict>) -> PyResult<Out<'py>> {
         self.tagged(intern!(self.py, "M"), map.as_any())
+    }
+    fn new_list(&mut self, _: &PyHost<'py>, len: usize) -> PyResult<Vec<Out<'py>>> {
+        Ok(Vec::with_capacity(len))
+    }
+    fn push(&mut self, _: &PyHost<'py>, list: &mut Vec<Out<'py>>, value: Out<'py>) -> PyResult<()> {
+        list.push(value);
+        Ok(())
+    }
+    fn list(&mut self, _: &PyHost<'py>, list: Vec<Out<'py>>) -> PyResult<Out<'py>> {
+        self.tagged(intern!(self.py, "L"), PyList::new(self.py, list)?.as_any())
     }
 }
 
@@ -455,16 +592,8 @@ impl<'py> Plain<'py> {
         };
         Ok(Plain { py, decimal: decimal_type(py)?, numbers })
     }
-}
 
-impl<'py> Build<'py> for Plain<'py> {
-    type Out = Bound<'py, PyAny>;
-    type Map = Bound<'py, PyDict>;
-
-    fn string(&self, s: &Bound<'py, PyString>, _: &Loc<'_, 'py>) -> PyResult<Self::Out> {
-        Ok(exact_str(s)?.into_any())
-    }
-    fn number(&self, n: &Num<'py>) -> PyResult<Self::Out> {
+    fn number(&self, n: &Num<'py>) -> PyResult<Out<'py>> {
         let py = self.py;
         let text = n.text();
         match self.numbers {
@@ -484,23 +613,37 @@ impl<'py> Build<'py> for Plain<'py> {
             },
         }
     }
-    fn boolean(&self, b: bool) -> PyResult<Self::Out> {
+}
+
+impl<'py> Build<PyHost<'py>> for Plain<'py> {
+    type Out = Out<'py>;
+    type Map = Bound<'py, PyDict>;
+    type List = Vec<Out<'py>>;
+    const NEEDS_UTF8: bool = false;
+
+    fn string(&mut self, _: &PyHost<'py>, s: Bound<'py, PyString>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
+        Ok(exact_str(&s)?.into_any())
+    }
+    fn number(&mut self, _: &PyHost<'py>, n: Num<'py>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
+        Plain::number(self, &n)
+    }
+    fn boolean(&mut self, _: &PyHost<'py>, b: bool) -> PyResult<Out<'py>> {
         Ok(PyBool::new(self.py, b).to_owned().into_any())
     }
-    fn null(&self) -> PyResult<Self::Out> {
+    fn null(&mut self, _: &PyHost<'py>) -> PyResult<Out<'py>> {
         Ok(self.py.None().into_bound(self.py))
     }
-    fn binary(&self, bytes: &[u8]) -> PyResult<Self::Out> {
-        Ok(PyBytes::new(self.py, bytes).into_any())
+    fn binary(&mut self, _: &PyHost<'py>, b: PyBin<'py>) -> PyResult<Out<'py>> {
+        Ok(PyBytes::new(self.py, b.as_ref()).into_any())
     }
-    fn set(&self, set: AttributeValue) -> PyResult<Self::Out> {
+    fn set(&mut self, _: &PyHost<'py>, set: SetValue<PyHost<'py>>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
         let py = self.py;
-        Ok(match set {
+        Ok(match set.attr {
             AttributeValue::Ss(s) => PySet::new(py, s)?.into_any(),
             AttributeValue::Ns(n) => {
                 let numbers = n
                     .into_iter()
-                    .map(|text| self.number(&Num::Normal { text, spelled: None }))
+                    .map(|text| Plain::number(self, &Num::Normal { text, spelled: None }))
                     .collect::<PyResult<Vec<_>>>()?;
                 PySet::new(py, numbers)?.into_any()
             }
@@ -508,238 +651,30 @@ impl<'py> Build<'py> for Plain<'py> {
             other => return Err(PyValueError::new_err(format!("not a set: {}", other.type_name()))),
         })
     }
-    fn list(&self, items: Vec<Self::Out>) -> PyResult<Self::Out> {
-        Ok(PyList::new(self.py, items)?.into_any())
-    }
-    fn new_map(&self, _len: usize) -> Self::Map {
-        PyDict::new(self.py)
+    fn new_map(&mut self, _: &PyHost<'py>, _: usize) -> PyResult<Bound<'py, PyDict>> {
+        Ok(PyDict::new(self.py))
     }
     fn insert(
-        &self,
-        map: &mut Self::Map,
-        key: &Bound<'py, PyString>,
-        value: Self::Out,
-        _: &Loc<'_, 'py>,
+        &mut self,
+        _: &PyHost<'py>,
+        map: &mut Bound<'py, PyDict>,
+        key: Bound<'py, PyString>,
+        value: Out<'py>,
     ) -> PyResult<()> {
-        set_str_item(map, key, &value)
+        set_str_item(map, &key, &value)
     }
-    fn map(&self, map: Self::Map) -> PyResult<Self::Out> {
+    fn map(&mut self, _: &PyHost<'py>, map: Bound<'py, PyDict>) -> PyResult<Out<'py>> {
         Ok(map.into_any())
     }
-}
-
-/// Builds the core's attribute values (the loader's items).
-pub(crate) struct Attr;
-
-impl<'py> Build<'py> for Attr {
-    type Out = AttributeValue;
-    type Map = Item;
-
-    fn string(&self, s: &Bound<'py, PyString>, loc: &Loc<'_, 'py>) -> PyResult<Self::Out> {
-        Ok(AttributeValue::S(utf8(s, loc)?.to_owned()))
+    fn new_list(&mut self, _: &PyHost<'py>, len: usize) -> PyResult<Vec<Out<'py>>> {
+        Ok(Vec::with_capacity(len))
     }
-    fn number(&self, n: &Num<'py>) -> PyResult<Self::Out> {
-        Ok(AttributeValue::N(n.text().to_owned()))
-    }
-    fn boolean(&self, b: bool) -> PyResult<Self::Out> {
-        Ok(AttributeValue::Bool(b))
-    }
-    fn null(&self) -> PyResult<Self::Out> {
-        Ok(AttributeValue::Null)
-    }
-    fn binary(&self, bytes: &[u8]) -> PyResult<Self::Out> {
-        Ok(AttributeValue::B(bytes.to_vec()))
-    }
-    fn set(&self, set: AttributeValue) -> PyResult<Self::Out> {
-        Ok(set)
-    }
-    fn list(&self, items: Vec<Self::Out>) -> PyResult<Self::Out> {
-        Ok(AttributeValue::L(items))
-    }
-    fn new_map(&self, len: usize) -> Self::Map {
-        Item::with_capacity(len)
-    }
-    fn insert(
-        &self,
-        map: &mut Self::Map,
-        key: &Bound<'py, PyString>,
-        value: Self::Out,
-        loc: &Loc<'_, 'py>,
-    ) -> PyResult<()> {
-        map.insert(utf8(key, &Loc::Key(loc, key))?.to_owned(), value);
+    fn push(&mut self, _: &PyHost<'py>, list: &mut Vec<Out<'py>>, value: Out<'py>) -> PyResult<()> {
+        list.push(value);
         Ok(())
     }
-    fn map(&self, map: Self::Map) -> PyResult<Self::Out> {
-        Ok(AttributeValue::M(map))
-    }
-}
-
-/// The three kinds of set members.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum SetKind {
-    Strings,
-    Numbers,
-    Binary,
-}
-
-/// Reads plain Python values (`marshall`'s input).
-pub(crate) struct PlainReader<'py, B> {
-    decimal: Bound<'py, PyType>,
-    build: B,
-}
-
-impl<'py, B: Build<'py>> PlainReader<'py, B> {
-    pub(crate) fn new(py: Python<'py>, build: B) -> PyResult<Self> {
-        Ok(PlainReader { decimal: decimal_type(py)?, build })
-    }
-
-    /// An item: a dict whose values are attribute values.
-    pub(crate) fn item(&self, value: &Bound<'py, PyAny>, loc: &Loc<'_, 'py>) -> PyResult<B::Map> {
-        match value.cast::<PyDict>() {
-            Ok(dict) => self.map(dict, loc, 0),
-            Err(_) => Err(loc.fail(format!("an item must be a dict, not {}", type_name(value)))),
-        }
-    }
-
-    /// One value, `depth` lists and maps down.
-    pub(crate) fn value(&self, value: &Bound<'py, PyAny>, loc: &Loc<'_, 'py>, depth: usize) -> PyResult<B::Out> {
-        // The common types first; bool before int (Python's bool is an int).
-        if let Ok(s) = value.cast::<PyString>() {
-            return self.build.string(s, loc);
-        }
-        if value.is_none() {
-            return self.build.null();
-        }
-        if let Ok(b) = value.cast::<PyBool>() {
-            return self.build.boolean(b.is_true());
-        }
-        if let Ok(i) = value.cast::<PyInt>() {
-            return self.build.number(&int_number(i, loc)?);
-        }
-        if let Ok(f) = value.cast::<PyFloat>() {
-            return self.build.number(&float_number(f, loc)?);
-        }
-        if let Ok(dict) = value.cast::<PyDict>() {
-            if depth >= MAX_DEPTH {
-                return Err(loc.too_deep());
-            }
-            let map = self.map(dict, loc, depth)?;
-            return self.build.map(map);
-        }
-        if let Ok(list) = value.cast::<PyList>() {
-            if depth >= MAX_DEPTH {
-                return Err(loc.too_deep());
-            }
-            let mut items = Vec::with_capacity(list.len());
-            for (i, item) in list.iter().enumerate() {
-                items.push(self.value(&item, &Loc::Index(loc, i), depth + 1)?);
-            }
-            return self.build.list(items);
-        }
-        if let Ok(tuple) = value.cast::<PyTuple>() {
-            if depth >= MAX_DEPTH {
-                return Err(loc.too_deep());
-            }
-            let mut items = Vec::with_capacity(tuple.len());
-            for (i, item) in tuple.iter().enumerate() {
-                items.push(self.value(&item, &Loc::Index(loc, i), depth + 1)?);
-            }
-            return self.build.list(items);
-        }
-        if value.is_instance(&self.decimal)? {
-            return self.build.number(&decimal_number(value, &self.decimal, loc)?);
-        }
-        if let Some(bytes) = binary(value)? {
-            return self.build.binary(&bytes);
-        }
-        if value.cast::<PySet>().is_ok() || value.cast::<PyFrozenSet>().is_ok() {
-            let set = self.set(value, loc)?;
-            return self.build.set(set);
-        }
-        Err(loc.fail(format!(
-            "a value of type {} cannot be stored in DynamoDB (expected str, int, float, Decimal, bool, None, bytes, \
-             dict, list, tuple or set)",
-            type_name(value)
-        )))
-    }
-
-    /// The members of a dict (the dict itself is `depth` down).
-    fn map(&self, dict: &Bound<'py, PyDict>, loc: &Loc<'_, 'py>, depth: usize) -> PyResult<B::Map> {
-        let mut map = self.build.new_map(dict.len());
-        for (k, v) in dict.iter() {
-            let Ok(key) = k.cast::<PyString>() else {
-                return Err(loc.fail(format!(
-                    "a map key must be a str, not {} ({})",
-                    type_name(&k),
-                    k.repr().map(|r| r.to_string()).unwrap_or_default()
-                )));
-            };
-            let value = self.value(&v, &Loc::Key(loc, key), depth + 1)?;
-            self.build.insert(&mut map, key, value, loc)?;
-        }
-        Ok(map)
-    }
-
-    /// A number, checked: int, float or Decimal (not bool).
-    fn number(&self, value: &Bound<'py, PyAny>, loc: &Loc<'_, 'py>) -> PyResult<Option<String>> {
-        let n = if let Ok(i) = value.cast::<PyInt>() {
-            int_number(i, loc)?
-        } else if let Ok(f) = value.cast::<PyFloat>() {
-            float_number(f, loc)?
-        } else if value.is_instance(&self.decimal)? {
-            decimal_number(value, &self.decimal, loc)?
-        } else {
-            return Ok(None);
-        };
-        Ok(Some(n.into_text()))
-    }
-
-    /// A set of str (SS), of numbers (NS) or of binary (BS), checked by the core.
-    fn set(&self, value: &Bound<'py, PyAny>, loc: &Loc<'_, 'py>) -> PyResult<AttributeValue> {
-        let mut strings = Vec::new();
-        let mut numbers = Vec::new();
-        let mut binaries = Vec::new();
-        let mut first: Option<(SetKind, String)> = None;
-        for (i, member) in value.try_iter()?.enumerate() {
-            let member = member?;
-            let here = Loc::Index(loc, i);
-            let cannot_hold = || {
-                here.fail(format!(
-                    "a DynamoDB set cannot hold {}; sets hold strings, numbers or binary",
-                    type_name(&member)
-                ))
-            };
-            let kind = if let Ok(s) = member.cast::<PyString>() {
-                strings.push(utf8(s, &here)?.to_owned());
-                SetKind::Strings
-            } else if member.cast::<PyBool>().is_ok() {
-                return Err(cannot_hold());
-            } else if let Some(n) = self.number(&member, &here)? {
-                numbers.push(n);
-                SetKind::Numbers
-            } else if let Some(b) = binary(&member)? {
-                binaries.push(b.into_owned());
-                SetKind::Binary
-            } else {
-                return Err(cannot_hold());
-            };
-            match &first {
-                None => first = Some((kind, type_name(&member))),
-                Some((k, name)) if *k != kind => {
-                    return Err(loc.fail(format!(
-                        "a DynamoDB set holds only strings, only numbers or only binary; this one mixes {name} and {}",
-                        type_name(&member)
-                    )));
-                }
-                Some(_) => {}
-            }
-        }
-        let set = match first.map(|(k, _)| k) {
-            None | Some(SetKind::Strings) => AttributeValue::string_set(strings),
-            Some(SetKind::Numbers) => AttributeValue::number_set(&numbers),
-            Some(SetKind::Binary) => AttributeValue::binary_set(binaries),
-        };
-        set.map_err(|e| loc.fail(e))
+    fn list(&mut self, _: &PyHost<'py>, list: Vec<Out<'py>>) -> PyResult<Out<'py>> {
+        Ok(PyList::new(self.py, list)?.into_any())
     }
 }
 
@@ -755,158 +690,6 @@ fn known_tag(tag: &Bound<'_, PyString>) -> Option<&'static str> {
     }
     check!("S", "N", "M", "L", "BOOL", "NULL", "B", "SS", "NS", "BS");
     None
-}
-
-/// Reads DynamoDB JSON as Python dicts (`unmarshall`'s input). Pointers
-/// include the type tags, as in the core: `/tags/L/0/S`.
-pub(crate) struct TypedReader<B> {
-    build: B,
-}
-
-impl<'py, B: Build<'py>> TypedReader<B> {
-    pub(crate) fn new(build: B) -> Self {
-        TypedReader { build }
-    }
-
-    /// An item: a dict of typed values.
-    pub(crate) fn item(&self, value: &Bound<'py, PyAny>, loc: &Loc<'_, 'py>) -> PyResult<B::Map> {
-        match value.cast::<PyDict>() {
-            Ok(dict) => self.map(dict, loc, 0),
-            Err(_) => Err(loc.fail(format!("an item must be a dict, not {}", type_name(value)))),
-        }
-    }
-
-    fn map(&self, dict: &Bound<'py, PyDict>, loc: &Loc<'_, 'py>, depth: usize) -> PyResult<B::Map> {
-        let mut map = self.build.new_map(dict.len());
-        for (k, v) in dict.iter() {
-            let Ok(key) = k.cast::<PyString>() else {
-                return Err(loc.fail(format!("a map key must be a str, not {}", type_name(&k))));
-            };
-            let value = self.value(&v, &Loc::Key(loc, key), depth + 1)?;
-            self.build.insert(&mut map, key, value, loc)?;
-        }
-        Ok(map)
-    }
-
-    /// One typed value (`{"S": "x"}`), `depth` lists and maps down.
-    pub(crate) fn value(&self, value: &Bound<'py, PyAny>, loc: &Loc<'_, 'py>, depth: usize) -> PyResult<B::Out> {
-        let Ok(dict) = value.cast::<PyDict>() else {
-            return Err(loc.fail(format!("expected a typed value like {{\"S\": \"text\"}}, not {}", type_name(value))));
-        };
-        let mut entries = dict.iter();
-        let (Some((tag, inner)), None) = (entries.next(), entries.next()) else {
-            return Err(loc.fail("a typed value has exactly one type tag, like {\"S\": \"text\"}"));
-        };
-        let Ok(tag) = tag.cast::<PyString>() else {
-            return Err(loc.fail(format!("a type tag is a str like \"S\", not {}", type_name(&tag))));
-        };
-        let tag: Cow<'_, str> = match known_tag(tag) {
-            Some(t) => Cow::Borrowed(t),
-            None => tag.to_cow()?,
-        };
-        let tag: &str = &tag;
-        let here = Loc::Tag(loc, tag);
-        let text = |v: &Bound<'py, PyAny>, at: &Loc<'_, 'py>| -> PyResult<String> {
-            match v.cast::<PyString>() {
-                Ok(s) => Ok(s.to_cow()?.into_owned()),
-                Err(_) => Err(at.fail(format!("`{tag}` holds a str, not {}", type_name(v)))),
-            }
-        };
-        let bytes = |v: &Bound<'py, PyAny>, at: &Loc<'_, 'py>| -> PyResult<Vec<u8>> {
-            if let Ok(s) = v.cast::<PyString>() {
-                return attr::from_base64(&s.to_cow()?).map_err(|e| at.fail(format!("`{tag}` is {e}")));
-            }
-            match binary(v)? {
-                Some(b) => Ok(b.into_owned()),
-                None => Err(at.fail(format!("`{tag}` holds base64 text or bytes, not {}", type_name(v)))),
-            }
-        };
-        let members = |v: &Bound<'py, PyAny>| -> PyResult<Vec<Bound<'py, PyAny>>> {
-            let listlike = v.cast::<PyList>().is_ok()
-                || v.cast::<PyTuple>().is_ok()
-                || v.cast::<PySet>().is_ok()
-                || v.cast::<PyFrozenSet>().is_ok();
-            if !listlike {
-                return Err(here.fail(format!("`{tag}` holds a list, not {}", type_name(v))));
-            }
-            v.try_iter()?.collect()
-        };
-        match tag {
-            "S" => match inner.cast::<PyString>() {
-                Ok(s) => self.build.string(s, &here),
-                Err(_) => Err(here.fail(format!("`S` holds a str, not {}", type_name(&inner)))),
-            },
-            "N" => match inner.cast::<PyString>() {
-                Ok(s) => self.build.number(&Num::from_str(s, &here)?),
-                Err(_) => Err(here.fail(format!("`N` holds a str, not {}", type_name(&inner)))),
-            },
-            "B" => self.build.binary(&bytes(&inner, &here)?),
-            "BOOL" => match inner.cast::<PyBool>() {
-                Ok(b) => self.build.boolean(b.is_true()),
-                Err(_) => Err(here.fail(format!("`BOOL` holds True or False, not {}", type_name(&inner)))),
-            },
-            "NULL" => match inner.cast::<PyBool>() {
-                Ok(b) if b.is_true() => self.build.null(),
-                _ => Err(here.fail("`NULL` must be True")),
-            },
-            "M" => {
-                let Ok(map) = inner.cast::<PyDict>() else {
-                    return Err(here.fail(format!("`M` holds a dict, not {}", type_name(&inner))));
-                };
-                if depth >= MAX_DEPTH {
-                    return Err(loc.too_deep());
-                }
-                let map = self.map(map, &here, depth)?;
-                self.build.map(map)
-            }
-            "L" => {
-                if inner.cast::<PyList>().is_err() && inner.cast::<PyTuple>().is_err() {
-                    return Err(here.fail(format!("`L` holds a list, not {}", type_name(&inner))));
-                }
-                if depth >= MAX_DEPTH {
-                    return Err(loc.too_deep());
-                }
-                let mut items = Vec::with_capacity(inner.len()?);
-                for (i, item) in inner.try_iter()?.enumerate() {
-                    items.push(self.value(&item?, &Loc::Index(&here, i), depth + 1)?);
-                }
-                self.build.list(items)
-            }
-            "SS" => {
-                let strings = members(&inner)?
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| text(m, &Loc::Index(&here, i)))
-                    .collect::<PyResult<Vec<_>>>()?;
-                self.build.set(AttributeValue::string_set(strings).map_err(|e| here.fail(e))?)
-            }
-            "NS" => {
-                let members = members(&inner)?;
-                let mut numbers = Vec::with_capacity(members.len());
-                for (i, m) in members.iter().enumerate() {
-                    let at = Loc::Index(&here, i);
-                    let member = text(m, &at)?;
-                    let rewritten = match number::normalize_cow(&member).map_err(|e| at.fail(e))? {
-                        Cow::Borrowed(_) => None,
-                        Cow::Owned(normal) => Some(normal),
-                    };
-                    numbers.push(rewritten.unwrap_or(member));
-                }
-                self.build.set(AttributeValue::number_set(&numbers).map_err(|e| here.fail(e))?)
-            }
-            "BS" => {
-                let binaries = members(&inner)?
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| bytes(m, &Loc::Index(&here, i)))
-                    .collect::<PyResult<Vec<_>>>()?;
-                self.build.set(AttributeValue::binary_set(binaries).map_err(|e| here.fail(e))?)
-            }
-            other => {
-                Err(loc.fail(format!("`{other}` is not a DynamoDB type; use S, N, B, BOOL, NULL, M, L, SS, NS or BS")))
-            }
-        }
-    }
 }
 
 /// The DynamoDB JSON of an item (a dict with str keys), as the AWS CLI
@@ -929,7 +712,10 @@ impl<'py, B: Build<'py>> TypedReader<B> {
 #[pyo3(signature = (item, *, binary = "bytes"))]
 pub(crate) fn marshall<'py>(py: Python<'py>, item: &Bound<'py, PyAny>, binary: &str) -> PyResult<Bound<'py, PyDict>> {
     let binary = BinaryForm::parse(binary)?;
-    guard(|| PlainReader::new(py, Typed { py, binary })?.item(item, &Loc::Root))?
+    guard(|| {
+        let host = PyHost::new(py)?;
+        PlainReader { host: &host, build: Typed { py, binary }, skip_undefined: false }.item(item, &Loc::Root)
+    })?
 }
 
 /// The DynamoDB JSON of one attribute value, by the rules of `marshall`:
@@ -943,7 +729,10 @@ pub(crate) fn marshall_value<'py>(
     binary: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let binary = BinaryForm::parse(binary)?;
-    guard(|| PlainReader::new(py, Typed { py, binary })?.value(value, &Loc::Root, 0))?
+    guard(|| {
+        let host = PyHost::new(py)?;
+        PlainReader { host: &host, build: Typed { py, binary }, skip_undefined: false }.value(value, &Loc::Root, 0)
+    })?
 }
 
 /// An item in DynamoDB JSON back to Python values: S → str, N →
@@ -961,7 +750,10 @@ pub(crate) fn unmarshall<'py>(
     item: &Bound<'py, PyAny>,
     numbers: &str,
 ) -> PyResult<Bound<'py, PyDict>> {
-    guard(|| TypedReader::new(Plain::new(py, numbers)?).item(item, &Loc::Root))?
+    guard(|| {
+        let host = PyHost::new(py)?;
+        TypedReader { host: &host, build: Plain::new(py, numbers)? }.item(item, &Loc::Root)
+    })?
 }
 
 /// One attribute value in DynamoDB JSON (`{"N": "1.5"}`) back to a Python
@@ -973,5 +765,8 @@ pub(crate) fn unmarshall_value<'py>(
     value: &Bound<'py, PyAny>,
     numbers: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    guard(|| TypedReader::new(Plain::new(py, numbers)?).value(value, &Loc::Root, 0))?
+    guard(|| {
+        let host = PyHost::new(py)?;
+        TypedReader { host: &host, build: Plain::new(py, numbers)? }.value(value, &Loc::Root, 0)
+    })?
 }

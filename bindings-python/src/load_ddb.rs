@@ -2,11 +2,11 @@
 //!
 //! A path is read by the core as `load-ddb` reads it. Items given in memory
 //! are converted here, with the GIL held, by the rules of `marshall` (or, with
-//! `input_format="dynamodb"`, of `unmarshall`), and handed over as DynamoDB
-//! JSON, so `Decimal`, `bytes` and sets arrive intact: a list or tuple all at
-//! once before the load starts (`Source::Values`), any other iterable (a
-//! generator) one item at a time on the loader's reader thread, which takes
-//! the GIL for each ([`PyItems`], `Source::Iter`).
+//! `input_format="dynamodb"`, of `unmarshall`), and handed over as the core's
+//! attribute values, so `Decimal`, `bytes` and sets arrive intact: a list or
+//! tuple all at once before the load starts (`Source::Items`), any other
+//! iterable (a generator) one item at a time on the loader's reader thread,
+//! which takes the GIL for each ([`PyItems`], `Source::ItemIter`).
 //!
 //! The load runs on a thread and a runtime of its own, with the GIL released
 //! and no signal handler of its own. The calling thread waits for it in
@@ -24,12 +24,13 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyIterator, PyList, PyString, PyTuple};
-use serde_json::Value;
-use stepforge::dynamo::attr;
+use stepforge::dynamo::Item;
 use stepforge::dynamo::loader::{self, InputFormat, LoadOptions, Rate, RateUnit, Source, Summary};
 
 use crate::convert::from_json;
-use crate::dynamo::{Attr, Loc, PlainReader, TypedReader};
+use stepforge::dynamo::walk::{Attr, PlainReader, TypedReader};
+
+use crate::dynamo::{Loc, PyHost};
 use crate::errors::{InternalError, LoadError, guard};
 
 /// `rate=`: items per second as a number, or the CLI's text (`"500"`, `"200wcu"`).
@@ -63,16 +64,18 @@ fn input_format(name: &str) -> PyResult<InputFormat> {
     }
 }
 
-/// The items in `source`, converted to DynamoDB JSON by the rules of
-/// `marshall` (or, for `input_format="dynamodb"`, of `unmarshall`). `index`
-/// is the item's place in the source, the start of an error's pointer.
-fn convert(item: &Bound<'_, PyAny>, index: usize, format: InputFormat) -> PyResult<Value> {
+/// An item of `source`, converted by the rules of `marshall` (or, for
+/// `input_format="dynamodb"`, of `unmarshall`). `index` is the item's place
+/// in the source, the start of an error's pointer.
+fn convert(item: &Bound<'_, PyAny>, index: usize, format: InputFormat) -> PyResult<Item> {
     let at = Loc::Index(&Loc::Root, index);
-    let item = match format {
-        InputFormat::DynamoDb => TypedReader::new(Attr).item(item, &at)?,
-        InputFormat::Auto | InputFormat::Plain => PlainReader::new(item.py(), Attr)?.item(item, &at)?,
-    };
-    Ok(attr::item_to_dynamodb_json(&item))
+    let host = PyHost::new(item.py())?;
+    match format {
+        InputFormat::DynamoDb => TypedReader { host: &host, build: Attr }.item(item, &at),
+        InputFormat::Auto | InputFormat::Plain => {
+            PlainReader { host: &host, build: Attr, skip_undefined: false }.item(item, &at)
+        }
+    }
 }
 
 /// What a generator (or a conversion of what it yielded) raised, kept for
@@ -102,13 +105,13 @@ impl PyItems {
 }
 
 impl Iterator for PyItems {
-    type Item = Value;
+    type Item = Item;
 
-    fn next(&mut self) -> Option<Value> {
+    fn next(&mut self) -> Option<Item> {
         let iter = self.iter.as_ref()?;
         let (index, format) = (self.index, self.format);
         let pulled = Python::try_attach(|py| {
-            guard(|| -> PyResult<Option<Value>> {
+            guard(|| -> PyResult<Option<Item>> {
                 match iter.bind(py).clone().next() {
                     None => Ok(None),
                     Some(item) => convert(&item?, index, format).map(Some),
@@ -171,13 +174,13 @@ fn source(value: &Bound<'_, PyAny>, format: InputFormat, raised: &Raised) -> PyR
         for (i, item) in value.try_iter()?.enumerate() {
             values.push(convert(&item?, i, format)?);
         }
-        return Ok((Source::Values(values), InputFormat::DynamoDb));
+        return Ok((Source::Items(values), InputFormat::DynamoDb));
     }
     let Ok(iter) = value.try_iter() else {
         return Err(not_a_source()?);
     };
     let items = PyItems { iter: Some(iter.unbind()), format, index: 0, raised: raised.clone() };
-    Ok((Source::Iter(Box::new(items)), InputFormat::DynamoDb))
+    Ok((Source::ItemIter(Box::new(items)), InputFormat::DynamoDb))
 }
 
 /// How long the calling thread waits, with the GIL released, between two

@@ -4,5 +4,6 @@ pub mod attr;
 #[cfg(feature = "loader")]
 pub mod loader;
 pub mod number;
+pub mod walk;
 
 pub use attr::{AttributeValue, Item, MarshalError, marshall, marshall_item};

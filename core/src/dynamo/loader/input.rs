@@ -12,6 +12,8 @@ use serde::de::{DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
+use crate::dynamo::attr::{self, Item};
+
 /// Where the items come from.
 pub enum Source {
     /// A file holding a JSON array of items or JSON Lines (one item per line).
@@ -23,6 +25,11 @@ pub enum Source {
     /// Items produced one by one (a host-language generator), read on the
     /// reader thread as the loader needs them.
     Iter(Box<dyn Iterator<Item = Value> + Send>),
+    /// Items a host binding has already made into attribute values (its
+    /// `marshall` rules): nothing to parse or marshal again.
+    Items(Vec<Item>),
+    /// Such items produced one by one, as [`Source::Iter`].
+    ItemIter(Box<dyn Iterator<Item = Item> + Send>),
 }
 
 impl fmt::Debug for Source {
@@ -37,7 +44,8 @@ impl fmt::Display for Source {
             Source::Path(p) => write!(f, "{}", p.display()),
             Source::Stdin => f.write_str("standard input"),
             Source::Values(v) => write!(f, "{} items in memory", v.len()),
-            Source::Iter(_) => f.write_str("items from an iterator"),
+            Source::Items(v) => write!(f, "{} items in memory", v.len()),
+            Source::Iter(_) | Source::ItemIter(_) => f.write_str("items from an iterator"),
         }
     }
 }
@@ -51,6 +59,25 @@ pub enum Position {
     Line(u64),
 }
 
+/// One input item: JSON to marshal (by the input format), or an item made already.
+#[derive(Debug)]
+pub enum Entry {
+    /// A JSON value, plain or DynamoDB JSON.
+    Json(Value),
+    /// Attribute values, from a host binding.
+    Item(Item),
+}
+
+impl Entry {
+    /// The entry as JSON, for the reject file: an item as DynamoDB JSON.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Entry::Json(v) => v.clone(),
+            Entry::Item(item) => attr::item_to_dynamodb_json(item),
+        }
+    }
+}
+
 /// One item read from the input, numbered in input order (`seq`, 0-based).
 #[derive(Debug)]
 pub struct Record {
@@ -60,7 +87,7 @@ pub struct Record {
     pub position: Position,
     /// The item, or why the line could not be read (JSON Lines only: a broken
     /// line is rejected and the load goes on).
-    pub body: Result<Value, (String, String)>,
+    pub body: Result<Entry, (String, String)>,
 }
 
 /// Reads `source` on a blocking thread and sends its records. Returns how
@@ -68,8 +95,10 @@ pub struct Record {
 /// array that stops being valid JSON).
 pub fn spawn(source: Source, tx: mpsc::Sender<Record>) -> tokio::task::JoinHandle<Result<u64, String>> {
     tokio::task::spawn_blocking(move || match source {
-        Source::Values(values) => Ok(send_all(values.into_iter(), &tx)),
-        Source::Iter(items) => Ok(send_all(items, &tx)),
+        Source::Values(values) => Ok(send_all(values.into_iter().map(Entry::Json), &tx)),
+        Source::Iter(values) => Ok(send_all(values.map(Entry::Json), &tx)),
+        Source::Items(items) => Ok(send_all(items.into_iter().map(Entry::Item), &tx)),
+        Source::ItemIter(items) => Ok(send_all(items.map(Entry::Item), &tx)),
         Source::Path(path) => {
             let file = File::open(&path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
             read(BufReader::with_capacity(1 << 16, file), &tx)
@@ -79,7 +108,7 @@ pub fn spawn(source: Source, tx: mpsc::Sender<Record>) -> tokio::task::JoinHandl
 }
 
 /// Sends values in order; stops early when the loader stops listening.
-fn send_all(values: impl Iterator<Item = Value>, tx: &mpsc::Sender<Record>) -> u64 {
+fn send_all(values: impl Iterator<Item = Entry>, tx: &mpsc::Sender<Record>) -> u64 {
     let mut n = 0;
     for v in values {
         if tx.blocking_send(Record { seq: n, position: Position::Index(n), body: Ok(v) }).is_err() {
@@ -117,7 +146,9 @@ fn read_lines<R: Read>(reader: BufReader<R>, tx: &mpsc::Sender<Record>) -> Resul
         if line.trim().is_empty() {
             continue;
         }
-        let body = serde_json::from_str::<Value>(&line).map_err(|e| (format!("line {} is not JSON: {e}", i + 1), line));
+        let body = serde_json::from_str::<Value>(&line)
+            .map(Entry::Json)
+            .map_err(|e| (format!("line {} is not JSON: {e}", i + 1), line));
         if tx.blocking_send(Record { seq, position: Position::Line(i as u64 + 1), body }).is_err() {
             break;
         }
@@ -156,7 +187,11 @@ impl<'de> Visitor<'de> for Elements<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u64, A::Error> {
         let mut n = 0u64;
         while let Some(value) = seq.next_element::<Value>()? {
-            if self.tx.blocking_send(Record { seq: n, position: Position::Index(n), body: Ok(value) }).is_err() {
+            if self
+                .tx
+                .blocking_send(Record { seq: n, position: Position::Index(n), body: Ok(Entry::Json(value)) })
+                .is_err()
+            {
                 break;
             }
             n += 1;

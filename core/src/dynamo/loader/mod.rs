@@ -19,6 +19,7 @@ pub mod sdk;
 pub mod seed;
 mod write;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -34,6 +35,7 @@ use tokio::task::JoinSet;
 
 use super::attr::{self, AttributeValue, Item};
 use checkpoint::{Checkpoint, InputId};
+use input::Entry;
 pub use input::{Position, Source};
 pub use pacing::{Backoff, Rate, RateUnit};
 use reject::RejectFile;
@@ -319,15 +321,21 @@ fn check_key(item: &Item, keys: &[(String, ScalarAttributeType)]) -> Result<(), 
     Ok(())
 }
 
-/// Turns one input value into an item.
-fn marshal(value: &Value, format: InputFormat) -> Result<Item, String> {
+/// Turns one input entry into an item: JSON by the input format; an item
+/// from a host binding is one already (borrowed: the entry is kept for the
+/// reject file).
+fn marshal(entry: &Entry, format: InputFormat) -> Result<Cow<'_, Item>, String> {
+    let value = match entry {
+        Entry::Json(value) => value,
+        Entry::Item(item) => return Ok(Cow::Borrowed(item)),
+    };
     let typed = match format {
         InputFormat::DynamoDb => true,
         InputFormat::Plain => false,
         InputFormat::Auto => attr::looks_like_dynamodb_json(value),
     };
     let item = if typed { attr::item_from_dynamodb_json(value) } else { attr::marshall_item(value) };
-    item.map_err(|e| e.to_string())
+    item.map(Cow::Owned).map_err(|e| e.to_string())
 }
 
 /// The in-memory state of a running load.
@@ -347,7 +355,7 @@ struct Run {
     /// that share it, waiting their turn.
     busy: HashMap<String, VecDeque<Pending>>,
     /// The input value and position of every item not yet done, for the reject file.
-    sources: HashMap<u64, (Position, Value)>,
+    sources: HashMap<u64, (Position, Entry)>,
     /// Rejections printed on stderr when there is no reject file.
     printed: u64,
     progress: Option<indicatif::ProgressBar>,
@@ -359,12 +367,14 @@ impl Run {
         seq: u64,
         position: Position,
         reason: &str,
-        item: Option<&Value>,
+        item: Option<&Entry>,
         raw: Option<&str>,
     ) -> Result<(), LoadError> {
         self.summary.rejected += 1;
         match &mut self.rejects {
-            Some(file) => file.write(seq, position, reason, item, raw).map_err(LoadError::new)?,
+            Some(file) => {
+                file.write(seq, position, reason, item.map(Entry::to_json).as_ref(), raw).map_err(LoadError::new)?
+            }
             None if self.printed < 20 => {
                 self.printed += 1;
                 let at = match position {
@@ -406,6 +416,8 @@ impl Run {
             return Ok(());
         }
         let sdk_item = sdk::to_sdk_item(&item);
+        let size = attr::item_size(&item);
+        drop(item);
         let key = sdk::key_string(&sdk_item, &self.key_names);
         self.sources.insert(seq, (position, value));
         let pending = Pending { seq, item: sdk_item, key: key.clone() };
@@ -416,7 +428,7 @@ impl Run {
             }
             None => {
                 self.busy.insert(key, VecDeque::new());
-                self.add(pending, attr::item_size(&item));
+                self.add(pending, size);
             }
         }
         Ok(())
@@ -454,7 +466,8 @@ impl Run {
             self.checkpoint.mark(*seq);
         }
         for (seq, reason) in &outcome.rejected {
-            let (position, value) = self.sources.remove(seq).unwrap_or((Position::Index(*seq), Value::Null));
+            let (position, value) =
+                self.sources.remove(seq).unwrap_or((Position::Index(*seq), Entry::Json(Value::Null)));
             self.reject(*seq, position, reason, Some(&value), None)?;
         }
         for key in keys {
