@@ -438,7 +438,7 @@ fn key_spec(env: &Env, value: Unknown, what: &str) -> Result<(String, KeyType)> 
 
 fn item_of(env: &Env, value: Unknown, what: &str, dynamodb_json: bool) -> Result<stepforge::dynamo::attr::Item> {
     let value = to_json(env, value, &At::new(what))?;
-    Ok(if dynamodb_json { item_from_dynamodb_json(&value) } else { marshall_item(&value) }.map_err(Failure::Marshal)?)
+    if dynamodb_json { item_from_dynamodb_json(&value) } else { marshall_item(&value) }.map_err(Failure::Marshal)
 }
 
 #[napi]
