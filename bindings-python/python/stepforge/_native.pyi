@@ -650,6 +650,17 @@ class StateMachine:
 # the phased job. A job is stepforge states or ASL JSON (a dict or its text).
 # ---------------------------------------------------------------------------
 
+__all__ += [
+    "DynamoDbListMap",
+    "PhasedJob",
+    "Semaphore",
+    "Semaphores",
+    "cleanup_event_pattern",
+    "cleanup_iam",
+    "cleanup_machine",
+    "map_over_dynamodb",
+]
+
 _Job = Union[_Chainable, Dict[str, Any], str]
 
 @final

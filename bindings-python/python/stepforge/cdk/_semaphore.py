@@ -68,20 +68,16 @@ class SemaphoreLocks(Construct):
         cleanup: bool = True,
     ) -> None:
         super().__init__(scope, id)
-        if table_read_write_capacity:
-            billing = dict(
-                billing_mode=dynamodb.BillingMode.PROVISIONED,
-                read_capacity=int(table_read_write_capacity["read_capacity"]),
-                write_capacity=int(table_read_write_capacity["write_capacity"]),
-            )
-        else:
-            billing = dict(billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST)
+        provisioned = bool(table_read_write_capacity)
+        capacity = table_read_write_capacity or {}
         self.table = dynamodb.Table(
             self,
             "Table",
             partition_key=dynamodb.Attribute(name="LockName", type=dynamodb.AttributeType.STRING),
             removal_policy=RemovalPolicy.DESTROY,
-            **billing,
+            billing_mode=dynamodb.BillingMode.PROVISIONED if provisioned else dynamodb.BillingMode.PAY_PER_REQUEST,
+            read_capacity=int(capacity["read_capacity"]) if provisioned else None,
+            write_capacity=int(capacity["write_capacity"]) if provisioned else None,
         )
         self.registry = stepforge.Semaphores()
         self.cleanup_machine: Optional[sfn.StateMachine] = None
@@ -170,7 +166,7 @@ def _semaphored(
     statements = _statements(semaphore.iam(locks.table.table_arn))
     adapted = adapt(scope, definition, placeholder=PLACEHOLDER, job=job, statements=statements)
     for end in adapted.ends:
-        end.next(next_state)  # type: ignore[attr-defined]
+        end.next(next_state)
     return adapted.start, list(next_state.end_states)
 
 
