@@ -374,3 +374,38 @@ def test_phased_job_unknown_job_in_jobs_is_an_error():
 
     with pytest.raises(stepforge.ValidationError, match="go_fishing"):
         synth_one(lambda stack: PhasedJob(stack, "P", graph=GRAPH.read_text(), jobs={"go_fishing": sfn.Pass(stack, "X")}))
+
+
+def test_example1_synthesized_runs_on_the_local_executor(templates: dict):
+    """The machine the construct synthesizes (tokens substituted) runs on
+    stepforge's executor with the in-memory DynamoDB: the first user creates
+    the lock item and holds a slot, never more than the limit (42) are inside
+    the job, a failed job gives its slot back and fails with the job's error,
+    and no slot is held at the end."""
+    template = templates["Example1Semaphore"]
+    machine = definition(template, user_machine(template))
+    world = stepforge.World(7)
+    arn = world.register("Example1", machine)
+    world.create_table("LOCKTABLE", "LockName")
+    calls = []
+
+    def job(call):
+        calls.append(call.input)
+        if len(calls) % 10 == 0:
+            raise stepforge.TaskFailed("Job.Broken", f"call {len(calls)}")
+        return stepforge.TaskResult({"ok": True}, after_seconds=2)
+
+    world.handle("*:function:cool-function", job)
+    for i in range(60):
+        world.start_execution(arn, {"n": i}, name=f"e{i}")
+    idle = world.run()
+    executions = world.executions()
+    assert idle.running == 0 and len(executions) == 60
+    failed = [e for e in executions if e.status == "FAILED"]
+    assert len(failed) == 6 and {e.error for e in failed} == {"Job.Broken"}
+    assert all(e.status == "SUCCEEDED" for e in executions if e.status != "FAILED")
+    peak = world.peak_occupancy(["ContestedJobPart1", "Wait", "AnotherWait", "YetAnotherWait"])
+    assert peak.count == 42
+    lock = world.get_item("LOCKTABLE", {"LockName": "life"})
+    assert lock is not None and lock["currentlockcount"] == 0
+    assert set(lock) == {"LockName", "currentlockcount"}
