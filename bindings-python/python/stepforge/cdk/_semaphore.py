@@ -170,7 +170,23 @@ def _semaphored(
     return adapted.start, list(next_state.end_states)
 
 
-class Semaphore(sfn.StateMachineFragment):
+class _Wrapped(sfn.StateMachineFragment):
+    """A fragment whose first state and end states are known once built
+    (a job wrapped in a semaphore)."""
+
+    _start: sfn.State
+    _ends: List[sfn.INextable]
+
+    @property
+    def start_state(self) -> sfn.State:
+        return self._start
+
+    @property
+    def end_states(self) -> List[sfn.INextable]:
+        return self._ends
+
+
+class Semaphore(_Wrapped):
     """A job wrapped in a DynamoDB-backed semaphore (the API of
     ``@dontirun/state-machine-semaphore`` 0.1.583): at most ``limit``
     executions run ``job`` at once; ``next_state`` follows the release.
@@ -211,28 +227,12 @@ class Semaphore(sfn.StateMachineFragment):
         self._start = start
         self._ends = ends
 
-    @property
-    def start_state(self) -> sfn.State:
-        return self._start
 
-    @property
-    def end_states(self) -> List[sfn.INextable]:
-        return self._ends
-
-
-class _Semaphored(sfn.StateMachineFragment):
+class _Semaphored(_Wrapped):
     def __init__(self, scope: Construct, id: str, start: sfn.State, ends: List[sfn.INextable]) -> None:
         super().__init__(scope, id)
         self._start = start
         self._ends = ends
-
-    @property
-    def start_state(self) -> sfn.State:
-        return self._start
-
-    @property
-    def end_states(self) -> List[sfn.INextable]:
-        return self._ends
 
 
 class SemaphoreGenerator(Construct):
