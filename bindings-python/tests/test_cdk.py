@@ -20,26 +20,25 @@ cdk = pytest.importorskip("aws_cdk")
 os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
 import stepforge  # noqa: E402
+from cdk_templates import (  # noqa: E402
+    EXAMPLES,
+    FAKE,
+    listed,
+    machine_definition,
+    only,
+    resolve,
+    resources,
+    role_statements,
+    synth_example,
+    synth_stack,
+)
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "seed000-semaphore"
 SEMAPHORE_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
-FAKE = {"AWS::Partition": "aws", "AWS::Region": "us-east-1", "AWS::AccountId": "123456789012"}
 
 
 @pytest.fixture(scope="module")
 def templates() -> dict:
-    sys.path.insert(0, str(EXAMPLE))
-    try:
-        import app as example  # type: ignore[import-not-found]
-    finally:
-        sys.path.remove(str(EXAMPLE))
-    assembly = example.build(cdk.App()).synth()
-    return {name: assembly.get_stack_by_name(name).template for name in example.STACKS}
-
-
-def resources(template: dict, kind: str) -> dict:
-    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+    return synth_example("seed000-semaphore")
 
 
 def table_id(template: dict) -> str:
@@ -159,51 +158,6 @@ def test_example2_equals_the_cores_two_semaphores(templates: dict):
 
 # --- seed 004 (DynamoDbListMap), seed 002 (PhasedJob), seed 001 (semaphore stack) ---
 
-EXAMPLES = ROOT / "examples"
-
-
-def synth_example(folder: str) -> dict:
-    """Every stack of ``examples/<folder>/app.py``, synthesized."""
-    path = str(EXAMPLES / folder)
-    sys.path.insert(0, path)
-    try:
-        sys.modules.pop("app", None)
-        import app as example  # type: ignore[import-not-found]
-    finally:
-        sys.path.remove(path)
-        sys.modules.pop("app", None)
-    assembly = example.build(cdk.App()).synth()
-    return {name: assembly.get_stack_by_name(name).template for name in example.STACKS}
-
-
-def resolve(template: dict, value, refs: dict):
-    """``value`` (a DefinitionString or a policy Resource) with each token by `refs`: a
-    ``{"Ref": id}`` by ``refs[id]``, a ``{"Fn::GetAtt": [id, attr]}`` by ``refs[(id, attr)]``."""
-    def one(part):
-        if isinstance(part, str):
-            return part
-        if "Ref" in part:
-            return refs[part["Ref"]] if part["Ref"] in refs else FAKE[part["Ref"]]
-        if "Fn::GetAtt" in part:
-            return refs[tuple(part["Fn::GetAtt"])]
-        if "Fn::Join" in part:
-            return part["Fn::Join"][0].join(one(p) for p in part["Fn::Join"][1])
-        raise AssertionError(f"unexpected token {part}")
-    return one(value)
-
-
-def machine_definition(template: dict, machine_id: str, refs: dict) -> dict:
-    return json.loads(resolve(template, template["Resources"][machine_id]["Properties"]["DefinitionString"], refs))
-
-
-def role_statements(template: dict, machine_id: str) -> list:
-    role = template["Resources"][machine_id]["Properties"]["RoleArn"]["Fn::GetAtt"][0]
-    out = []
-    for policy in resources(template, "AWS::IAM::Policy").values():
-        if {"Ref": role} in policy["Properties"]["Roles"]:
-            out.extend(policy["Properties"]["PolicyDocument"]["Statement"])
-    return out
-
 
 def cli(*args: str) -> dict:
     printed = subprocess.run([sys.executable, "-m", "stepforge", *args], check=True, capture_output=True, text=True).stdout
@@ -213,11 +167,6 @@ def cli(*args: str) -> dict:
 @pytest.fixture(scope="module")
 def seed004() -> dict:
     return synth_example("seed004-map-over-dynamodb")["StpfncStack"]
-
-
-def only(template: dict, kind: str) -> str:
-    (rid,) = resources(template, kind)
-    return rid
 
 
 SEED004_CONFIG = json.loads((EXAMPLES / "seed004-map-over-dynamodb" / "config.json").read_text())
@@ -255,7 +204,7 @@ def test_seed004_role_gets_exactly_the_cores_statements(seed004: dict):
     refs = seed004_refs(seed004)
     got = [
         (sorted(s["Action"] if isinstance(s["Action"], list) else [s["Action"]]),
-         [resolve(seed004, r, refs) for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])])
+         [resolve(r, refs) for r in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])])
         for s in role_statements(seed004, machine)
     ]
     core = stepforge.DynamoDbListMap(SEED004_CONFIG, function=FUNCTION_ARN).iam("TABLEARN")
@@ -332,7 +281,7 @@ def test_seed002_definition_equals_the_cli_with_each_job_its_function(seed002: d
     assert stepforge.validate(json.dumps(synthesized)) == []
     (statement,) = role_statements(template, machine)
     assert statement["Action"] == "lambda:InvokeFunction"
-    got = sorted(resolve(template, r, refs) for r in statement["Resource"])
+    got = sorted(resolve(r, refs) for r in statement["Resource"])
     assert got == sorted(x for job in jobs for x in (arn(job), arn(job) + ":*"))
 
 
@@ -346,7 +295,7 @@ def test_seed002_mixed_jobs_chainable_and_by_name(seed002: dict):
     assert list(synthesized["States"])[:1] == ["Phase thinking"]
     (statement,) = role_statements(template, machine)
     jobs = [j for j in stepforge.PhasedJob(GRAPH.read_text()).jobs if j != "drink_beer"]
-    named = sorted(resolve(template, r, {}) for r in statement["Resource"])
+    named = sorted(resolve(r, {}) for r in statement["Resource"])
     arn = "arn:aws:lambda:us-east-1:123456789012:function:{}".format
     assert named == sorted(x for j in jobs for x in (arn(j), arn(j) + ":*"))
 
@@ -409,3 +358,173 @@ def test_example1_synthesized_runs_on_the_local_executor(templates: dict):
     lock = world.get_item("LOCKTABLE", {"LockName": "life"})
     assert lock is not None and lock["currentlockcount"] == 0
     assert set(lock) == {"LockName", "currentlockcount"}
+
+
+# --- seed 001: the concurrency controller's stack on the Semaphore construct ---
+
+SEED001_LOCK_ACTIONS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+
+
+@pytest.fixture(scope="module")
+def seed001() -> dict:
+    return synth_example("seed001-concurrency-controller")["ConcurrencyControllerStack"]
+
+
+def seed001_ids(template: dict) -> dict:
+    """The logical ids of seed 001's resources."""
+    machine = "AWS::StepFunctions::StateMachine"
+    return {
+        "table": only(template, "AWS::DynamoDB::Table"),
+        "function": only(template, "AWS::Lambda::Function", "DoWorkFunction"),
+        "semaphore": only(template, machine, "ConcurrencyControlledStateMachine"),
+        "test": only(template, machine, "TestStateMachine"),
+        "cleanup": only(template, machine, "StepforgeSemaphoreLocksCleanup"),
+        "rule": only(template, "AWS::Events::Rule"),
+    }
+
+
+def seed001_refs(template: dict) -> dict:
+    ids = seed001_ids(template)
+    return {
+        ids["table"]: "LOCKTABLE",
+        (ids["table"], "Arn"): "TABLEARN",
+        (ids["function"], "Arn"): "arn:aws:lambda:us-east-1:123456789012:function:DoWork",
+        ids["semaphore"]: "arn:aws:states:us-east-1:123456789012:stateMachine:Semaphore",
+        (ids["semaphore"], "Name"): "Semaphore",
+    }
+
+
+def test_seed001_stack_has_one_lock_table_and_three_machines(seed001: dict):
+    ids = seed001_ids(seed001)
+    table = seed001["Resources"][ids["table"]]["Properties"]
+    assert table["KeySchema"] == [{"AttributeName": "LockName", "KeyType": "HASH"}]
+    assert len(resources(seed001, "AWS::StepFunctions::StateMachine")) == 3
+
+
+def test_seed001_every_state_machine_validates(seed001: dict):
+    refs = seed001_refs(seed001)
+    for machine in resources(seed001, "AWS::StepFunctions::StateMachine"):
+        assert stepforge.validate(json.dumps(machine_definition(seed001, machine, refs))) == [], machine
+
+
+def statements_by_action(template: dict, machine: str, refs: dict) -> dict:
+    """action -> the resolved resources a machine's role is granted it on."""
+    out: dict = {}
+    for s in role_statements(template, machine):
+        for action in listed(s["Action"]):
+            out.setdefault(action, []).extend(resolve(r, refs) for r in listed(s["Resource"]))
+    return out
+
+
+def test_seed001_policies_name_only_the_needed_actions(seed001: dict):
+    ids = seed001_ids(seed001)
+    refs = seed001_refs(seed001)
+    semaphore = statements_by_action(seed001, ids["semaphore"], refs)
+    # The lock table's three actions on its ARN, and the job's invoke; nothing else.
+    assert {a: semaphore[a] for a in SEED001_LOCK_ACTIONS} == {a: ["TABLEARN"] for a in SEED001_LOCK_ACTIONS}
+    assert set(semaphore) == {*SEED001_LOCK_ACTIONS, "lambda:InvokeFunction"}
+    cleanup = statements_by_action(seed001, ids["cleanup"], refs)
+    assert cleanup == {"dynamodb:UpdateItem": ["TABLEARN"]}
+    # Only the test machine starts executions, and only of the semaphore machine.
+    test = statements_by_action(seed001, ids["test"], refs)
+    assert not any(a.startswith("dynamodb:") for a in test)
+    assert test["states:StartExecution"] == [refs[ids["semaphore"]]]
+    for machine in (ids["semaphore"], ids["cleanup"]):
+        assert not any(a.startswith("states:") for a in statements_by_action(seed001, machine, refs)), machine
+
+
+def test_seed001_cleanup_rule_starts_the_cleanup_on_the_semaphore_machines_end(seed001: dict):
+    ids = seed001_ids(seed001)
+    rule = seed001["Resources"][ids["rule"]]["Properties"]
+    pattern = rule["EventPattern"]
+    assert pattern["source"] == ["aws.states"]
+    assert pattern["detail-type"] == ["Step Functions Execution Status Change"]
+    assert pattern["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
+    # The semaphore machine only: the test machine holds no slot.
+    assert pattern["detail"]["stateMachineArn"] == [{"Ref": ids["semaphore"]}]
+    (target,) = rule["Targets"]
+    assert target["Arn"] == {"Ref": ids["cleanup"]}
+
+
+def read_state_lease_millis(definition: dict) -> int:
+    """The lease (ms) the semaphore's read step compares owner entries with."""
+    def outputs(graph: dict) -> list:
+        found = [s["Output"] for s in graph["States"].values() if "Output" in s]
+        for state in graph["States"].values():
+            for branch in state.get("Branches", []):
+                found += outputs(branch)
+        return found
+
+    (output,) = [o for o in outputs(definition) if "$cutoff" in o]
+    return int(output.split("$cutoff := $toMillis($states.context.State.EnteredTime) - ")[1].split(";")[0])
+
+
+def test_seed001_lease_is_the_semaphore_machines_timeout(seed001: dict):
+    ids = seed001_ids(seed001)
+    definition = machine_definition(seed001, ids["semaphore"], seed001_refs(seed001))
+    assert definition["TimeoutSeconds"] == 3600
+    assert read_state_lease_millis(definition) == 3600 * 1000
+
+
+# --- the lease default: the enclosing StateMachine's timeout, or a warning ---
+
+
+def lease_stack(timeout=None, nested=False, **options):
+    """A stack with one semaphore (a Pass job) in a machine with ``timeout``,
+    at the top level or inside a Parallel branch."""
+    from aws_cdk import aws_stepfunctions as sfn
+    from stepforge.cdk import Semaphore
+
+    def build(stack):
+        fragment = Semaphore(stack, "Sem", lock_name="l", limit=2, job=sfn.Pass(stack, "Job"),
+                             next_state=sfn.Pass(stack, "After"), **options)
+        body = sfn.Parallel(stack, "Outer").branch(fragment) if nested else fragment
+        sfn.StateMachine(stack, "M", definition_body=sfn.DefinitionBody.from_chainable(body), timeout=timeout)
+
+    return synth_stack(build)
+
+
+def lease_of(artifact) -> int:
+    template = artifact.template
+    machine = only(template, "AWS::StepFunctions::StateMachine", "M")
+    return read_state_lease_millis(machine_definition(template, machine, {only(template, "AWS::DynamoDB::Table"): "T"}))
+
+
+def lease_warnings(artifact) -> list:
+    return [m for m in artifact.messages if m.entry.type == "aws:cdk:warning" and "lease" in str(m.entry.data)]
+
+
+def test_lease_defaults_to_the_machines_timeout():
+    artifact = lease_stack(timeout=cdk.Duration.minutes(5))
+    assert lease_of(artifact) == 300 * 1000
+    assert lease_warnings(artifact) == []
+
+
+def test_lease_given_wins_over_the_timeout():
+    artifact = lease_stack(timeout=cdk.Duration.minutes(5), lease_seconds=90)
+    assert lease_of(artifact) == 90 * 1000
+    assert lease_warnings(artifact) == []
+    assert lease_of(lease_stack(timeout_seconds=120)) == 120 * 1000
+
+
+@pytest.mark.parametrize("nested", [False, True], ids=["no timeout", "inside a Parallel branch"])
+def test_lease_without_a_timeout_is_a_year_and_a_warning(nested: bool):
+    timeout = cdk.Duration.minutes(5) if nested else None
+    artifact = lease_stack(timeout=timeout, nested=nested)
+    assert lease_of(artifact) == 365 * 24 * 3600 * 1000
+    (warning,) = lease_warnings(artifact)
+    assert warning.id.endswith("/Sem")
+    assert "timeout_seconds=" in str(warning.entry.data) and "stepforge:semaphoreLeaseDefault" in str(warning.entry.data)
+
+
+def test_generator_learns_the_lease_too():
+    from aws_cdk import aws_stepfunctions as sfn
+    from stepforge.cdk import SemaphoreGenerator
+
+    def build(stack):
+        generator = SemaphoreGenerator(stack, "Gen")
+        fragment = generator.generate_semaphored_job("l", 3, sfn.Pass(stack, "Job"), sfn.Pass(stack, "After"))
+        sfn.StateMachine(stack, "M", definition_body=sfn.DefinitionBody.from_chainable(fragment),
+                         timeout=cdk.Duration.seconds(45))
+
+    assert lease_of(synth_stack(build)) == 45 * 1000

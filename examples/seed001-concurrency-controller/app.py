@@ -20,7 +20,8 @@ from stepforge.cdk import Semaphore
 
 LOCK = "MySemaphore"
 LIMIT = 5
-#: The semaphore machine's timeout; no execution holds a slot longer, so it is the lease too.
+#: The semaphore machine's timeout; no execution holds a slot longer, so the
+#: construct takes it as the lease (learned from the machine at synthesis).
 TIMEOUT_SECONDS = 3600
 
 #: The sample's job: it works for a while.
@@ -53,7 +54,6 @@ class ConcurrencyControllerStack(Stack):
             limit=LIMIT,
             job=work,
             next_state=sfn.Succeed(self, "Success State"),
-            timeout_seconds=TIMEOUT_SECONDS,
         )
         self.semaphore_machine = sfn.StateMachine(
             self,

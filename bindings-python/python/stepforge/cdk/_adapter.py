@@ -25,7 +25,7 @@ the start is replaced), so whoever uses the fragment gets them.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Callable, Dict, List, Mapping, Optional, Sequence
 
 from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
@@ -46,33 +46,57 @@ class RawCondition(sfn.Condition):
         return self._rule
 
 
-def _grant(graph: sfn.StateGraph, statements: Sequence[iam.PolicyStatement]) -> None:
+#: Told the graph the carrier state joins (the semaphore learns its machine's timeout from it).
+OnBound = Callable[[sfn.StateGraph], None]
+
+
+def _grant(graph: sfn.StateGraph, statements: Sequence[iam.PolicyStatement], on_bound: Optional[OnBound] = None) -> None:
     for statement in statements:
         graph.register_policy_statement(statement)
+    if on_bound is not None:
+        on_bound(graph)
 
 
 class _GrantingCustomState(sfn.CustomState):
     """A ``CustomState`` that registers policy statements on the graph it joins."""
 
-    def __init__(self, scope: Construct, id: str, *, state_json: Mapping[str, Any], statements: Sequence[iam.PolicyStatement]) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        state_json: Mapping[str, Any],
+        statements: Sequence[iam.PolicyStatement],
+        on_bound: Optional[OnBound] = None,
+    ) -> None:
         super().__init__(scope, id, state_json=state_json)
         self._statements = list(statements)
+        self._on_bound = on_bound
 
     def _when_bound_to_graph(self, graph: sfn.StateGraph) -> None:
         super()._when_bound_to_graph(graph)
-        _grant(graph, self._statements)
+        _grant(graph, self._statements, self._on_bound)
 
 
 class _GrantingParallel(sfn.Parallel):
     """A ``Parallel`` that registers policy statements on the graph it joins."""
 
-    def __init__(self, scope: Construct, id: str, *, statements: Sequence[iam.PolicyStatement], **props: Any) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        statements: Sequence[iam.PolicyStatement],
+        on_bound: Optional[OnBound] = None,
+        **props: Any,
+    ) -> None:
         super().__init__(scope, id, **props)
         self._statements = list(statements)
+        self._on_bound = on_bound
 
     def _when_bound_to_graph(self, graph: sfn.StateGraph) -> None:
         super()._when_bound_to_graph(graph)
-        _grant(graph, self._statements)
+        _grant(graph, self._statements, self._on_bound)
 
 
 class _AdaptedMap(sfn.Map):
@@ -86,15 +110,17 @@ class _AdaptedMap(sfn.Map):
         *,
         processor_config: Optional[Mapping[str, Any]],
         statements: Sequence[iam.PolicyStatement],
+        on_bound: Optional[OnBound] = None,
         **props: Any,
     ) -> None:
         super().__init__(scope, id, **props)
         self._core_processor_config = None if processor_config is None else dict(processor_config)
         self._statements = list(statements)
+        self._on_bound = on_bound
 
     def _when_bound_to_graph(self, graph: sfn.StateGraph) -> None:
         super()._when_bound_to_graph(graph)
-        _grant(graph, self._statements)
+        _grant(graph, self._statements, self._on_bound)
 
     def to_state_json(self, *args: Any) -> Any:
         # The CDK passes the machine's top-level query language along.
@@ -174,14 +200,16 @@ def adapt(
     job: Optional[sfn.IChainable] = None,
     statements: Sequence[iam.PolicyStatement] = (),
     replace: Optional[Mapping[str, sfn.IChainable]] = None,
+    on_bound: Optional[OnBound] = None,
 ) -> Adapted:
     """Builds CDK states in ``scope`` for ``graph`` (``{"StartAt", "States"}``).
 
     A Parallel branch starting at ``placeholder`` runs ``job`` instead; a
     state named in ``replace``, in this scope or a nested one, becomes that
     chainable. ``statements`` are registered by the start state (the first
-    state made, when the start is replaced). Raises ``ValueError`` for a
-    graph the CDK cannot express.
+    state made, when the start is replaced); that state also calls
+    ``on_bound`` with the graph it joins. Raises ``ValueError`` for a graph
+    the CDK cannot express.
     """
     replace = dict(replace or {})
     states_json: Mapping[str, Mapping[str, Any]] = graph["States"]
@@ -191,16 +219,19 @@ def adapt(
     if start_name not in states_json:
         raise ValueError(f"StartAt `{start_name}` names no state of the graph")
     carrier = start_name if start_name not in replace else next((n for n in states_json if n not in replace), None)
-    if carrier is None and statements:
+    if carrier is None and (statements or on_bound is not None):
         raise ValueError("every state of the graph is replaced: no state is left to carry the policy statements")
 
     def create(name: str, body: Mapping[str, Any]) -> sfn.State:
         grant = statements if name == carrier else ()
+        hook = on_bound if name == carrier else None
         kind = body["Type"]
         if kind == "Parallel":
             props = _props(body, (("Parameters", "parameters"), ("ResultSelector", "result_selector"), ("Comment", "comment")))
             state: sfn.State = (
-                _GrantingParallel(scope, name, statements=grant, **props) if grant else sfn.Parallel(scope, name, **props)
+                _GrantingParallel(scope, name, statements=grant, on_bound=hook, **props)
+                if grant or hook
+                else sfn.Parallel(scope, name, **props)
             )
             return state
         if kind == "Map":
@@ -225,7 +256,7 @@ def adapt(
                     ("ResultSelector", "result_selector"),
                 ),
             )
-            return _AdaptedMap(scope, name, processor_config=config, statements=grant, **props)
+            return _AdaptedMap(scope, name, processor_config=config, statements=grant, on_bound=hook, **props)
         if kind == "Choice":
             return sfn.Choice(scope, name, comment=body.get("Comment"))
         if kind == "Succeed":
@@ -241,8 +272,8 @@ def adapt(
                 cause_path=body.get("CausePath"),
             )
         plain = _custom_json(name, {k: v for k, v in body.items() if k not in ("Next", "End", "Retry", "Catch")})
-        if grant:
-            return _GrantingCustomState(scope, name, state_json=plain, statements=grant)
+        if grant or hook:
+            return _GrantingCustomState(scope, name, state_json=plain, statements=grant, on_bound=hook)
         return sfn.CustomState(scope, name, state_json=plain)
 
     def target(source: str, name: str) -> sfn.IChainable:

@@ -5,6 +5,14 @@
 Per stack, once: the lock table (partition key ``LockName``, string), the
 registry of locks used (unique state names, reuse checks), the cleanup state
 machine and its EventBridge rule (unless ``cleanup=False`` on the first use).
+
+The lease (how long an owner entry may stand before a waiter reclaims it)
+defaults to the timeout of the StateMachine the semaphore ends up in: no
+execution holds a slot longer than it runs. A construct is made before its
+machine, so the lease is a token, resolved at synthesis from the timeout the
+CDK's ``StateGraph`` carries; where the semaphore is not at the top level of
+a machine with a timeout, the core's default (one year) stands and the
+construct adds a warning saying how to set it.
 """
 
 from __future__ import annotations
@@ -13,7 +21,7 @@ import json
 from typing import Any, Dict, List, Mapping, Optional
 
 import jsii
-from aws_cdk import Lazy, RemovalPolicy, Stack
+from aws_cdk import Annotations, Aspects, IAspect, Lazy, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
@@ -30,6 +38,89 @@ from ._adapter import adapt
 LOCKS_ID = "StepforgeSemaphoreLocks"
 #: The name of the placeholder job the core wraps; the adapter puts the user's job there.
 PLACEHOLDER = "Stepforge Job Placeholder"
+
+
+#: The options that set the lease (snake_case and the camelCase the core also accepts).
+_LEASE_OPTIONS = ("lease_seconds", "leaseSeconds", "timeout_seconds", "timeoutSeconds")
+#: A lease no one gives, so its rendering (in ms) can be found and swapped for a token.
+_LEASE_SENTINEL_SECONDS = 271_828_182
+#: The core's lease when no timeout is known: one year (``DEFAULT_LEASE_SECONDS``).
+DEFAULT_LEASE_SECONDS = 365 * 24 * 60 * 60
+#: The id of the warning added when the lease cannot be learned.
+LEASE_WARNING_ID = "stepforge:semaphoreLeaseDefault"
+
+
+@jsii.implements(IStableStringProducer)
+class _MachineLease:
+    """The lease of one semaphore use, learned from the graph its first state
+    joins: the top-level graph of a StateMachine carries the machine's
+    ``timeout`` (``StateGraph.timeout``, public and set by the StateMachine
+    right after it builds the graph); a branch's graph has none."""
+
+    def __init__(self, scope: Construct, lock_name: str) -> None:
+        self._scope = scope
+        self._lock_name = lock_name
+        self._graph: Optional[sfn.StateGraph] = None
+
+    def bind(self, graph: sfn.StateGraph) -> None:
+        """Called by the semaphore's first state when it joins a graph."""
+        self._graph = graph
+
+    def seconds(self) -> Optional[int]:
+        """The machine's timeout in seconds, if the graph has one."""
+        timeout = None if self._graph is None else self._graph.timeout
+        if timeout is None:
+            return None
+        seconds = int(timeout.to_seconds())
+        return seconds if seconds >= 1 else None
+
+    def produce(self) -> Optional[str]:
+        # The read step compares times in milliseconds.
+        return str((self.seconds() or DEFAULT_LEASE_SECONDS) * 1000)
+
+    def token(self) -> str:
+        return Lazy.string(self)
+
+
+@jsii.implements(IAspect)
+class _WarnWithoutLease:
+    """After construction (Aspects run before synthesis, once every machine
+    exists), warns on a semaphore whose lease could not be learned."""
+
+    def __init__(self, lease: _MachineLease) -> None:
+        self._lease = lease
+
+    def visit(self, node: Any) -> None:
+        scope = self._lease._scope
+        if node.node.path != scope.node.path or self._lease._graph is None or self._lease.seconds() is not None:
+            return
+        Annotations.of(scope).add_warning_v2(
+            LEASE_WARNING_ID,
+            f"semaphore `{self._lease._lock_name}`: its lease (how long before a slot left behind is reclaimed) "
+            "defaults to the timeout of the StateMachine it is in, and this one has none (or the semaphore sits "
+            "inside a Parallel or Map branch), so it is one year. Give the StateMachine a `timeout`, or pass "
+            "`timeout_seconds=` (the machine's timeout) or `lease_seconds=` to the semaphore.",
+        )
+
+
+def _with_lease_token(value: Any, sentinel: str, token: str) -> tuple[Any, int]:
+    """``value`` with ``sentinel`` replaced by ``token`` in every string, and how often."""
+    if isinstance(value, str):
+        return value.replace(sentinel, token), value.count(sentinel)
+    if isinstance(value, dict):
+        out, n = {}, 0
+        for k, v in value.items():
+            out[k], m = _with_lease_token(v, sentinel, token)
+            n += m
+        return out, n
+    if isinstance(value, list):
+        items, n = [], 0
+        for v in value:
+            item, m = _with_lease_token(v, sentinel, token)
+            items.append(item)
+            n += m
+        return items, n
+    return value, 0
 
 
 def _statements(documents: List[Dict[str, Any]]) -> List[iam.PolicyStatement]:
@@ -158,13 +249,29 @@ def _semaphored(
 ) -> tuple[sfn.State, List[sfn.INextable]]:
     """Builds the states of one use in ``scope``; returns the start and the ends."""
     locks = SemaphoreLocks.of(scope, table_read_write_capacity=table_read_write_capacity, cleanup=cleanup)
+    # Without a lease or a timeout, the lease is the enclosing machine's timeout, learned at synthesis.
+    lease = None if any(o in options for o in _LEASE_OPTIONS) else _MachineLease(scope, lock_name)
+    if lease is not None:
+        options = {**options, "lease_seconds": _LEASE_SENTINEL_SECONDS}
     semaphore = stepforge.Semaphore(
         lock_name, limit, locks.table.table_name, reuse_lock=reuse_lock, comments=comments, **options
     )
     fragment = locks.registry.wrap(semaphore, stepforge.Pass(PLACEHOLDER))
     definition = stepforge.StateMachine(fragment).to_dict()
+    if lease is not None:
+        definition, found = _with_lease_token(definition, str(_LEASE_SENTINEL_SECONDS * 1000), lease.token())
+        if found != 1:
+            raise RuntimeError(f"{scope.node.path}: the core rendered the lease {found} times, not once")
+        Aspects.of(scope).add(_WarnWithoutLease(lease))
     statements = _statements(semaphore.iam(locks.table.table_arn))
-    adapted = adapt(scope, definition, placeholder=PLACEHOLDER, job=job, statements=statements)
+    adapted = adapt(
+        scope,
+        definition,
+        placeholder=PLACEHOLDER,
+        job=job,
+        statements=statements,
+        on_bound=None if lease is None else lease.bind,
+    )
     for end in adapted.ends:
         end.next(next_state)
     return adapted.start, list(next_state.end_states)
@@ -193,7 +300,10 @@ class Semaphore(_Wrapped):
 
     ``cleanup`` (first use in a stack) adds the cleanup machine and its rule;
     further keyword options are the core's (``lease_seconds``,
-    ``timeout_seconds``, ``wait_seconds``, …).
+    ``timeout_seconds``, ``wait_seconds``, …). Given neither
+    ``lease_seconds`` nor ``timeout_seconds``, the lease is the ``timeout``
+    of the StateMachine this fragment starts in (a warning at synthesis when
+    it has none).
     """
 
     def __init__(
