@@ -4,7 +4,8 @@ synthesized templates (the table's name, function ARNs and machine ARNs
 substituted for their tokens), the cleanup rule wired as the stack wires it.
 
 - seed 001's stack: the first user of a lock creates it and holds a slot, an
-  acquire retried after it succeeded is recognised, never more than the limit
+  acquire retried after it succeeded is recognised (the DynamoDB integration
+  replaced by a handler that writes, then fails), never more than the limit
   inside the job, a slot left by a timed-out execution comes back through the
   cleanup machine, and (cleanup disabled) through the lease; the test
   machine's 100 executions through startExecution.sync:2;
@@ -139,10 +140,53 @@ def test_the_first_user_creates_the_lock_and_holds_a_slot(seed001):
     assert lock_item(world) == {"LockName": LOCK, "currentlockcount": 0}
 
 
-def test_an_acquire_retried_after_it_succeeded_is_recognised(seed001):
-    """The Python World cannot fail a DynamoDB call after its write, so the
-    table is seeded with what such a retry meets: this execution's own owner
-    entry, counted (and one other owner)."""
+def test_an_acquire_that_fails_after_its_write_is_recognised_on_retry(seed001):
+    """The DynamoDB updateItem integration replaced by a handler that makes
+    the call on the world's table: the first acquire writes, then fails with
+    a transient error (as a lost response would); the retry's condition fails
+    (already an owner), the read finds this execution's entry, and the job
+    runs on the one slot taken."""
+    world = seed001_world(seed001)
+    world.put_item(TABLE, {"LockName": LOCK, "currentlockcount": 0})
+    acquires = []
+
+    async def update_item(call):
+        if call.state_name == ENTERED:
+            acquires.append(call.retry_count)
+        try:
+            response = world.dynamodb_call("UpdateItem", call.input)
+        except stepforge.ExecutionError as e:
+            raise stepforge.TaskFailed(f"DynamoDB.{e.code}", str(e)) from None
+        if call.state_name == ENTERED and call.retry_count == 0:
+            raise stepforge.TaskFailed("DynamoDB.InternalServerErrorException", "the response was lost")
+        return response
+
+    inside = []
+
+    async def job(call):
+        inside.append(world.get_item(TABLE, {"LockName": LOCK}))
+        return {}
+
+    world.handle("arn:aws:states:::dynamodb:updateItem", update_item)
+    world.handle(DO_WORK, job)
+    arn = world.start_execution(SEMAPHORE_ARN, {}, name="lost-response")
+    world.run()
+    execution = world.execution(arn)
+    assert execution.status == "SUCCEEDED"
+    assert acquires == [0, 1]
+    names = entered(execution)
+    assert names[names.index(ENTERED):names.index("Do Work")] == [
+        ENTERED, "Read MySemaphore Lock: 1", "Check MySemaphore Lock: 1", "MySemaphore Lock Acquired: 1",
+        "Run MySemaphore Job: 1",
+    ]
+    (item,) = inside
+    assert item["currentlockcount"] == 1 and list(owners(item)) == [arn]
+    assert lock_item(world) == {"LockName": LOCK, "currentlockcount": 0}
+
+
+def test_an_owner_entry_already_in_the_table_is_recognised(seed001):
+    """What a retried acquire meets, seeded: this execution's own owner entry,
+    counted (and one other owner). It goes into the job without a second slot."""
     world = seed001_world(seed001)
     arn = world.start_execution(SEMAPHORE_ARN, {}, name="retried")
     other = SEMAPHORE_ARN.replace(":stateMachine:", ":execution:") + ":other"

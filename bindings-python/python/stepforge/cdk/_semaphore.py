@@ -375,7 +375,9 @@ class SemaphoreGenerator(Construct):
         **options: Any,
     ) -> sfn.StateMachineFragment:
         """Wraps ``job`` in the ``lock_name`` semaphore (at most ``limit``
-        holders); ``next_state`` follows the release."""
+        holders); ``next_state`` follows the release. The lease defaults to
+        the timeout of the StateMachine the fragment starts in, as for
+        :class:`Semaphore`."""
         self._count += 1
         scope = Construct(self, f"{lock_name}{self._count}")
         start, ends = _semaphored(
