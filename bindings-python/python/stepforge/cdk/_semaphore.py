@@ -57,9 +57,7 @@ class _MachineLease:
     ``timeout`` (``StateGraph.timeout``, public and set by the StateMachine
     right after it builds the graph); a branch's graph has none."""
 
-    def __init__(self, scope: Construct, lock_name: str) -> None:
-        self._scope = scope
-        self._lock_name = lock_name
+    def __init__(self) -> None:
         self._graph: Optional[sfn.StateGraph] = None
 
     def bind(self, graph: sfn.StateGraph) -> None:
@@ -74,6 +72,10 @@ class _MachineLease:
         seconds = int(timeout.to_seconds())
         return seconds if seconds >= 1 else None
 
+    def unlearned(self) -> bool:
+        """Whether the semaphore is in a machine whose timeout it cannot learn."""
+        return self._graph is not None and self.seconds() is None
+
     def produce(self) -> Optional[str]:
         # The read step compares times in milliseconds.
         return str((self.seconds() or DEFAULT_LEASE_SECONDS) * 1000)
@@ -87,16 +89,17 @@ class _WarnWithoutLease:
     """After construction (Aspects run before synthesis, once every machine
     exists), warns on a semaphore whose lease could not be learned."""
 
-    def __init__(self, lease: _MachineLease) -> None:
+    def __init__(self, scope: Construct, lock_name: str, lease: _MachineLease) -> None:
+        self._scope = scope
+        self._lock_name = lock_name
         self._lease = lease
 
     def visit(self, node: Any) -> None:
-        scope = self._lease._scope
-        if node.node.path != scope.node.path or self._lease._graph is None or self._lease.seconds() is not None:
+        if node.node.path != self._scope.node.path or not self._lease.unlearned():
             return
-        Annotations.of(scope).add_warning_v2(
+        Annotations.of(self._scope).add_warning_v2(
             LEASE_WARNING_ID,
-            f"semaphore `{self._lease._lock_name}`: its lease (how long before a slot left behind is reclaimed) "
+            f"semaphore `{self._lock_name}`: its lease (how long before a slot left behind is reclaimed) "
             "defaults to the timeout of the StateMachine it is in, and this one has none (or the semaphore sits "
             "inside a Parallel or Map branch), so it is one year. Give the StateMachine a `timeout`, or pass "
             "`timeout_seconds=` (the machine's timeout) or `lease_seconds=` to the semaphore.",
@@ -250,7 +253,7 @@ def _semaphored(
     """Builds the states of one use in ``scope``; returns the start and the ends."""
     locks = SemaphoreLocks.of(scope, table_read_write_capacity=table_read_write_capacity, cleanup=cleanup)
     # Without a lease or a timeout, the lease is the enclosing machine's timeout, learned at synthesis.
-    lease = None if any(o in options for o in _LEASE_OPTIONS) else _MachineLease(scope, lock_name)
+    lease = None if any(o in options for o in _LEASE_OPTIONS) else _MachineLease()
     if lease is not None:
         options = {**options, "lease_seconds": _LEASE_SENTINEL_SECONDS}
     semaphore = stepforge.Semaphore(
@@ -262,7 +265,7 @@ def _semaphored(
         definition, found = _with_lease_token(definition, str(_LEASE_SENTINEL_SECONDS * 1000), lease.token())
         if found != 1:
             raise RuntimeError(f"{scope.node.path}: the core rendered the lease {found} times, not once")
-        Aspects.of(scope).add(_WarnWithoutLease(lease))
+        Aspects.of(scope).add(_WarnWithoutLease(scope, lock_name, lease))
     statements = _statements(semaphore.iam(locks.table.table_arn))
     adapted = adapt(
         scope,
