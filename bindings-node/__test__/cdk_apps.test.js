@@ -373,3 +373,60 @@ test("seed 002 on the executor: catch_the_fish's phases in order, each step's jo
   assert.deepEqual(['cast_fishing_pole', 'drink_beer', 'catch_fish'].map(at), [30, 30, 30])
 })
 
+
+// The same stacks from Python (examples/seed00*/app.py on stepforge.cdk):
+// needs a Python with the stepforge package and aws-cdk-lib (the repository's
+// .venv after scripts/test-python.sh, or $STEPFORGE_PYTHON); skipped, saying
+// so, without.
+
+function python() {
+  const root = path.join(__dirname, '..', '..')
+  const candidates = [process.env.STEPFORGE_PYTHON, path.join(root, '.venv', 'bin', 'python')].filter(Boolean)
+  for (const exe of candidates) {
+    const probe = spawnSync(exe, ['-c', 'import aws_cdk, stepforge.cdk'], { encoding: 'utf8' })
+    if (probe.status === 0) return exe
+  }
+  return null
+}
+
+/** Every token named by what it points at, so that two templates with the same logical ids resolve alike. */
+const NAMED = new Proxy({}, { get: (_, key) => (typeof key === 'string' ? `<${key}>` : undefined) })
+
+for (const seed of [SEED1, SEED2, SEED4]) {
+  test(`${seed}: app.ts synthesizes the same definitions, rules and tables as app.py`, (t) => {
+    const exe = python()
+    if (exe === null) {
+      t.skip('no Python with stepforge and aws-cdk-lib (run scripts/test-python.sh, or set STEPFORGE_PYTHON)')
+      return
+    }
+    const script = [
+      'import json, sys',
+      `sys.path.insert(0, ${JSON.stringify(path.join(EXAMPLES, seed))})`,
+      'import aws_cdk as cdk, app',
+      'assembly = app.build(cdk.App()).synth()',
+      'print(json.dumps({n: assembly.get_stack_by_name(n).template for n in app.STACKS}))',
+    ].join('\n')
+    const run = spawnSync(exe, ['-c', script], {
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+    })
+    assert.equal(run.status, 0, run.stderr)
+    const fromPython = JSON.parse(run.stdout)
+    const ours = templates(seed)
+    assert.deepEqual(Object.keys(fromPython).sort(), Object.keys(ours).sort())
+    for (const [stack, ts] of Object.entries(ours)) {
+      const py = fromPython[stack]
+      const machines = Object.keys(resources(ts, MACHINE))
+      assert.deepEqual(Object.keys(resources(py, MACHINE)).sort(), [...machines].sort(), stack)
+      for (const id of machines) {
+        // Byte for byte, once the tokens are substituted alike.
+        assert.equal(definitionText(py, id, NAMED), definitionText(ts, id, NAMED), `${stack}: ${id}`)
+        assert.deepEqual(roleStatements(py, id), roleStatements(ts, id), `${stack}: ${id}'s policy`)
+      }
+      for (const kind of ['AWS::Events::Rule', 'AWS::DynamoDB::Table']) {
+        assert.deepEqual(resources(py, kind), resources(ts, kind), `${stack}: ${kind}`)
+      }
+    }
+  })
+}
