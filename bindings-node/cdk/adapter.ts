@@ -22,7 +22,9 @@
 // `Next` links become `.next()`; a state with `End: true` stays open and is
 // an end state of the result. The policy statements given are registered on
 // the graph by the start state (or the first state the adapter made, when the
-// start is replaced), so whoever uses the fragment gets them.
+// start is replaced), so whoever uses the fragment gets them; that state
+// also tells `onBound` the graph it joins (the semaphore learns its machine's
+// timeout from it).
 
 import { Duration } from 'aws-cdk-lib'
 import * as iam from 'aws-cdk-lib/aws-iam'
@@ -62,20 +64,31 @@ function grant(graph: sfn.StateGraph, statements: readonly iam.PolicyStatement[]
   for (const statement of statements) graph.registerPolicyStatement(statement)
 }
 
+/** What the carrier state does when it joins a graph: grant, then tell the listener. */
+interface Carrying {
+  readonly statements: readonly iam.PolicyStatement[]
+  readonly onBound?: (graph: sfn.StateGraph) => void
+}
+
+function carry(graph: sfn.StateGraph, carrying: Carrying): void {
+  grant(graph, carrying.statements)
+  carrying.onBound?.(graph)
+}
+
 /** A `CustomState` that registers policy statements on the graph it joins. */
 class GrantingCustomState extends sfn.CustomState {
   constructor(
     scope: Construct,
     id: string,
     stateJson: StateJson,
-    private readonly statements: readonly iam.PolicyStatement[],
+    private readonly carrying: Carrying,
   ) {
     super(scope, id, { stateJson })
   }
 
   protected whenBoundToGraph(graph: sfn.StateGraph): void {
     super.whenBoundToGraph(graph)
-    grant(graph, this.statements)
+    carry(graph, this.carrying)
   }
 }
 
@@ -85,14 +98,14 @@ class GrantingParallel extends sfn.Parallel {
     scope: Construct,
     id: string,
     props: sfn.ParallelProps,
-    private readonly statements: readonly iam.PolicyStatement[],
+    private readonly carrying: Carrying,
   ) {
     super(scope, id, props)
   }
 
   protected whenBoundToGraph(graph: sfn.StateGraph): void {
     super.whenBoundToGraph(graph)
-    grant(graph, this.statements)
+    carry(graph, this.carrying)
   }
 }
 
@@ -106,14 +119,14 @@ class AdaptedMap extends sfn.Map {
     id: string,
     props: sfn.MapProps,
     private readonly coreProcessorConfig: StateJson | undefined,
-    private readonly statements: readonly iam.PolicyStatement[],
+    private readonly carrying: Carrying,
   ) {
     super(scope, id, props)
   }
 
   protected whenBoundToGraph(graph: sfn.StateGraph): void {
     super.whenBoundToGraph(graph)
-    grant(graph, this.statements)
+    carry(graph, this.carrying)
   }
 
   toStateJson(topLevelQueryLanguage?: sfn.QueryLanguage): object {
@@ -167,6 +180,11 @@ export interface AdaptOptions {
   readonly statements?: readonly iam.PolicyStatement[]
   /** States (at any depth) replaced by the caller's chainables, by name. */
   readonly replace?: ReadonlyMap<string, sfn.IChainable>
+  /**
+   * Told the graph the carrier state (the one given the statements) joins:
+   * the state machine's own graph when the result is used at its top level.
+   */
+  readonly onBound?: (graph: sfn.StateGraph) => void
 }
 
 type Linkable = sfn.State & {
@@ -201,7 +219,9 @@ export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions 
   }
 
   const create = (name: string, body: StateJson): sfn.State => {
-    const granted = name === carrier ? statements : []
+    const isCarrier = name === carrier
+    const granted: Carrying = isCarrier ? { statements, onBound: options.onBound } : { statements: [] }
+    const special = isCarrier && (statements.length > 0 || options.onBound !== undefined)
     switch (body.Type) {
       case 'Parallel': {
         const props: { -readonly [K in keyof sfn.ParallelProps]: sfn.ParallelProps[K] } = {}
@@ -211,7 +231,7 @@ export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions 
         if ('ResultPath' in body) props.resultPath = path(body.ResultPath)
         if ('OutputPath' in body) props.outputPath = path(body.OutputPath)
         if ('InputPath' in body) props.inputPath = path(body.InputPath)
-        return granted.length > 0 ? new GrantingParallel(scope, name, props, granted) : new sfn.Parallel(scope, name, props)
+        return special ? new GrantingParallel(scope, name, props, granted) : new sfn.Parallel(scope, name, props)
       }
       case 'Map': {
         if (!('ItemProcessor' in body)) throw new Error(`state \`${name}\`: only a Map with an ItemProcessor can be adapted`)
@@ -249,7 +269,7 @@ export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions 
         })
       default: {
         const plain = customJson(body)
-        return granted.length > 0
+        return special
           ? new GrantingCustomState(scope, name, plain, granted)
           : new sfn.CustomState(scope, name, { stateJson: plain })
       }

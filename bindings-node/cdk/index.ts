@@ -18,7 +18,7 @@ export { adapt, RawCondition } from './adapter.js'
 export type { AdaptOptions, Adapted, GraphJson, StateJson } from './adapter.js'
 export { DynamoDbListMap, PhasedJob, TASK_PLACEHOLDER } from './map.js'
 export type { DynamoDbListMapProps, PhasedJobProps } from './map.js'
-export { LOCKS_ID, PLACEHOLDER, Semaphore, SemaphoreGenerator, SemaphoreLocks } from './semaphore.js'
+export { LEASE_WARNING, LOCKS_ID, PLACEHOLDER, Semaphore, SemaphoreGenerator, SemaphoreLocks } from './semaphore.js'
 export type {
   SemaphoreCoreOptions,
   SemaphoreGeneratorProps,

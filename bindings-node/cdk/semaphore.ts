@@ -7,16 +7,16 @@
 // registry of locks used (unique state names, reuse checks), the cleanup state
 // machine and its EventBridge rule (unless `cleanup: false` on the first use).
 
-import { Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib'
+import { Annotations, Aspects, IAspect, Lazy, RemovalPolicy, Stack, Token } from 'aws-cdk-lib'
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb'
 import * as events from 'aws-cdk-lib/aws-events'
 import * as targets from 'aws-cdk-lib/aws-events-targets'
 import * as iam from 'aws-cdk-lib/aws-iam'
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions'
-import { Construct } from 'constructs'
+import { Construct, IConstruct } from 'constructs'
 
 import * as core from '../index.js'
-import { adapt, type GraphJson } from './adapter.js'
+import { adapt, type GraphJson, type StateJson } from './adapter.js'
 
 /** The construct id of the per-stack singleton. */
 export const LOCKS_ID = 'StepforgeSemaphoreLocks'
@@ -183,19 +183,149 @@ function inPropsTerms(message: string): string {
   return message.replace(OPTION_NAME, (name) => name.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()))
 }
 
+/** The id of the warning given when a semaphore's lease falls back to the core's default. */
+export const LEASE_WARNING = 'stepforge:semaphore.leaseDefault'
+
+/** The states of a definition and of its nested branches and item processors, by name. */
+function statesByName(graph: GraphJson): Map<string, StateJson> {
+  const out = new Map<string, StateJson>()
+  const walk = (scope: GraphJson) => {
+    for (const [name, state] of Object.entries(scope.States)) {
+      out.set(name, state)
+      for (const branch of (state.Branches ?? []) as GraphJson[]) walk(branch)
+      if (state.ItemProcessor) walk(state.ItemProcessor as GraphJson)
+    }
+  }
+  walk(graph)
+  return out
+}
+
+/**
+ * The `uses`-th use of the lock rendered by the core on its own (a fresh
+ * registry wrapped `uses` times, so the state names are the real ones), with
+ * `extra` options: what the use would be with another lease.
+ */
+function renderUse(use: Use, table: string, uses: number, extra: SemaphoreCoreOptions): GraphJson {
+  const registry = new core.Semaphores()
+  const semaphore = new core.Semaphore(use.lockName, use.limit, table, {
+    ...use.options,
+    ...extra,
+    reuseLock: true,
+    comments: use.comments,
+  })
+  let fragment: core.Fragment | undefined
+  for (let n = 0; n < uses; n += 1) fragment = registry.wrap(semaphore, new core.Pass(PLACEHOLDER))
+  return new core.StateMachine(fragment as core.Fragment).toObject() as unknown as GraphJson
+}
+
+/** The fields that hold nested states, compared state by state instead. */
+const NESTED = new Set(['Branches', 'ItemProcessor'])
+
+/** The `[state, field]` pairs whose value depends on the lease (two leases rendered, compared). */
+function leaseFields(use: Use, table: string, uses: number): Array<[string, string]> {
+  const one = statesByName(renderUse(use, table, uses, { leaseSeconds: 1 }))
+  const two = statesByName(renderUse(use, table, uses, { leaseSeconds: 2 }))
+  const out: Array<[string, string]> = []
+  for (const [name, state] of one) {
+    for (const field of Object.keys(state)) {
+      if (NESTED.has(field)) continue
+      if (JSON.stringify(state[field]) !== JSON.stringify(two.get(name)?.[field])) out.push([name, field])
+    }
+  }
+  return out
+}
+
+/**
+ * Learns the lease of a semaphore used without `leaseSeconds` or
+ * `timeoutSeconds` from the state machine it ends up in. The carrier state
+ * reports the graph it joins (`StateGraph.timeout` is what `StateMachine`
+ * renders as `TimeoutSeconds`); the lease-dependent fields are `Lazy` values
+ * that the core renders again, at synthesis, with that timeout. When the
+ * graph has no timeout (the machine has none, or the semaphore sits inside a
+ * Parallel or Map, whose graph the CDK's public API does not link to the
+ * machine's), the core's default lease stays and an Aspect warns.
+ */
+class LeaseFromMachine implements IAspect {
+  private graph?: sfn.StateGraph
+  private readonly rendered = new Map<number, Map<string, StateJson>>()
+
+  constructor(
+    private readonly scope: Construct,
+    private readonly use: Use,
+    private readonly table: string,
+    private readonly uses: number,
+    private readonly base: GraphJson,
+  ) {}
+
+  /** Called by the carrier state with the graph it joins. */
+  bound(graph: sfn.StateGraph): void {
+    this.graph = graph
+  }
+
+  /** The machine's timeout in seconds, when the semaphore's graph carries one. */
+  timeoutSeconds(): number | undefined {
+    const timeout = this.graph?.timeout
+    if (timeout === undefined || Token.isUnresolved(timeout.toSeconds())) return undefined
+    return timeout.toSeconds()
+  }
+
+  /** `base` with each lease-dependent field a `Lazy` value, rendered with the machine's timeout. */
+  lazyDefinition(): GraphJson {
+    const fields = leaseFields(this.use, this.table, this.uses)
+    if (fields.length === 0) return this.base
+    const copy = JSON.parse(JSON.stringify(this.base)) as GraphJson
+    const states = statesByName(copy)
+    for (const [name, field] of fields) {
+      const state = states.get(name)
+      if (state === undefined) throw new Error(`${this.scope.node.path}: the core's state \`${name}\` is missing`)
+      state[field] = Lazy.any({ produce: () => this.field(name, field) })
+    }
+    return copy
+  }
+
+  private field(name: string, field: string): unknown {
+    const timeout = this.timeoutSeconds()
+    if (timeout === undefined) return statesByName(this.base).get(name)?.[field]
+    let states = this.rendered.get(timeout)
+    if (states === undefined) {
+      states = statesByName(renderUse(this.use, this.table, this.uses, { timeoutSeconds: timeout }))
+      this.rendered.set(timeout, states)
+    }
+    return states.get(name)?.[field]
+  }
+
+  visit(node: IConstruct): void {
+    if (node !== this.scope || this.graph === undefined || this.timeoutSeconds() !== undefined) return
+    const lease = new core.Semaphore(this.use.lockName, this.use.limit, this.table, this.use.options).lease
+    Annotations.of(this.scope).addWarningV2(
+      LEASE_WARNING,
+      `the lease of lock \`${this.use.lockName}\` is ${lease} s: the state machine's timeout is not known here ` +
+        '(the machine has no timeout, or the semaphore is not at its top level); set the StateMachine\'s timeout, ' +
+        'or pass timeoutSeconds (the machine\'s timeout) or leaseSeconds',
+    )
+  }
+}
+
 /** Builds the states of one use in `scope`; returns the start and the ends. */
 function semaphored(scope: Construct, use: Use): { start: sfn.State; ends: sfn.INextable[] } {
   const locks = SemaphoreLocks.of(scope, { tableReadWriteCapacity: use.tableReadWriteCapacity, cleanup: use.cleanup })
+  const table = locks.table.tableName
   let definition: GraphJson
   let semaphore: core.Semaphore
+  let lease: LeaseFromMachine | undefined
   try {
-    semaphore = new core.Semaphore(use.lockName, use.limit, locks.table.tableName, {
+    semaphore = new core.Semaphore(use.lockName, use.limit, table, {
       ...use.options,
       reuseLock: use.reuseLock,
       comments: use.comments,
     })
     const fragment = locks.registry.wrap(semaphore, new core.Pass(PLACEHOLDER))
     definition = new core.StateMachine(fragment).toObject() as unknown as GraphJson
+    if (use.options.leaseSeconds === undefined && use.options.timeoutSeconds === undefined) {
+      lease = new LeaseFromMachine(scope, use, table, locks.registry.uses(use.lockName), definition)
+      definition = lease.lazyDefinition()
+      Aspects.of(scope).add(lease)
+    }
   } catch (e) {
     // The core's message names the field; say which construct it was.
     const message = e instanceof Error ? e.message : String(e)
@@ -208,12 +338,20 @@ function semaphored(scope: Construct, use: Use): { start: sfn.State; ends: sfn.I
     placeholder: PLACEHOLDER,
     job: use.job,
     statements: statements(semaphore.iam(locks.table.tableArn)),
+    onBound: lease ? (graph) => lease.bound(graph) : undefined,
   })
   for (const end of adapted.ends) (end as unknown as sfn.INextable).next(use.nextState)
   return { start: adapted.start, ends: [...use.nextState.endStates] }
 }
 
-/** Props of `Semaphore`: those of `@dontirun/state-machine-semaphore` 0.1.583, and the core's options. */
+/**
+ * Props of `Semaphore`: those of `@dontirun/state-machine-semaphore` 0.1.583,
+ * and the core's options. The lease (how long a slot may be held before a
+ * waiter takes it back) is `leaseSeconds`, else `timeoutSeconds`, else the
+ * `timeout` of the StateMachine the semaphore is used in, learned at
+ * synthesis when the semaphore is at the machine's top level; else the core's
+ * default (one year), with a warning (`LEASE_WARNING`).
+ */
 export interface SemaphoreProps extends SemaphoreCoreOptions {
   /** The name of the semaphore (the lock item's key). */
   readonly lockName: string
