@@ -184,7 +184,7 @@ function inPropsTerms(message: string): string {
 }
 
 /** The id of the warning given when a semaphore's lease falls back to the core's default. */
-export const LEASE_WARNING = 'stepforge:semaphore.leaseDefault'
+export const LEASE_WARNING = 'stepforge:semaphoreLeaseDefault'
 
 /** The states of a definition and of its nested branches and item processors, by name. */
 function statesByName(graph: GraphJson): Map<string, StateJson> {
