@@ -41,7 +41,7 @@ class ConcurrencyControllerStack(Stack):
         do_work = lambda_.Function(
             self,
             "DoWorkFunction",
-            runtime=lambda_.Runtime.NODEJS_20_X,
+            runtime=lambda_.Runtime.NODEJS_22_X,
             handler="index.handler",
             code=lambda_.Code.from_inline(DO_WORK),
             timeout=Duration.seconds(30),

@@ -37,7 +37,7 @@ export class ConcurrencyControllerStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props)
     const doWork = new lambda.Function(this, 'DoWorkFunction', {
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline(DO_WORK),
       timeout: Duration.seconds(30),

@@ -39,7 +39,7 @@ class PhasedJobFunctions(Stack):
             jobs[name] = lambda_.Function(
                 self,
                 name,
-                runtime=lambda_.Runtime.NODEJS_20_X,
+                runtime=lambda_.Runtime.NODEJS_22_X,
                 handler="index.handler",
                 code=lambda_.Code.from_inline(JOB),
                 environment={"JOB": name},

@@ -46,7 +46,7 @@ export class PhasedJobFunctions extends Stack {
       for (const step of Object.values(phase.steps)) {
         for (const name of step.jobs) {
           jobs[name] = new lambda.Function(this, name, {
-            runtime: lambda.Runtime.NODEJS_20_X,
+            runtime: lambda.Runtime.NODEJS_22_X,
             handler: 'index.handler',
             code: lambda.Code.fromInline(JOB),
             environment: { JOB: name },

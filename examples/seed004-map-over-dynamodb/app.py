@@ -37,7 +37,7 @@ class StpfncStack(Stack):
         function = lambda_.Function(
             self,
             "LogItem",
-            runtime=lambda_.Runtime.NODEJS_20_X,
+            runtime=lambda_.Runtime.NODEJS_22_X,
             handler="index.handler",
             code=lambda_.Code.from_inline(LOG_ITEM),
         )

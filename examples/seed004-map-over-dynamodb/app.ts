@@ -38,7 +38,7 @@ export class StpfncStack extends Stack {
   constructor(scope: Construct, id: string, props: StpfncStackProps) {
     super(scope, id, props)
     const fn = new lambda.Function(this, 'LogItem', {
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: lambda.Runtime.NODEJS_22_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline(LOG_ITEM),
     })
