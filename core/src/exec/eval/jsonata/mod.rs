@@ -62,6 +62,7 @@
 //!   stopped with an error, as is one that runs for more than 10 seconds.
 
 mod convert;
+mod fast;
 mod format;
 mod functions;
 mod objects;
@@ -312,10 +313,24 @@ impl Drop for AmbientGuard {
 
 /// Evaluates expression text (between the delimiters); `None` is undefined.
 fn evaluate(text: &str, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<Option<Value>, EvalError> {
+    match fast::evaluate(text, env, rng) {
+        fast::Fast::Done(value) => Ok(value),
+        fast::Fast::Fallback { seed } => evaluate_engine(text, env, rng, seed),
+    }
+}
+
+/// Evaluates expression text with `jsonata-rs`. `drawn` is the seed the fast
+/// path already drew from `rng` for this evaluation, if it did.
+fn evaluate_engine(
+    text: &str,
+    env: &JsonataEnv,
+    rng: &mut dyn Entropy,
+    drawn: Option<u64>,
+) -> Result<Option<Value>, EvalError> {
     let rewritten = rewrite(text, env.variables)?;
     // Draw from the caller's generator only when the expression needs it, so
     // that adding a JSONata field without randomness does not shift the rest.
-    let seed = if rewritten.random { rng.next_u64() } else { 0 };
+    let seed = if rewritten.random { drawn.unwrap_or_else(|| rng.next_u64()) } else { 0 };
     AMBIENT.with(|a| {
         *a.borrow_mut() = Some(Ambient {
             now_millis: env.now_millis,
