@@ -139,7 +139,7 @@ fn truthy(v: &V) -> bool {
         match v {
             Value::Null => false,
             Value::Bool(b) => *b,
-            Value::Number(n) => n.as_str().parse::<f64>().map_or(true, |x| x != 0.0),
+            Value::Number(n) => !n.as_str().parse::<f64>().is_ok_and(|x| x == 0.0),
             Value::String(s) => !s.is_empty(),
             Value::Array(items) => match items.len() {
                 0 => false,
