@@ -83,7 +83,12 @@ fn parsed(text: &str) -> Option<Rc<Parsed>> {
     if let Some(hit) = CACHE.with(|c| c.borrow().get(text).cloned()) {
         return hit;
     }
-    let entry = parse::parse(text).filter(|_| engine_parses(text)).map(|(node, names)| Rc::new(Parsed { node, names }));
+    let entry = parse::parse(text)
+        // The engine's rewrite refuses these names before it draws a seed:
+        // the fast path must not draw one for them either.
+        .filter(|(_, names)| !names.iter().any(|n| super::UNSUPPORTED.contains(&&**n)))
+        .filter(|_| engine_parses(text))
+        .map(|(node, names)| Rc::new(Parsed { node, names }));
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= CACHE_LIMIT {

@@ -291,6 +291,13 @@ fn fixtures_agree_with_the_engine() {
         "$states.input.a ? $states.input.s",
         "$states.input.a = 3 and $states.input.s = 'text'",
         "{'w': $random(), 'x': $random()}",
+        "($r := $random(); $eval('1'))",
+        "$toMillis('2024-06-01T10:20:30.5Z')",
+        "$toMillis('2024-06-01T10:20:30.123456789Z')",
+        "$toMillis('0001-01-01T00:00:00Z')",
+        "$toMillis('2024-06-01T10:20:30+00:00')",
+        "$toMillis('2024-06-01T10:20:60Z')",
+        "$toMillis('2024')",
         "{'w': ($q := 1)}",
         "$filter([1, 2, 3], function($x) { $x % 2 = 1 })[1]",
     ];
