@@ -323,7 +323,9 @@ impl Drop for AmbientGuard {
 
 /// Evaluates expression text (between the delimiters); `None` is undefined.
 fn evaluate(text: &str, env: &JsonataEnv, rng: &mut dyn Entropy) -> Result<Option<Value>, EvalError> {
-    match fast::evaluate(text, env, rng) {
+    // A bug in the fast path must cost speed, not the executor.
+    let fast = catch_unwind(AssertUnwindSafe(|| fast::evaluate(text, env, rng)));
+    match fast.unwrap_or(fast::Fast::Fallback { seed: None }) {
         fast::Fast::Done(value) => Ok(value),
         fast::Fast::Fallback { seed } => evaluate_engine(text, env, rng, seed),
     }
