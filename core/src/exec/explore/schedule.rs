@@ -136,10 +136,13 @@ fn call_faults(world: &World, event: &Event, targets: &[String]) -> &'static [Fa
 /// then the executions that may be aborted or time out now.
 pub(crate) fn alternatives(world: &World, faults: &Faults, targets: &[String]) -> Vec<Alt> {
     let current = world.queue.current();
-    let mut alts: Vec<Alt> = current.iter().map(|(k, _)| Alt::Take(*k, None)).collect();
     if !faults.any() {
-        return alts;
+        return current.iter().map(|(k, _)| Alt::Take(*k, None)).collect();
     }
+    // Room for the usual case (a few faults per event, a few executions to
+    // end) without growing the vector at every decision point.
+    let mut alts: Vec<Alt> = Vec::with_capacity(current.len() * 5 + 2 * world.executions.len());
+    alts.extend(current.iter().map(|(k, _)| Alt::Take(*k, None)));
     for (key, event) in &current {
         let admitted: &[Fault] = match event {
             Event::Deliver(..) => &[Fault::LateDelivery, Fault::DuplicateDelivery],
