@@ -2,6 +2,15 @@
 //! numbered events, each naming the event before it, with details under a
 //! key derived from the event type (`TaskStateEntered` → `stateEnteredEventDetails`).
 //! See <https://docs.aws.amazon.com/step-functions/latest/apireference/API_GetExecutionHistory.html>.
+//!
+//! An execution records its events compactly ([`History`]): a fixed-size
+//! record per event whose state names and input/output JSON text are appended
+//! to one byte buffer per execution. A state transition then costs no heap
+//! allocation of its own (the buffers grow geometrically); the events become
+//! [`HistoryEvent`]s and `GetExecutionHistory` JSON only when read.
+
+use std::ops::Range;
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value, json};
 
@@ -38,6 +47,153 @@ impl HistoryEvent {
 /// The history of one execution as `{"events": [...]}`.
 pub fn history_json(events: &[HistoryEvent]) -> Value {
     json!({ "events": events.iter().map(HistoryEvent::to_json).collect::<Vec<_>>() })
+}
+
+/// The details of a recorded event, with text kept in [`History`]'s buffer
+/// (byte ranges) for the shapes every transition makes.
+#[derive(Debug, Clone)]
+pub(crate) enum Details {
+    /// No details object.
+    None,
+    /// `*StateEntered`: `{"name", "input", "inputDetails": {"truncated": false}}`.
+    Entered { name: Range<usize>, input: Range<usize> },
+    /// `*StateExited`: `{"name", "output", "outputDetails": {"truncated": false}}`.
+    Exited { name: Range<usize>, output: Range<usize> },
+    /// `ExecutionSucceeded`: `{"output", "outputDetails": {"truncated": false}}`.
+    Output { output: Range<usize> },
+    /// `MapIteration*`: `{"name", "index"}`.
+    Iteration { name: Range<usize>, index: u64 },
+    /// Any other details object, built when recorded.
+    Json(Value),
+}
+
+/// One recorded event.
+#[derive(Debug, Clone)]
+struct Recorded {
+    id: u64,
+    previous: u64,
+    timestamp: i64,
+    kind: &'static str,
+    details: Details,
+}
+
+/// An execution's history, recorded compactly and rendered when read.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct History {
+    events: Vec<Recorded>,
+    /// State names and JSON text the events' [`Details`] point into, back to back.
+    text: Vec<u8>,
+    /// The events as [`HistoryEvent`]s, built on the first read after a change.
+    rendered: OnceLock<Vec<HistoryEvent>>,
+}
+
+impl History {
+    /// How many events are recorded.
+    pub(crate) fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Appends a state name to the text buffer.
+    pub(crate) fn name(&mut self, name: &str) -> Range<usize> {
+        let start = self.text.len();
+        self.text.extend_from_slice(name.as_bytes());
+        start..self.text.len()
+    }
+
+    /// Appends a value's compact JSON text to the text buffer.
+    pub(crate) fn json_text(&mut self, value: &Value) -> Range<usize> {
+        let start = self.text.len();
+        // Writing JSON into a Vec<u8> cannot fail (serde_json's map keys are strings).
+        if serde_json::to_writer(&mut self.text, value).is_err() {
+            self.text.truncate(start);
+        }
+        start..self.text.len()
+    }
+
+    /// Appends an event.
+    pub(crate) fn push(&mut self, id: u64, previous: u64, timestamp: i64, kind: &'static str, details: Details) {
+        if self.rendered.get().is_some() {
+            self.rendered = OnceLock::new();
+        }
+        self.events.push(Recorded { id, previous, timestamp, kind, details });
+    }
+
+    /// The id of the last `*StateEntered` event of the state `name`, if any.
+    pub(crate) fn last_entered(&self, name: &str) -> Option<u64> {
+        self.events.iter().rev().find_map(|e| match &e.details {
+            Details::Entered { name: n, .. } if &self.text[n.clone()] == name.as_bytes() => Some(e.id),
+            _ => None,
+        })
+    }
+
+    /// The kind of the last event, if any.
+    pub(crate) fn last_kind(&self) -> Option<&'static str> {
+        self.events.last().map(|e| e.kind)
+    }
+
+    /// The events in their public form.
+    pub(crate) fn events(&self) -> &[HistoryEvent] {
+        self.rendered.get_or_init(|| self.events.iter().map(|e| self.render(e)).collect())
+    }
+
+    fn str(&self, range: &Range<usize>) -> &str {
+        // Only whole `&str`s and serde_json's UTF-8 output are ever appended.
+        std::str::from_utf8(self.text.get(range.clone()).unwrap_or_default()).unwrap_or_default()
+    }
+
+    fn render(&self, e: &Recorded) -> HistoryEvent {
+        let details = match &e.details {
+            Details::None => None,
+            Details::Entered { name, input } => Some(json!({
+                "name": self.str(name), "input": self.str(input), "inputDetails": {"truncated": false}
+            })),
+            Details::Exited { name, output } => Some(json!({
+                "name": self.str(name), "output": self.str(output), "outputDetails": {"truncated": false}
+            })),
+            Details::Output { output } => {
+                Some(json!({"output": self.str(output), "outputDetails": {"truncated": false}}))
+            }
+            Details::Iteration { name, index } => Some(json!({"name": self.str(name), "index": index})),
+            Details::Json(v) => Some(v.clone()),
+        };
+        HistoryEvent {
+            id: e.id,
+            previous_event_id: e.previous,
+            timestamp: e.timestamp,
+            kind: e.kind.to_string(),
+            details,
+        }
+    }
+}
+
+/// `PassStateEntered`, `TaskStateEntered`… for a state type name.
+pub(crate) fn entered_kind(type_name: &str) -> &'static str {
+    match type_name {
+        "Pass" => "PassStateEntered",
+        "Task" => "TaskStateEntered",
+        "Choice" => "ChoiceStateEntered",
+        "Wait" => "WaitStateEntered",
+        "Succeed" => "SucceedStateEntered",
+        "Fail" => "FailStateEntered",
+        "Parallel" => "ParallelStateEntered",
+        "Map" => "MapStateEntered",
+        _ => "StateEntered",
+    }
+}
+
+/// `PassStateExited`, `TaskStateExited`… for a state type name.
+pub(crate) fn exited_kind(type_name: &str) -> &'static str {
+    match type_name {
+        "Pass" => "PassStateExited",
+        "Task" => "TaskStateExited",
+        "Choice" => "ChoiceStateExited",
+        "Wait" => "WaitStateExited",
+        "Succeed" => "SucceedStateExited",
+        "Fail" => "FailStateExited",
+        "Parallel" => "ParallelStateExited",
+        "Map" => "MapStateExited",
+        _ => "StateExited",
+    }
 }
 
 /// The key of an event type's details: `stateEnteredEventDetails` for every
