@@ -248,4 +248,38 @@ mod tests {
         assert_eq!(parse_timestamp("2024-01-01T00:00:01Z"), Some(1_704_067_201_000));
         assert_eq!(parse_timestamp("2024-01-01T02:00:01+02:00"), Some(1_704_067_201_000));
     }
+
+    #[test]
+    fn compact_events_render_in_aws_shape_and_rerender_after_a_change() {
+        let mut h = History::default();
+        let (name, input) = (h.name("Check"), h.json_text(&json!({"i": 1, "s": "é\""})));
+        h.push(2, 1, 0, entered_kind("Choice"), Details::Entered { name, input });
+        let (name, output) = (h.name("Check"), h.json_text(&json!([1, 2])));
+        h.push(3, 2, 5, exited_kind("Choice"), Details::Exited { name, output });
+        let name = h.name("Each");
+        h.push(4, 3, 5, "MapIterationStarted", Details::Iteration { name, index: 7 });
+        let events = h.events().to_vec();
+        assert_eq!(events.len(), 3);
+        assert_eq!(events[0].kind, "ChoiceStateEntered");
+        assert_eq!(
+            events[0].details,
+            Some(json!({"name": "Check", "input": r#"{"i":1,"s":"é\""}"#, "inputDetails": {"truncated": false}}))
+        );
+        assert_eq!(
+            events[1].to_json().to_string(),
+            r#"{"timestamp":"1970-01-01T00:00:00.005Z","type":"ChoiceStateExited","id":3,"previousEventId":2,"stateExitedEventDetails":{"name":"Check","output":"[1,2]","outputDetails":{"truncated":false}}}"#
+        );
+        assert_eq!(events[2].details, Some(json!({"name": "Each", "index": 7})));
+        assert_eq!(h.last_entered("Check"), Some(2));
+        assert_eq!(h.last_entered("Each"), None);
+        // A read renders once; a later event is seen by the next read.
+        let output = h.json_text(&json!({"done": true}));
+        h.push(5, 4, 6, "ExecutionSucceeded", Details::Output { output });
+        assert_eq!(h.events().len(), 4);
+        assert_eq!(
+            h.events()[3].details,
+            Some(json!({"output": r#"{"done":true}"#, "outputDetails": {"truncated": false}}))
+        );
+        assert_eq!(h.last_kind(), Some("ExecutionSucceeded"));
+    }
 }
