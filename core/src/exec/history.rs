@@ -55,6 +55,8 @@ pub fn history_json(events: &[HistoryEvent]) -> Value {
 pub(crate) enum Details {
     /// No details object.
     None,
+    /// `ExecutionStarted`: `{"input", "inputDetails": {"truncated": false}, "roleArn", "stateMachineArn"}`.
+    Started { input: Range<usize>, role_arn: Range<usize>, state_machine_arn: Range<usize> },
     /// `*StateEntered`: `{"name", "input", "inputDetails": {"truncated": false}}`.
     Entered { name: Range<usize>, input: Range<usize> },
     /// `*StateExited`: `{"name", "output", "outputDetails": {"truncated": false}}`.
@@ -78,13 +80,20 @@ struct Recorded {
 }
 
 /// An execution's history, recorded compactly and rendered when read.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct History {
     events: Vec<Recorded>,
     /// State names and JSON text the events' [`Details`] point into, back to back.
     text: Vec<u8>,
     /// The events as [`HistoryEvent`]s, built on the first read after a change.
     rendered: OnceLock<Vec<HistoryEvent>>,
+}
+
+impl Default for History {
+    /// Room for a short execution's events and text, so most grow at most once or twice.
+    fn default() -> History {
+        History { events: Vec::with_capacity(8), text: Vec::with_capacity(256), rendered: OnceLock::new() }
+    }
 }
 
 impl History {
@@ -97,6 +106,15 @@ impl History {
     pub(crate) fn name(&mut self, name: &str) -> Range<usize> {
         let start = self.text.len();
         self.text.extend_from_slice(name.as_bytes());
+        start..self.text.len()
+    }
+
+    /// Appends the role ARN of [`role_arn`](super::world::role_arn) without building it apart.
+    pub(crate) fn role_arn(&mut self, machine_name: &str) -> Range<usize> {
+        use std::io::Write;
+        let start = self.text.len();
+        // Writing into a Vec<u8> cannot fail.
+        let _ = write!(self.text, "arn:aws:iam::{}:role/StepFunctions-{machine_name}-role", super::world::ACCOUNT);
         start..self.text.len()
     }
 
@@ -144,6 +162,12 @@ impl History {
     fn render(&self, e: &Recorded) -> HistoryEvent {
         let details = match &e.details {
             Details::None => None,
+            Details::Started { input, role_arn, state_machine_arn } => Some(json!({
+                "input": self.str(input),
+                "inputDetails": {"truncated": false},
+                "roleArn": self.str(role_arn),
+                "stateMachineArn": self.str(state_machine_arn),
+            })),
             Details::Entered { name, input } => Some(json!({
                 "name": self.str(name), "input": self.str(input), "inputDetails": {"truncated": false}
             })),

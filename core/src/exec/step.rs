@@ -595,27 +595,31 @@ impl World {
     /// Starts Map iterations while the concurrency limit allows; queues the
     /// Map's end when every iteration is done.
     fn more_iterations(&mut self, pid: ThreadId, parent: &mut Thread) {
-        let Phase::Fanout(fan) = &mut parent.phase else { return };
-        let mut starts = Vec::new();
-        while fan.running < fan.limit && fan.next < fan.items.len() {
-            starts.push((fan.next, std::mem::take(&mut fan.items[fan.next])));
-            fan.next += 1;
-            fan.running += 1;
-        }
+        let Phase::Fanout(fan) = &parent.phase else { return };
         let all_done = fan.done == fan.results.len();
-        let machine = self.machine_of(parent);
-        let branch_start = World::graph_of(&machine.definition, &child_scope(parent, 0)).map(|g| g.start_at.clone());
-        for (index, input) in starts {
-            let name = std::mem::take(&mut parent.state);
-            self.rec_with(parent, "MapIterationStarted", |h| Details::Iteration {
-                name: h.name(&name),
-                index: index as u64,
-            });
-            parent.state = name;
-            let start = branch_start.clone().unwrap_or_default();
-            let child = self.spawn(parent, pid, 0, index, start, input);
-            if let Phase::Fanout(fan) = &mut parent.phase {
-                fan.children[index] = Some(child);
+        if fan.running < fan.limit && fan.next < fan.items.len() {
+            // The item processor's scope and start state, once for every iteration started now.
+            let machine = self.machine_of(parent);
+            let scope = child_scope(parent, 0);
+            let branch_start = World::graph_of(&machine.definition, &scope).map_or("", |g| g.start_at.as_str());
+            loop {
+                let Phase::Fanout(fan) = &mut parent.phase else { break };
+                if !(fan.running < fan.limit && fan.next < fan.items.len()) {
+                    break;
+                }
+                let (index, input) = (fan.next, std::mem::take(&mut fan.items[fan.next]));
+                fan.next += 1;
+                fan.running += 1;
+                let name = std::mem::take(&mut parent.state);
+                self.rec_with(parent, "MapIterationStarted", |h| Details::Iteration {
+                    name: h.name(&name),
+                    index: index as u64,
+                });
+                parent.state = name;
+                let child = self.spawn(parent, pid, scope.clone(), index, branch_start.to_string(), input);
+                if let Phase::Fanout(fan) = &mut parent.phase {
+                    fan.children[index] = Some(child);
+                }
             }
         }
         if all_done {
@@ -628,7 +632,7 @@ impl World {
         &mut self,
         parent: &Thread,
         pid: ThreadId,
-        branch: usize,
+        scope: Arc<[Hop]>,
         slot: usize,
         start: String,
         input: Value,
@@ -636,7 +640,7 @@ impl World {
         let id = ThreadId(self.threads.len());
         let th = Thread {
             exec: parent.exec,
-            scope: child_scope(parent, branch),
+            scope,
             state: start,
             input,
             vars: parent.vars.clone(),
@@ -714,7 +718,7 @@ impl World {
                     tolerated_percentage: None,
                 });
                 for (i, branch) in p.branches.iter().enumerate() {
-                    let child = self.spawn(th, tid, i, i, branch.start_at.clone(), eff.clone());
+                    let child = self.spawn(th, tid, child_scope(th, i), i, branch.start_at.clone(), eff.clone());
                     if let Phase::Fanout(fan) = &mut th.phase {
                         fan.children[i] = Some(child);
                     }

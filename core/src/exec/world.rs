@@ -46,6 +46,8 @@ pub struct Machine {
     /// Every state name of the definition (nested ones too), shared, so
     /// the timeline's stays name their state without a copy each.
     pub(crate) names: rustc_hash::FxHashSet<Arc<str>>,
+    /// The top level's (empty) scope, shared by every execution's root thread.
+    pub(crate) root_scope: Arc<[Hop]>,
 }
 
 impl Machine {
@@ -183,7 +185,7 @@ impl Execution {
     }
     /// The role ARN the context object shows (`$$.Execution.RoleArn`).
     pub fn role_arn(&self) -> String {
-        format!("arn:aws:iam::{ACCOUNT}:role/StepFunctions-{}-role", self.machine.name)
+        role_arn(&self.machine.name)
     }
 
     /// `{"Execution": …, "StateMachine": …}` of the context object.
@@ -490,8 +492,14 @@ impl World {
         collect_context_users(&crate::asl::render_value(&definition), &mut needs_context);
         let mut names = rustc_hash::FxHashSet::default();
         collect_names(&definition.graph, &mut names);
-        let machine =
-            Arc::new(Machine { name, arn: arn.clone(), definition: Arc::new(definition), needs_context, names });
+        let machine = Arc::new(Machine {
+            name,
+            arn: arn.clone(),
+            definition: Arc::new(definition),
+            needs_context,
+            names,
+            root_scope: Arc::from(Vec::new()),
+        });
         self.machines.insert(arn.clone(), machine);
         arn
     }
@@ -594,13 +602,13 @@ impl World {
             mock_calls: FxHashMap::default(),
         };
         if self.trace {
-            let details = json!({
-                "input": super::history::text(&input),
-                "inputDetails": {"truncated": false},
-                "roleArn": exec.role_arn(),
-                "stateMachineArn": machine.arn,
-            });
-            exec.history.push(1, 0, self.now, "ExecutionStarted", Details::Json(details));
+            let h = &mut exec.history;
+            let details = Details::Started {
+                input: h.json_text(&input),
+                role_arn: h.role_arn(&machine.name),
+                state_machine_arn: h.name(&machine.arn),
+            };
+            h.push(1, 0, self.now, "ExecutionStarted", details);
         }
         self.executions.push(exec);
         self.exec_by_arn.insert(arn, id);
@@ -610,7 +618,7 @@ impl World {
         }
         let thread = Thread {
             exec: id,
-            scope: Arc::from(Vec::new()),
+            scope: machine.root_scope.clone(),
             state: machine.definition.graph.start_at.clone(),
             input,
             vars: Map::new(),
@@ -929,6 +937,11 @@ impl World {
 }
 
 use super::timeline::Peak;
+
+/// The role ARN stepforge shows for a state machine (`$$.Execution.RoleArn`).
+pub(crate) fn role_arn(machine_name: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:role/StepFunctions-{machine_name}-role")
+}
 
 /// Every state name of a graph and of the graphs nested in it.
 fn collect_names(graph: &Graph, out: &mut rustc_hash::FxHashSet<Arc<str>>) {
