@@ -602,11 +602,10 @@ impl World {
             let machine = self.machine_of(parent);
             let scope = child_scope(parent, 0);
             let branch_start = World::graph_of(&machine.definition, &scope).map_or("", |g| g.start_at.as_str());
-            loop {
-                let Phase::Fanout(fan) = &mut parent.phase else { break };
-                if !(fan.running < fan.limit && fan.next < fan.items.len()) {
-                    break;
-                }
+            while let Phase::Fanout(fan) = &mut parent.phase
+                && fan.running < fan.limit
+                && fan.next < fan.items.len()
+            {
                 let (index, input) = (fan.next, std::mem::take(&mut fan.items[fan.next]));
                 fan.next += 1;
                 fan.running += 1;
