@@ -10,7 +10,7 @@
 //! [`HistoryEvent`]s and `GetExecutionHistory` JSON only when read.
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::{Map, Value, json};
 
@@ -80,19 +80,26 @@ struct Recorded {
 }
 
 /// An execution's history, recorded compactly and rendered when read.
+/// Its parts are shared copy-on-write, so a snapshot of an execution (what
+/// the bindings hand out) or a fork of the world copies no event until one
+/// side records another.
 #[derive(Debug, Clone)]
 pub(crate) struct History {
-    events: Vec<Recorded>,
+    events: Arc<Vec<Recorded>>,
     /// State names and JSON text the events' [`Details`] point into, back to back.
-    text: Vec<u8>,
+    text: Arc<Vec<u8>>,
     /// The events as [`HistoryEvent`]s, built on the first read after a change.
-    rendered: OnceLock<Vec<HistoryEvent>>,
+    rendered: OnceLock<Arc<Vec<HistoryEvent>>>,
 }
 
 impl Default for History {
     /// Room for a short execution's events and text, so most grow at most once or twice.
     fn default() -> History {
-        History { events: Vec::with_capacity(8), text: Vec::with_capacity(256), rendered: OnceLock::new() }
+        History {
+            events: Arc::new(Vec::with_capacity(8)),
+            text: Arc::new(Vec::with_capacity(256)),
+            rendered: OnceLock::new(),
+        }
     }
 }
 
@@ -104,28 +111,31 @@ impl History {
 
     /// Appends a state name to the text buffer.
     pub(crate) fn name(&mut self, name: &str) -> Range<usize> {
-        let start = self.text.len();
-        self.text.extend_from_slice(name.as_bytes());
-        start..self.text.len()
+        let text = Arc::make_mut(&mut self.text);
+        let start = text.len();
+        text.extend_from_slice(name.as_bytes());
+        start..text.len()
     }
 
     /// Appends the role ARN of [`role_arn`](super::world::role_arn) without building it apart.
     pub(crate) fn role_arn(&mut self, machine_name: &str) -> Range<usize> {
         use std::io::Write;
-        let start = self.text.len();
+        let text = Arc::make_mut(&mut self.text);
+        let start = text.len();
         // Writing into a Vec<u8> cannot fail.
-        let _ = write!(self.text, "arn:aws:iam::{}:role/StepFunctions-{machine_name}-role", super::world::ACCOUNT);
-        start..self.text.len()
+        let _ = write!(text, "arn:aws:iam::{}:role/StepFunctions-{machine_name}-role", super::world::ACCOUNT);
+        start..text.len()
     }
 
     /// Appends a value's compact JSON text to the text buffer.
     pub(crate) fn json_text(&mut self, value: &Value) -> Range<usize> {
-        let start = self.text.len();
+        let text = Arc::make_mut(&mut self.text);
+        let start = text.len();
         // Writing JSON into a Vec<u8> cannot fail (serde_json's map keys are strings).
-        if serde_json::to_writer(&mut self.text, value).is_err() {
-            self.text.truncate(start);
+        if serde_json::to_writer(&mut *text, value).is_err() {
+            text.truncate(start);
         }
-        start..self.text.len()
+        start..text.len()
     }
 
     /// Appends an event.
@@ -133,7 +143,7 @@ impl History {
         if self.rendered.get().is_some() {
             self.rendered = OnceLock::new();
         }
-        self.events.push(Recorded { id, previous, timestamp, kind, details });
+        Arc::make_mut(&mut self.events).push(Recorded { id, previous, timestamp, kind, details });
     }
 
     /// The id of the last `*StateEntered` event of the state `name`, if any.
@@ -151,7 +161,7 @@ impl History {
 
     /// The events in their public form.
     pub(crate) fn events(&self) -> &[HistoryEvent] {
-        self.rendered.get_or_init(|| self.events.iter().map(|e| self.render(e)).collect())
+        self.rendered.get_or_init(|| Arc::new(self.events.iter().map(|e| self.render(e)).collect()))
     }
 
     fn str(&self, range: &Range<usize>) -> &str {
