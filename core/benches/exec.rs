@@ -128,13 +128,25 @@ fn world_for(definition: &str) -> World {
 
 /// Runs one execution to its end; its state transitions. Panics unless it
 /// succeeded with the expected output (a run that skips work must not count).
+/// The history is recorded as always; it is rendered (and its transitions
+/// checked against the count) only by [`check_history`], outside the timing.
 fn run_checked(world: &mut World, input: Value, expected: &Value) -> u64 {
     let arn = world.start_execution("bench", input, None).expect("the execution starts");
     world.run_until_idle();
     let exec = world.execution(&arn).expect("the execution exists");
     assert_eq!(exec.status(), Status::Succeeded, "{:?}: {:?}", exec.error(), exec.cause());
     assert_eq!(exec.output(), Some(expected), "unexpected output");
-    exec.history().iter().filter(|e| e.kind.ends_with("StateEntered")).count() as u64
+    exec.transitions()
+}
+
+/// The transitions of an execution's rendered history (its `*StateEntered`
+/// events), which must equal the executor's count.
+fn check_history(world: &World, transitions: u64) {
+    for exec in world.executions() {
+        let entered = exec.history().iter().filter(|e| e.kind.ends_with("StateEntered")).count() as u64;
+        assert_eq!(entered, transitions, "the history's *StateEntered events and the transitions differ");
+        assert_eq!(exec.history_json()["events"].as_array().map(Vec::len), Some(exec.history_len()));
+    }
 }
 
 fn executions(c: &mut Criterion) {
@@ -142,7 +154,9 @@ fn executions(c: &mut Criterion) {
     group.sample_size(20).measurement_time(Duration::from_secs(3)).warm_up_time(Duration::from_secs(1));
     for case in cases() {
         let base = world_for(case.definition);
-        let transitions = run_checked(&mut base.clone(), case.input.clone(), &case.expected);
+        let mut first = base.clone();
+        let transitions = run_checked(&mut first, case.input.clone(), &case.expected);
+        check_history(&first, transitions);
         group.throughput(Throughput::Elements(transitions));
         group.bench_function(BenchmarkId::from_parameter(&case.name), |b| {
             b.iter_batched(
@@ -169,7 +183,15 @@ fn rss_bytes() -> u64 {
 fn report() {
     for case in cases() {
         let base = world_for(case.definition);
-        let (transitions, allocs, _) = counted(|| run_checked(&mut base.clone(), case.input.clone(), &case.expected));
+        let (mut world, input) = (base.clone(), case.input.clone());
+        let (transitions, allocs, _) = counted(|| run_checked(&mut world, input, &case.expected));
+        check_history(&world, transitions);
+        // And with the history read back as GetExecutionHistory JSON text.
+        let (mut world, input) = (base.clone(), case.input.clone());
+        let (_, allocs_read, _) = counted(|| {
+            run_checked(&mut world, input, &case.expected);
+            world.executions().map(|e| e.history_json().to_string().len()).sum::<usize>()
+        });
         // Runs executions for about two seconds (at least 5), each in a fresh
         // copy of the world, the input copy made outside the timing.
         let mut runs = 0u64;
@@ -192,6 +214,7 @@ fn report() {
                 "transitions_per_s": per_s * transitions as f64,
                 "allocations_per_execution": allocs,
                 "allocations_per_transition": allocs as f64 / transitions as f64,
+                "allocations_per_transition_history_read": allocs_read as f64 / transitions as f64,
             })
         );
     }
@@ -213,8 +236,7 @@ fn report() {
     let started = t.elapsed();
     let rss_after = rss_bytes();
     let waiting = world.executions().filter(|e| e.status() == Status::Running).count();
-    let in_wait =
-        world.executions().filter(|e| e.history().last().is_some_and(|h| h.kind == "WaitStateEntered")).count();
+    let in_wait = world.executions().filter(|e| e.last_event_kind() == Some("WaitStateEntered")).count();
     assert_eq!((waiting, in_wait), (count, count), "every execution waits in the Wait state");
     let t = Instant::now();
     world.run_until_idle();

@@ -3,6 +3,8 @@
 //! JSONata fields (Arguments, Output, Assign), over [`super::eval`].
 //! <https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html>
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value, json};
 
 use super::errors::Failure;
@@ -44,6 +46,39 @@ pub(crate) fn filter_path(p: Option<&PathOrNull<Path>>, value: &Value, view: &Vi
         None => Ok(value.clone()),
         Some(PathOrNull::Null) => Ok(json!({})),
         Some(PathOrNull::Path(p)) => eval::select(p, value, &view.scope()).map_err(fail),
+    }
+}
+
+/// [`filter_path`] without a copy when the path is absent: the value itself.
+pub(crate) fn filter_path_cow<'v>(
+    p: Option<&PathOrNull<Path>>,
+    value: &'v Value,
+    view: &View,
+) -> Result<Cow<'v, Value>, Failure> {
+    match p {
+        None => Ok(Cow::Borrowed(value)),
+        Some(_) => filter_path(p, value, view).map(Cow::Owned),
+    }
+}
+
+/// [`filter_path`] of a value the caller gives up: absent moves it through.
+pub(crate) fn filter_path_owned(p: Option<&PathOrNull<Path>>, value: Value, view: &View) -> Result<Value, Failure> {
+    match p {
+        None => Ok(value),
+        Some(_) => filter_path(p, &value, view),
+    }
+}
+
+/// [`result_path`] reading the raw input by reference: only a `ResultPath`
+/// that keeps or extends the input copies it (the default `$` does not).
+pub(crate) fn result_path_ref(
+    p: Option<&PathOrNull<ReferencePath>>,
+    input: &Value,
+    result: Value,
+) -> Result<Value, Failure> {
+    match p {
+        None => Ok(result),
+        Some(_) => result_path(p, input.clone(), result),
     }
 }
 

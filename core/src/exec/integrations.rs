@@ -79,7 +79,7 @@ impl World {
         th: &mut Thread,
         state: &State,
         jsonata: bool,
-    ) -> Result<After, Failure> {
+    ) -> Result<After<'static>, Failure> {
         let State::Task(t) = state else { return Ok(After::Park) };
         let token = self.token();
         let ctx = self.context(th, Some(&token));

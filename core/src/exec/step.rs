@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::data::{self, View};
 use super::errors::{self, Failure};
-use super::history::{format_millis, parse_timestamp, text};
+use super::history::{Details, History, entered_kind, exited_kind, format_millis, parse_timestamp, text};
 use super::world::{Event, ExecutionId, Fanout, Hop, Machine, Phase, Status, Stay, TaskRun, Thread, ThreadId, World};
 use crate::asl::{Definition, Dynamic, Payload, QueryLanguage, State, Transition, WaitFor};
 
@@ -22,12 +22,12 @@ const INLINE_MAP_CONCURRENCY: usize = 40;
 /// (<https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html>).
 const DISTRIBUTED_MAP_CONCURRENCY: usize = 10_000;
 
-/// What a state's logic decided.
-pub(crate) enum After {
+/// What a state's logic decided (the next state's name borrowed from the definition).
+pub(crate) enum After<'d> {
     /// Stay: an event will move the thread later.
     Park,
     /// Leave the state with this output for that state.
-    Next(String, Value),
+    Next(&'d str, Value),
     /// Leave the state and end the thread with this output.
     End(Value),
     /// The state failed: Retry and Catch apply.
@@ -35,9 +35,9 @@ pub(crate) enum After {
 }
 
 /// `Next` or `End` as an [`After`].
-fn go(transition: &Transition, output: Value) -> After {
+fn go(transition: &Transition, output: Value) -> After<'_> {
     match transition {
-        Transition::Next(n) => After::Next(n.clone(), output),
+        Transition::Next(n) => After::Next(n, output),
         Transition::End => After::End(output),
     }
 }
@@ -116,18 +116,28 @@ impl World {
     }
 
     /// Appends a history event that follows the thread's last one.
-    pub(crate) fn rec(&mut self, th: &mut Thread, kind: &str, details: Option<Value>) {
+    pub(crate) fn rec(&mut self, th: &mut Thread, kind: &'static str, details: Option<Value>) {
         th.last_event = self.record(th.exec, th.last_event, kind, details);
     }
 
-    fn open_stay(&mut self, th: &mut Thread) {
+    /// [`World::rec`] with details written into the history's buffer.
+    pub(crate) fn rec_with(
+        &mut self,
+        th: &mut Thread,
+        kind: &'static str,
+        details: impl FnOnce(&mut History) -> Details,
+    ) {
+        th.last_event = self.record_with(th.exec, th.last_event, kind, details);
+    }
+
+    fn open_stay(&mut self, th: &mut Thread, machine: &Machine) {
         self.mark += 1;
         if !self.trace {
             return;
         }
         self.stays.push(Stay {
             exec: th.exec,
-            state: th.state.clone(),
+            state: machine.intern(&th.state),
             enter_mark: self.mark,
             enter_ms: self.now,
             exit_mark: None,
@@ -173,8 +183,11 @@ impl World {
         th.retry_counts.clear();
         th.retry_total = 0;
         if self.trace {
-            let details = json!({"name": th.state, "input": text(&th.input), "inputDetails": {"truncated": false}});
-            self.rec(&mut th, &format!("{}StateEntered", state.type_name()), Some(details));
+            let (name, input) = (&th.state, &th.input);
+            let last = self.record_with(th.exec, th.last_event, entered_kind(state.type_name()), |h| {
+                Details::Entered { name: h.name(name), input: h.json_text(input) }
+            });
+            th.last_event = last;
         } else {
             // No history to search later: remember the id error causes quote.
             self.rec(&mut th, "", None);
@@ -184,7 +197,7 @@ impl World {
                 None => entered.push((th.state.clone(), th.last_event)),
             }
         }
-        self.open_stay(&mut th);
+        self.open_stay(&mut th, &machine);
         self.body(tid, th);
     }
 
@@ -205,14 +218,7 @@ impl World {
     fn in_state(&self, th: &Thread, f: Failure) -> Failure {
         let exec = &self.executions[th.exec.0];
         let entered = if self.trace {
-            exec.history
-                .iter()
-                .rev()
-                .find(|e| {
-                    e.kind.ends_with("StateEntered")
-                        && e.details.as_ref().is_some_and(|d| d["name"] == th.state.as_str())
-                })
-                .map_or(0, |e| e.id)
+            exec.history.last_entered(&th.state).unwrap_or(0)
         } else {
             exec.entered_ids.iter().find(|(name, _)| *name == th.state).map_or(0, |(_, id)| *id)
         };
@@ -223,13 +229,13 @@ impl World {
         Failure::new(f.error, cause)
     }
 
-    fn run_state(
+    fn run_state<'d>(
         &mut self,
         tid: ThreadId,
         th: &mut Thread,
-        state: &State,
+        state: &'d State,
         lang: QueryLanguage,
-    ) -> Result<After, Failure> {
+    ) -> Result<After<'d>, Failure> {
         let ctx = self.context(th, None);
         let view = View { context: &ctx, vars: &th.vars, now: self.now };
         let jsonata = lang == QueryLanguage::Jsonata;
@@ -246,27 +252,32 @@ impl World {
                     };
                     (out, vars)
                 } else {
-                    let eff = data::filter_path(p.input_path.as_ref(), &th.input, &view)?;
-                    let eff = match &p.parameters {
-                        Some(t) => data::template(t, &eff, &view, &mut self.rng)?,
-                        None => eff,
+                    // The input is copied only when it is the result as it is.
+                    let eff = data::filter_path_cow(p.input_path.as_ref(), &th.input, &view)?;
+                    let params = match &p.parameters {
+                        Some(t) => Some(data::template(t, &eff, &view, &mut self.rng)?),
+                        None => None,
                     };
-                    let result = p.result.clone().unwrap_or(eff);
+                    let result = match (&p.result, params) {
+                        (Some(r), _) => r.clone(),
+                        (None, Some(v)) => v,
+                        (None, None) => eff.into_owned(),
+                    };
                     let vars = match &p.assign {
                         Some(a) => Some(data::assign(a, &view, &result, &th.input, None, None, &mut self.rng)?),
                         None => None,
                     };
-                    let placed = data::result_path(p.result_path.as_ref(), th.input.clone(), result)?;
-                    (data::filter_path(p.output_path.as_ref(), &placed, &view)?, vars)
+                    let placed = data::result_path_ref(p.result_path.as_ref(), &th.input, result)?;
+                    (data::filter_path_owned(p.output_path.as_ref(), placed, &view)?, vars)
                 };
                 th.vars.extend(vars.unwrap_or_default());
                 Ok(go(&p.transition, out))
             }
             State::Choice(c) => {
                 let eff = if jsonata {
-                    th.input.clone()
+                    std::borrow::Cow::Borrowed(&th.input)
                 } else {
-                    data::filter_path(c.input_path.as_ref(), &th.input, &view)?
+                    data::filter_path_cow(c.input_path.as_ref(), &th.input, &view)?
                 };
                 let mut chosen = None;
                 for rule in &c.choices {
@@ -283,11 +294,11 @@ impl World {
                 }
                 let (next, output, assign) = match (chosen, &c.default) {
                     (Some(rule), _) => (
-                        rule.next.clone(),
+                        rule.next.as_str(),
                         rule.output.as_ref().or(c.output.as_ref()),
                         rule.assign.as_ref().or(c.assign.as_ref()),
                     ),
-                    (None, Some(d)) => (d.clone(), c.output.as_ref(), c.assign.as_ref()),
+                    (None, Some(d)) => (d.as_str(), c.output.as_ref(), c.assign.as_ref()),
                     (None, None) => {
                         return Ok(After::Fail(Failure::new(
                             "States.NoChoiceMatched",
@@ -298,17 +309,27 @@ impl World {
                         )));
                     }
                 };
-                let out = if jsonata {
-                    match output {
-                        Some(o) => data::jsonata_value(o, &view, &th.input, None, None, &mut self.rng)?,
-                        None => th.input.clone(),
-                    }
-                } else {
-                    data::filter_path(c.output_path.as_ref(), &eff, &view)?
+                // JSONata's Output may draw random numbers, so it comes before
+                // Assign; a JSONPath OutputPath draws none and can come after,
+                // which lets the input move through without a copy.
+                let out = match (jsonata, output) {
+                    (true, Some(o)) => Some(data::jsonata_value(o, &view, &th.input, None, None, &mut self.rng)?),
+                    _ => None,
                 };
                 let vars = match assign {
                     Some(a) => data::assign(a, &view, &eff, &th.input, None, None, &mut self.rng)?,
                     None => Map::new(),
+                };
+                let out = match out {
+                    Some(o) => o,
+                    None => {
+                        let output_path = if jsonata { None } else { c.output_path.as_ref() };
+                        let eff = match eff {
+                            std::borrow::Cow::Owned(v) => v,
+                            std::borrow::Cow::Borrowed(_) => std::mem::take(&mut th.input),
+                        };
+                        data::filter_path_owned(output_path, eff, &view)?
+                    }
                 };
                 th.vars.extend(vars);
                 Ok(After::Next(next, out))
@@ -362,8 +383,12 @@ impl World {
                         None => th.input.clone(),
                     }
                 } else {
-                    let eff = data::filter_path(s.input_path.as_ref(), &th.input, &view)?;
-                    data::filter_path(s.output_path.as_ref(), &eff, &view)?
+                    let eff = match data::filter_path_cow(s.input_path.as_ref(), &th.input, &view)? {
+                        std::borrow::Cow::Owned(v) => v,
+                        // The thread ends here: its input moves to the output.
+                        std::borrow::Cow::Borrowed(_) => std::mem::take(&mut th.input),
+                    };
+                    data::filter_path_owned(s.output_path.as_ref(), eff, &view)?
                 };
                 Ok(After::End(out))
             }
@@ -395,7 +420,9 @@ impl World {
             After::Park => self.put(tid, th),
             After::Next(next, output) => {
                 self.exit(&mut th, state, &output);
-                th.state = next;
+                // Reuses the name's buffer: no allocation per transition.
+                th.state.clear();
+                th.state.push_str(next);
                 th.input = output;
                 th.phase = Phase::Idle;
                 self.schedule_for(&mut th, self.now, Event::Enter(tid));
@@ -412,8 +439,12 @@ impl World {
     fn exit(&mut self, th: &mut Thread, state: &State, output: &Value) {
         self.cancel_keys(th);
         if self.trace {
-            let details = json!({"name": th.state, "output": text(output), "outputDetails": {"truncated": false}});
-            self.rec(th, &format!("{}StateExited", state.type_name()), Some(details));
+            let name = &th.state;
+            let last = self.record_with(th.exec, th.last_event, exited_kind(state.type_name()), |h| Details::Exited {
+                name: h.name(name),
+                output: h.json_text(output),
+            });
+            th.last_event = last;
         } else {
             self.rec(th, "", None);
         }
@@ -473,7 +504,7 @@ impl World {
                 match outcome {
                     Ok((out, vars)) => {
                         th.vars.extend(vars);
-                        return self.settle(tid, th, state, lang, After::Next(catcher.next.clone(), out));
+                        return self.settle(tid, th, state, lang, After::Next(&catcher.next, out));
                     }
                     Err(e) => return self.finish_thread(tid, th, Err(e)),
                 }
@@ -502,18 +533,23 @@ impl World {
         let Phase::Fanout(fan) = &mut parent.phase else { return self.put(pid, parent) };
         fan.children[slot] = None;
         fan.running = fan.running.saturating_sub(1);
-        let name = parent.state.clone();
         match result {
             Ok(v) => {
                 fan.results[slot] = v;
                 fan.done += 1;
                 if is_map {
-                    self.rec(&mut parent, "MapIterationSucceeded", Some(json!({"name": name, "index": slot})));
+                    let (name, index) = (std::mem::take(&mut parent.state), slot as u64);
+                    self.rec_with(&mut parent, "MapIterationSucceeded", |h| Details::Iteration {
+                        name: h.name(&name),
+                        index,
+                    });
+                    parent.state = name;
                 }
                 self.more_iterations(pid, &mut parent);
                 self.put(pid, parent);
             }
             Err(f) => {
+                let name = parent.state.clone();
                 if is_map {
                     self.rec(&mut parent, "MapIterationFailed", Some(json!({"name": name, "index": slot})));
                     let Phase::Fanout(fan) = &mut parent.phase else { return };
@@ -559,23 +595,30 @@ impl World {
     /// Starts Map iterations while the concurrency limit allows; queues the
     /// Map's end when every iteration is done.
     fn more_iterations(&mut self, pid: ThreadId, parent: &mut Thread) {
-        let Phase::Fanout(fan) = &mut parent.phase else { return };
-        let mut starts = Vec::new();
-        while fan.running < fan.limit && fan.next < fan.items.len() {
-            starts.push((fan.next, std::mem::take(&mut fan.items[fan.next])));
-            fan.next += 1;
-            fan.running += 1;
-        }
+        let Phase::Fanout(fan) = &parent.phase else { return };
         let all_done = fan.done == fan.results.len();
-        let machine = self.machine_of(parent);
-        let branch_start = World::graph_of(&machine.definition, &child_scope(parent, 0)).map(|g| g.start_at.clone());
-        for (index, input) in starts {
-            let name = parent.state.clone();
-            self.rec(parent, "MapIterationStarted", Some(json!({"name": name, "index": index})));
-            let start = branch_start.clone().unwrap_or_default();
-            let child = self.spawn(parent, pid, 0, index, start, input);
-            if let Phase::Fanout(fan) = &mut parent.phase {
-                fan.children[index] = Some(child);
+        if fan.running < fan.limit && fan.next < fan.items.len() {
+            // The item processor's scope and start state, once for every iteration started now.
+            let machine = self.machine_of(parent);
+            let scope = child_scope(parent, 0);
+            let branch_start = World::graph_of(&machine.definition, &scope).map_or("", |g| g.start_at.as_str());
+            while let Phase::Fanout(fan) = &mut parent.phase
+                && fan.running < fan.limit
+                && fan.next < fan.items.len()
+            {
+                let (index, input) = (fan.next, std::mem::take(&mut fan.items[fan.next]));
+                fan.next += 1;
+                fan.running += 1;
+                let name = std::mem::take(&mut parent.state);
+                self.rec_with(parent, "MapIterationStarted", |h| Details::Iteration {
+                    name: h.name(&name),
+                    index: index as u64,
+                });
+                parent.state = name;
+                let child = self.spawn(parent, pid, scope.clone(), index, branch_start.to_string(), input);
+                if let Phase::Fanout(fan) = &mut parent.phase {
+                    fan.children[index] = Some(child);
+                }
             }
         }
         if all_done {
@@ -588,7 +631,7 @@ impl World {
         &mut self,
         parent: &Thread,
         pid: ThreadId,
-        branch: usize,
+        scope: Arc<[Hop]>,
         slot: usize,
         start: String,
         input: Value,
@@ -596,7 +639,7 @@ impl World {
         let id = ThreadId(self.threads.len());
         let th = Thread {
             exec: parent.exec,
-            scope: child_scope(parent, branch),
+            scope,
             state: start,
             input,
             vars: parent.vars.clone(),
@@ -636,7 +679,13 @@ impl World {
         self.stop_children(&mut th);
     }
 
-    fn start_fanout(&mut self, tid: ThreadId, th: &mut Thread, state: &State, jsonata: bool) -> Result<After, Failure> {
+    fn start_fanout(
+        &mut self,
+        tid: ThreadId,
+        th: &mut Thread,
+        state: &State,
+        jsonata: bool,
+    ) -> Result<After<'static>, Failure> {
         let ctx = self.context(th, None);
         let view = View { context: &ctx, vars: &th.vars, now: self.now };
         match state {
@@ -668,7 +717,7 @@ impl World {
                     tolerated_percentage: None,
                 });
                 for (i, branch) in p.branches.iter().enumerate() {
-                    let child = self.spawn(th, tid, i, i, branch.start_at.clone(), eff.clone());
+                    let child = self.spawn(th, tid, child_scope(th, i), i, branch.start_at.clone(), eff.clone());
                     if let Phase::Fanout(fan) = &mut th.phase {
                         fan.children[i] = Some(child);
                     }
@@ -847,14 +896,14 @@ impl World {
 
     /// The end of a Task, Parallel or Map with its result: ResultSelector,
     /// ResultPath, OutputPath and Assign (JSONPath) or Output and Assign (JSONata).
-    pub(crate) fn finish_result(
+    pub(crate) fn finish_result<'d>(
         &mut self,
         th: &mut Thread,
-        state: &State,
+        state: &'d State,
         lang: QueryLanguage,
         result: Value,
         token: Option<&str>,
-    ) -> Result<After, Failure> {
+    ) -> Result<After<'d>, Failure> {
         let (selector, result_path, output_path, output, assign, transition) = match state {
             State::Task(t) => (&t.result_selector, &t.result_path, &t.output_path, &t.output, &t.assign, &t.transition),
             State::Parallel(p) => {
@@ -884,8 +933,8 @@ impl World {
                 Some(a) => data::assign(a, &view, &result, &th.input, Some(&result), None, &mut self.rng)?,
                 None => Map::new(),
             };
-            let placed = data::result_path(result_path.as_ref(), th.input.clone(), result)?;
-            (data::filter_path(output_path.as_ref(), &placed, &view)?, vars)
+            let placed = data::result_path_ref(result_path.as_ref(), &th.input, result)?;
+            (data::filter_path_owned(output_path.as_ref(), placed, &view)?, vars)
         };
         th.vars.extend(vars);
         Ok(go(transition, out))
@@ -949,12 +998,17 @@ impl World {
         let previous = previous.unwrap_or(self.executions[eid.0].events);
         let (kind, details) = match (&result, status) {
             (Ok(_), _) if !self.trace => ("ExecutionSucceeded", Value::Null),
-            (Ok(out), _) => ("ExecutionSucceeded", json!({"output": text(out), "outputDetails": {"truncated": false}})),
+            (Ok(out), _) => {
+                self.record_with(eid, previous, "ExecutionSucceeded", |h| Details::Output { output: h.json_text(out) });
+                ("", Value::Null)
+            }
             (Err(f), Status::TimedOut) => ("ExecutionTimedOut", json!({"error": f.error, "cause": f.cause})),
             (Err(f), Status::Aborted) => ("ExecutionAborted", json!({"error": f.error, "cause": f.cause})),
             (Err(f), _) => ("ExecutionFailed", json!({"error": f.error, "cause": f.cause})),
         };
-        self.record(eid, previous, kind, Some(details));
+        if !kind.is_empty() {
+            self.record(eid, previous, kind, Some(details));
+        }
         let exec = &mut self.executions[eid.0];
         exec.status = status;
         exec.stop = Some(self.now);

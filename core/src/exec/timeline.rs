@@ -16,7 +16,7 @@ pub struct Peak {
 /// execution counts once however many of its threads are inside.
 pub(crate) fn peak(stays: &[Stay], states: &[&str]) -> Peak {
     let mut marks: Vec<(u64, i64, usize, i32)> = Vec::new();
-    for s in stays.iter().filter(|s| states.contains(&s.state.as_str())) {
+    for s in stays.iter().filter(|s| states.contains(&&*s.state)) {
         marks.push((s.enter_mark, s.enter_ms, s.exec.0, 1));
         if let Some(exit) = s.exit_mark {
             marks.push((exit, s.exit_ms.unwrap_or(s.enter_ms), s.exec.0, -1));

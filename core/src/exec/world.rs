@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use super::dynamodb::MemoryDynamoDb;
 use super::errors::Failure;
 use super::handler::{Handlers, TaskHandler};
-use super::history::{HistoryEvent, format_millis, history_json};
+use super::history::{Details, History, HistoryEvent, format_millis, history_json};
 use super::schedule::{EnabledEvent, EventKind, Schedule};
 use super::status::StatusRule;
 use crate::Problems;
@@ -43,6 +43,18 @@ pub struct Machine {
     /// The states whose fields (or nested states) mention `$$` or `$states`:
     /// only they get a context object built (state names are unique across a machine).
     pub(crate) needs_context: rustc_hash::FxHashSet<String>,
+    /// Every state name of the definition (nested ones too), shared, so
+    /// the timeline's stays name their state without a copy each.
+    pub(crate) names: rustc_hash::FxHashSet<Arc<str>>,
+    /// The top level's (empty) scope, shared by every execution's root thread.
+    pub(crate) root_scope: Arc<[Hop]>,
+}
+
+impl Machine {
+    /// The shared copy of a state name (a new one for a name not in the definition).
+    pub(crate) fn intern(&self, name: &str) -> Arc<str> {
+        self.names.get(name).cloned().unwrap_or_else(|| Arc::from(name))
+    }
 }
 
 /// An execution's status, as `DescribeExecution` spells it.
@@ -115,7 +127,7 @@ pub struct Execution {
     pub(crate) status: Status,
     pub(crate) output: Option<Value>,
     pub(crate) failure: Option<Failure>,
-    pub(crate) history: Vec<HistoryEvent>,
+    pub(crate) history: History,
     /// History events so far, kept or not (the next event's id is one more).
     pub(crate) events: u64,
     /// Without a trace ([`World::trace`]): the id of the last `*StateEntered`
@@ -173,7 +185,7 @@ impl Execution {
     }
     /// The role ARN the context object shows (`$$.Execution.RoleArn`).
     pub fn role_arn(&self) -> String {
-        format!("arn:aws:iam::{ACCOUNT}:role/StepFunctions-{}-role", self.machine.name)
+        role_arn(&self.machine.name)
     }
 
     /// `{"Execution": …, "StateMachine": …}` of the context object.
@@ -192,12 +204,25 @@ impl Execution {
     }
 
     /// The history events.
+    /// (Recorded compactly, they are rendered on the first read after a change.)
     pub fn history(&self) -> &[HistoryEvent] {
-        &self.history
+        self.history.events()
+    }
+    /// How many history events are recorded (without rendering them).
+    pub fn history_len(&self) -> usize {
+        self.history.len()
+    }
+    /// The type of the last history event, e.g. `WaitStateEntered` (without rendering the history).
+    pub fn last_event_kind(&self) -> Option<&'static str> {
+        self.history.last_kind()
+    }
+    /// State transitions so far (the `*StateEntered` events).
+    pub fn transitions(&self) -> u64 {
+        self.transitions
     }
     /// The history as `GetExecutionHistory` returns it: `{"events": [...]}`.
     pub fn history_json(&self) -> Value {
-        history_json(&self.history)
+        history_json(self.history.events())
     }
     /// The execution as `DescribeExecution` returns it (dates as epoch milliseconds).
     pub fn describe(&self) -> Value {
@@ -349,7 +374,7 @@ pub(crate) struct Thread {
 #[derive(Debug, Clone)]
 pub(crate) struct Stay {
     pub(crate) exec: ExecutionId,
-    pub(crate) state: String,
+    pub(crate) state: Arc<str>,
     pub(crate) enter_mark: u64,
     pub(crate) enter_ms: i64,
     pub(crate) exit_mark: Option<u64>,
@@ -465,7 +490,16 @@ impl World {
         };
         let mut needs_context = rustc_hash::FxHashSet::default();
         collect_context_users(&crate::asl::render_value(&definition), &mut needs_context);
-        let machine = Arc::new(Machine { name, arn: arn.clone(), definition: Arc::new(definition), needs_context });
+        let mut names = rustc_hash::FxHashSet::default();
+        collect_names(&definition.graph, &mut names);
+        let machine = Arc::new(Machine {
+            name,
+            arn: arn.clone(),
+            definition: Arc::new(definition),
+            needs_context,
+            names,
+            root_scope: Arc::from(Vec::new()),
+        });
         self.machines.insert(arn.clone(), machine);
         arn
     }
@@ -558,7 +592,7 @@ impl World {
             status: Status::Running,
             output: None,
             failure: None,
-            history: Vec::new(),
+            history: History::default(),
             events: 1,
             entered_ids: Vec::new(),
             root,
@@ -568,19 +602,13 @@ impl World {
             mock_calls: FxHashMap::default(),
         };
         if self.trace {
-            let details = json!({
-                "input": super::history::text(&input),
-                "inputDetails": {"truncated": false},
-                "roleArn": exec.role_arn(),
-                "stateMachineArn": machine.arn,
-            });
-            exec.history.push(HistoryEvent {
-                id: 1,
-                previous_event_id: 0,
-                timestamp: self.now,
-                kind: "ExecutionStarted".into(),
-                details: Some(details),
-            });
+            let h = &mut exec.history;
+            let details = Details::Started {
+                input: h.json_text(&input),
+                role_arn: h.role_arn(&machine.name),
+                state_machine_arn: h.name(&machine.arn),
+            };
+            h.push(1, 0, self.now, "ExecutionStarted", details);
         }
         self.executions.push(exec);
         self.exec_by_arn.insert(arn, id);
@@ -590,7 +618,7 @@ impl World {
         }
         let thread = Thread {
             exec: id,
-            scope: Arc::from(Vec::new()),
+            scope: machine.root_scope.clone(),
             state: machine.definition.graph.start_at.clone(),
             input,
             vars: Map::new(),
@@ -849,20 +877,33 @@ impl World {
     }
 
     /// Appends a history event for an execution; returns its id.
-    pub(crate) fn record(&mut self, exec: ExecutionId, previous: u64, kind: &str, details: Option<Value>) -> u64 {
+    pub(crate) fn record(
+        &mut self,
+        exec: ExecutionId,
+        previous: u64,
+        kind: &'static str,
+        details: Option<Value>,
+    ) -> u64 {
+        self.record_with(exec, previous, kind, |_| details.map_or(Details::None, Details::Json))
+    }
+
+    /// Appends a history event whose details `details` writes into the
+    /// history's buffer (called only when histories are kept); returns its id.
+    pub(crate) fn record_with(
+        &mut self,
+        exec: ExecutionId,
+        previous: u64,
+        kind: &'static str,
+        details: impl FnOnce(&mut History) -> Details,
+    ) -> u64 {
         let e = &mut self.executions[exec.0];
         e.events += 1;
         let id = e.events;
         if !self.trace {
             return id;
         }
-        e.history.push(HistoryEvent {
-            id,
-            previous_event_id: previous,
-            timestamp: self.now,
-            kind: kind.to_string(),
-            details,
-        });
+        let details = details(&mut e.history);
+        e.history.push(id, previous, self.now, kind, details);
         id
     }
 
@@ -890,12 +931,29 @@ impl World {
     pub fn stays(&self) -> Vec<(String, String, i64, Option<i64>)> {
         self.stays
             .iter()
-            .map(|s| (self.executions[s.exec.0].arn.clone(), s.state.clone(), s.enter_ms, s.exit_ms))
+            .map(|s| (self.executions[s.exec.0].arn.clone(), s.state.to_string(), s.enter_ms, s.exit_ms))
             .collect()
     }
 }
 
 use super::timeline::Peak;
+
+/// The role ARN stepforge shows for a state machine (`$$.Execution.RoleArn`).
+pub(crate) fn role_arn(machine_name: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT}:role/StepFunctions-{machine_name}-role")
+}
+
+/// Every state name of a graph and of the graphs nested in it.
+fn collect_names(graph: &Graph, out: &mut rustc_hash::FxHashSet<Arc<str>>) {
+    for (name, state) in &graph.states {
+        out.insert(Arc::from(name.as_str()));
+        match state {
+            State::Parallel(p) => p.branches.iter().for_each(|b| collect_names(b, out)),
+            State::Map(m) => collect_names(&m.item_processor.graph, out),
+            _ => {}
+        }
+    }
+}
 
 /// Finds the states of a rendered definition whose text mentions the context
 /// object; nested states are searched too.
