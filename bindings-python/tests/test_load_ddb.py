@@ -161,8 +161,11 @@ def test_an_item_a_generator_yields_that_cannot_be_converted(endpoint, client, t
 
 
 CTRL_C_SCRIPT = """
-import json, sys
+import json, signal, sys
 import stepforge
+# A shell's background job starts with SIGINT ignored, and Python then keeps
+# it ignored: give the child Python's own Ctrl-C handler whoever started it.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 try:
     stepforge.load_ddb(sys.argv[1], sys.argv[2], endpoint_url=sys.argv[3], rate=50)
 except KeyboardInterrupt as e:
@@ -180,7 +183,12 @@ def test_ctrl_c_stops_a_library_load_cleanly_and_resume_finishes_it(endpoint, cl
         [sys.executable, "-c", CTRL_C_SCRIPT, table, str(path), endpoint],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
-    time.sleep(3)
+    # Ctrl-C once the load is under way (the first items are in the table):
+    # a fixed sleep raced the child's start-up on a loaded machine.
+    deadline = time.monotonic() + 60
+    while not client.scan(TableName=table, Select="COUNT")["Count"] and loading.poll() is None:
+        assert time.monotonic() < deadline, "the load wrote nothing in 60 s"
+        time.sleep(0.05)
     loading.send_signal(signal.SIGINT)
     out, err = loading.communicate(timeout=60)
     # Python's KeyboardInterrupt, raised by load_ddb once the load stopped.
