@@ -55,7 +55,8 @@ fn checked_rate(name: &str, rate: f64) -> PyResult<f64> {
 }
 
 fn millis(seconds: f64, what: &str) -> PyResult<i64> {
-    if !(seconds.is_finite() && seconds >= 0.0 && seconds < 1e12) {
+    // The range excludes NaN and the infinities too.
+    if !(0.0..1e12).contains(&seconds) {
         return Err(PyValueError::new_err(format!("{what} must be a finite number of seconds >= 0, not {seconds}")));
     }
     Ok((seconds * 1000.0).round() as i64)
