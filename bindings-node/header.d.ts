@@ -467,5 +467,73 @@ export interface StateMachineProps {
 }
 // END GENERATED: options
 
+/** A fault the explorer injects (`Faults`). */
+export type FaultName =
+  | 'throttle'
+  | 'errorBeforeWrite'
+  | 'errorAfterWrite'
+  | 'lateWrite'
+  | 'jobFail'
+  | 'jobTimeout'
+  | 'abort'
+  | 'timeout'
+  | 'lateDelivery'
+  | 'duplicateDelivery'
+
+/**
+ * An invariant's body: `undefined`, `null` or `true` when it holds; `false`,
+ * a message, or a thrown `AssertionError` (`node:assert`) when it breaks. Any
+ * other throw stops the exploration (a `StepforgeError` with code `InvariantError`).
+ */
+export type InvariantCheck = (view: WorldView) => boolean | string | void | null | undefined
+
+/** What the last step did (`WorldView.step`). */
+export interface StepFacts {
+  /** The execution the step belonged to (ARN). */
+  execution: string | null
+  /** The state its thread was in or entered. */
+  state: string | null
+  /** The step entered `state`. */
+  entered: boolean
+  /** The DynamoDB item the step wrote, as plain data. */
+  write: { table: string; key: Record<string, any>; before: Record<string, any> | null; after: Record<string, any> | null } | null
+  /** The fault injected at this step. */
+  fault: FaultName | null
+}
+
+/** Executions started after each schedule, past a lease: they must all get a slot and end. */
+export interface ProbeOptions {
+  /** The state machine (name or ARN). */
+  machine: string
+  /** How many start at once. */
+  executions: number
+  /** How long after the schedule's end they start. */
+  afterSeconds: number
+  /** Their input (default `{}`). */
+  input?: unknown
+}
+
+/** Options of `new Explorer(world, options)` and `world.explore(options)`. */
+export interface ExploreOptions {
+  /** `Invariant`s or functions (checked after every step, named after the function). */
+  invariants?: Array<Invariant | InvariantCheck>
+  /** `Faults`, or fault names to rates. */
+  faults?: Faults | Partial<Record<FaultName, number>>
+  /** The machines whose executions may be aborted or time out, whose jobs may fail and whose writes may land late (default: those of the started executions). */
+  faultTargets?: string[]
+  /** States the invariants look at: exhaustive mode never reorders steps around them away. */
+  watchStates?: string[]
+  /** Executions started after each schedule, past a lease. */
+  probe?: ProbeOptions
+  /** Virtual seconds a schedule may take before its running executions count as stuck (default 3600). */
+  horizonSeconds?: number
+  /** The most steps one schedule may take (default 100,000). */
+  maxSteps?: number
+  /** Keep histories while searching (default false; a counterexample's replay always has them). */
+  histories?: boolean
+  /** How many replays shrinking may spend (default 2000). */
+  shrinkRuns?: number
+}
+
 // ---- generated from the Rust sources ----
 

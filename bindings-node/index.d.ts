@@ -467,6 +467,74 @@ export interface StateMachineProps {
 }
 // END GENERATED: options
 
+/** A fault the explorer injects (`Faults`). */
+export type FaultName =
+  | 'throttle'
+  | 'errorBeforeWrite'
+  | 'errorAfterWrite'
+  | 'lateWrite'
+  | 'jobFail'
+  | 'jobTimeout'
+  | 'abort'
+  | 'timeout'
+  | 'lateDelivery'
+  | 'duplicateDelivery'
+
+/**
+ * An invariant's body: `undefined`, `null` or `true` when it holds; `false`,
+ * a message, or a thrown `AssertionError` (`node:assert`) when it breaks. Any
+ * other throw stops the exploration (a `StepforgeError` with code `InvariantError`).
+ */
+export type InvariantCheck = (view: WorldView) => boolean | string | void | null | undefined
+
+/** What the last step did (`WorldView.step`). */
+export interface StepFacts {
+  /** The execution the step belonged to (ARN). */
+  execution: string | null
+  /** The state its thread was in or entered. */
+  state: string | null
+  /** The step entered `state`. */
+  entered: boolean
+  /** The DynamoDB item the step wrote, as plain data. */
+  write: { table: string; key: Record<string, any>; before: Record<string, any> | null; after: Record<string, any> | null } | null
+  /** The fault injected at this step. */
+  fault: FaultName | null
+}
+
+/** Executions started after each schedule, past a lease: they must all get a slot and end. */
+export interface ProbeOptions {
+  /** The state machine (name or ARN). */
+  machine: string
+  /** How many start at once. */
+  executions: number
+  /** How long after the schedule's end they start. */
+  afterSeconds: number
+  /** Their input (default `{}`). */
+  input?: unknown
+}
+
+/** Options of `new Explorer(world, options)` and `world.explore(options)`. */
+export interface ExploreOptions {
+  /** `Invariant`s or functions (checked after every step, named after the function). */
+  invariants?: Array<Invariant | InvariantCheck>
+  /** `Faults`, or fault names to rates. */
+  faults?: Faults | Partial<Record<FaultName, number>>
+  /** The machines whose executions may be aborted or time out, whose jobs may fail and whose writes may land late (default: those of the started executions). */
+  faultTargets?: string[]
+  /** States the invariants look at: exhaustive mode never reorders steps around them away. */
+  watchStates?: string[]
+  /** Executions started after each schedule, past a lease. */
+  probe?: ProbeOptions
+  /** Virtual seconds a schedule may take before its running executions count as stuck (default 3600). */
+  horizonSeconds?: number
+  /** The most steps one schedule may take (default 100,000). */
+  maxSteps?: number
+  /** Keep histories while searching (default false; a counterexample's replay always has them). */
+  histories?: boolean
+  /** How many replays shrinking may spend (default 2000). */
+  shrinkRuns?: number
+}
+
 // ---- generated from the Rust sources ----
 
 
@@ -756,6 +824,35 @@ export declare class Execution {
   describe(): Record<string, any>
 }
 
+/**
+ * Explores the schedules of a world: random (`random`), every
+ * distinguishable one (`exhaustive`), or one given (`replay`), checking the
+ * invariants after every step. Runs on the JavaScript thread.
+ */
+export declare class Explorer {
+  /**
+   * An explorer of `world` as it is now (machines, tables, handlers, rules,
+   * started executions); see `ExploreOptions`.
+   */
+  constructor(world: World, options?: ExploreOptions)
+  /** The invariants' names, in the order they are checked. */
+  get invariantNames(): Array<string>
+  /**
+   * Runs `schedules` random schedules (schedule `i` draws its own seed from
+   * `seed`: the same call finds the same counterexample); stops at the first
+   * broken invariant and shrinks it.
+   */
+  random(schedules: number, seed?: number | undefined | null): ExploreReport
+  /**
+   * Explores every distinguishable schedule, depth first with state
+   * hashing and a partial-order reduction; throws a `StepforgeError` with
+   * code `TooLarge` at `maxStates`.
+   */
+  exhaustive(options?: ExhaustiveOptions | undefined | null): ExploreReport
+  /** Replays one schedule (`SEED:PICKS`, as a counterexample gives it), recording every step. */
+  replay(schedule: string): ReplayResult
+}
+
 /** A `Fail` state: ends the execution (or branch) with `error` and `cause`. */
 export declare class Fail {
   /** A new state named `name` (unique in the state machine), with its ASL fields in `options`. */
@@ -765,6 +862,27 @@ export declare class Fail {
   /** Renames the state. */
   set name(name: string)
 
+}
+
+/**
+ * Which faults to inject and how often: `new Faults({ errorAfterWrite: 0.03 })`,
+ * `Faults.all(0.03)`. Names: `throttle`, `errorBeforeWrite`, `errorAfterWrite`,
+ * `lateWrite`, `jobFail`, `jobTimeout`, `abort`, `timeout`, `lateDelivery`,
+ * `duplicateDelivery`.
+ */
+export declare class Faults {
+  /** `rates` maps fault names to rates (0–1). */
+  constructor(rates?: Partial<Record<FaultName, number>>, options?: FaultOptions | undefined | null)
+  /** Every fault at `rate`. */
+  static all(rate: number, options?: FaultOptions | undefined | null): Faults
+  /** No faults. */
+  static none(): Faults
+  /** Every fault's name. */
+  static names(): FaultName[]
+  /** The rate of the fault `name`. */
+  rate(name: FaultName): number
+  /** The most faults in one schedule (`null`: no bound). */
+  get maxPerSchedule(): number | null
 }
 
 /**
@@ -791,6 +909,22 @@ export declare class Fragment {
   get states(): Array<State>
   /** Follows the fragment with `next`; returns the chain from the fragment's start to `next`'s ends. */
   next(next: Chainable): Chain
+}
+
+/**
+ * A named predicate over the world: `new Invariant(name, check, { at })`
+ * with `check(view)`, after every step or once at the end of a schedule.
+ */
+export declare class Invariant {
+  /**
+   * `check(view)` returns `undefined` or `true` when the invariant holds;
+   * `false`, a message, or a thrown `AssertionError` when it breaks.
+   */
+  constructor(name: string, check: InvariantCheck, options?: InvariantOptions | undefined | null)
+  /** Its name (a violation reports it). */
+  get name(): string
+  /** `'everyStep'` or `'end'`. */
+  get at(): 'everyStep' | 'end'
 }
 
 /** A `Map` state: runs its item processor for each item, inline or distributed. */
@@ -989,6 +1123,11 @@ export declare class Wait {
 export declare class World {
   /** An empty world. Every random choice follows `seed`. */
   constructor(seed?: number | undefined | null, options?: WorldOptions | undefined | null)
+  /**
+   * An explorer of this world's schedules (`new Explorer(world, options)`):
+   * the machines, tables, handlers, rules and started executions as they are now.
+   */
+  explore(this: this, options?: ExploreOptions): Explorer
   /** `null`: virtual time; a number: real time, scaled. */
   get timeScale(): number | null
   /** Seconds of real time a handler's Promise may take. */
@@ -1074,6 +1213,33 @@ export declare class World {
 }
 
 /**
+ * What an invariant sees: the tables and executions after a step, and what
+ * the step did. Read-only, and valid only during the invariant's call.
+ */
+export declare class WorldView {
+  /** Every item of `table` in key order (plain data, or DynamoDB JSON). */
+  items(table: string, options?: ViewItemOptions | undefined | null): Array<Record<string, any>>
+  /** The item of `table` with this key, or `null`. */
+  getItem(table: string, key: Record<string, unknown>, options?: ViewItemOptions | undefined | null): Record<string, any> | null
+  /** The tables' names. */
+  tableNames(): Array<string>
+  /** Every execution, in the order they started (cleanup and probe executions included). */
+  executions(): Array<ExecutionView>
+  /** The ARNs of the running executions inside one of `states`. */
+  executionsIn(states: Array<string>): Array<string>
+  /** The virtual time, ms since the Unix epoch. */
+  get nowMillis(): number
+  /** Whether this is the end-of-schedule check. */
+  get atEnd(): boolean
+  /**
+   * What the last step did: `execution` (ARN or null), `state`, `entered`,
+   * `write` (`{ table, key, before, after }` as plain data, or null) and
+   * `fault` (a fault's name or null); `null` for an end-of-schedule check.
+   */
+  get step(): StepFacts | null
+}
+
+/**
  * States were linked in a way that cannot work (a second `next`, a
  * transition after a Succeed state…): a `ValidationError` whose problems are
  * all `INVALID_CHAIN`, thrown by the linking call.
@@ -1110,6 +1276,24 @@ export interface CodeInfo {
  * summary and documentation.
  */
 export declare function codes(): Array<CodeInfo>
+
+/** A failing schedule, shrunk, with what happened in it. */
+export interface CounterexampleInfo {
+  /** What broke. */
+  violation: Violation
+  /** The shrunk schedule (`SEED:PICKS`): `explorer.replay(this)` runs it again. */
+  schedule: string
+  /** The schedule as first found. */
+  found: string
+  /** Steps of the shrunk schedule. */
+  steps: number
+  /** Every step as a person reads it: who did what, the item after each write. */
+  timeline: string
+  /** A Mermaid sequence diagram of the steps that matter. */
+  mermaid: string
+  /** What broke, the schedule to replay, the timeline. */
+  description: string
+}
 
 /**
  * A diagram of a definition: Mermaid (`'mermaid'`, the default) or Graphviz
@@ -1170,6 +1354,76 @@ export declare enum Errors {
   DATA_LIMIT_EXCEEDED = 'States.DataLimitExceeded',
 }
 
+/** An execution as an invariant sees it. */
+export interface ExecutionView {
+  /** The execution's ARN. */
+  arn: string
+  /** Its name. */
+  name: string
+  /** Its state machine's ARN. */
+  stateMachineArn: string
+  /** Its status. */
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'
+  /** The states it is in now (several inside a Parallel or Map; none once ended). */
+  states: Array<string>
+  /** The input. */
+  input: any
+  /** The output once succeeded (else `null`). */
+  output: any
+  /** The error name, once failed, timed out or aborted. */
+  error?: string
+  /** The cause, once failed, timed out or aborted. */
+  cause?: string
+}
+
+/** Options of `exhaustive()`. */
+export interface ExhaustiveOptions {
+  /** The most distinct states before it stops with an error (default 2,000,000). */
+  maxStates?: number
+  /** The most faults on one path (default 1). */
+  maxFaults?: number
+  /** The world's seed (default 0). */
+  seed?: number
+  /** Take thread-local, invisible events alone (default true). */
+  partialOrderReduction?: boolean
+}
+
+/** What an exploration did. */
+export interface ExploreReport {
+  /** `'random'` or `'exhaustive'`. */
+  mode: 'random' | 'exhaustive'
+  /** Schedules run to their end (exhaustive: paths not cut at a known state). */
+  schedules: number
+  /** Distinct world states seen (exhaustive mode; 0 in random mode). */
+  states: number
+  /** Paths cut at a state already explored (exhaustive mode). */
+  pruned: number
+  /** Steps taken over all schedules. */
+  transitions: number
+  /** Wall time, seconds. */
+  elapsedSeconds: number
+  /** Everything was explored (exhaustive) and no invariant broke. */
+  complete: boolean
+  /** Schedules per second. */
+  schedulesPerSecond: number
+  /** Steps per second. */
+  transitionsPerSecond: number
+  /** The first broken invariant, shrunk (`null`: every invariant held). */
+  counterexample?: CounterexampleInfo
+  /** One line: mode, counts, rates, verdict. */
+  summary: string
+}
+
+/** Options of `Faults`. */
+export interface FaultOptions {
+  /** The most faults in one schedule (default: no bound). */
+  maxPerSchedule?: number
+  /** How much later a late status-change event arrives (default 30). */
+  lateDeliverySeconds?: number
+  /** How much later a late write lands (default 1). */
+  lateWriteSeconds?: number
+}
+
 /**
  * The definition in canonical form: stable key order, two-space indent, the
  * same bytes every stepforge binding writes. Throws a `ValidationError` when
@@ -1189,6 +1443,12 @@ export interface Idle {
 
 /** A bug in stepforge (a Rust panic), reported instead of crashing Node. */
 export declare const InternalError: InternalErrorConstructor
+
+/** Options of `Invariant`. */
+export interface InvariantOptions {
+  /** `'everyStep'` (default) or `'end'` (once, when a schedule has run to its end). */
+  at?: 'everyStep' | 'end'
+}
 
 /** Options of the item methods. */
 export interface ItemOptions {
@@ -1398,6 +1658,18 @@ export declare enum QueryLanguage {
   JSONATA = 'JSONata',
 }
 
+/** One schedule replayed. */
+export interface ReplayResult {
+  /** The broken invariant, or `null`. */
+  violation?: Violation
+  /** Every step as a person reads it. */
+  timeline: string
+  /** A Mermaid sequence diagram of the steps that matter. */
+  mermaid: string
+  /** Every execution at the schedule's end, with its history. */
+  executions: Array<Execution>
+}
+
 /**
  * Runs the `stepforge` command line with `args` (without the program name,
  * as in `process.argv.slice(2)`) and returns its exit code: 0 when every
@@ -1415,6 +1687,14 @@ export declare function runCli(args: ReadonlyArray<string>): number
  * from then on Ctrl-C no longer ends the process. From code, use `loadDdb`.
  */
 export declare function runLoadDdb(args: ReadonlyArray<string>): number
+
+/**
+ * The semaphore's built-in invariants for the lock `lock` in `table` with
+ * `limit` slots guarding the states `jobStates`: the count never rises above
+ * the limit; the count equals the owner entries; never more than the limit
+ * inside the job; every execution ended; no slot held at the end.
+ */
+export declare function semaphoreInvariants(table: string, lock: string, limit: number, jobStates: Array<string>): Array<Invariant>
 
 /** Options of a semaphore (the core's names in camelCase). */
 export interface SemaphoreOptions {
@@ -1567,6 +1847,22 @@ export declare const ValidationError: ValidationErrorConstructor
 
 /** The version of the stepforge core this addon was built from. */
 export declare function version(): string
+
+/** Options of the view's item readers. */
+export interface ViewItemOptions {
+  /** Items in DynamoDB JSON rather than plain data. */
+  dynamodbJson?: boolean
+}
+
+/** A broken invariant. */
+export interface Violation {
+  /** The invariant's name. */
+  invariant: string
+  /** What it said. */
+  message: string
+  /** The step after which it broke. */
+  step: number
+}
 
 /** A task waiting for a callback. */
 export interface WaitingTask {

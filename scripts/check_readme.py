@@ -81,6 +81,32 @@ def run_locally(readme: str) -> None:
     if out.returncode != 0 or out.stdout != python.stdout:
         sys.exit(f"the README's Run locally TypeScript example failed or differs from Python's:\n{out.stdout}\n{out.stderr}")
     print(f"README Run locally: Python and TypeScript print {python.stdout.strip()!r}")
+    explore(readme)
+
+
+def explore(readme: str) -> None:
+    """The Explore examples: Python and TypeScript find the same broken
+    invariant with the same schedule and timeline, and print the same lines."""
+    def code(heading: str, lang: str) -> str:
+        match = re.search(rf"### {heading}\n\n[^#]*?```{lang}\n(.*?)```", readme, re.S)
+        if not match:
+            sys.exit(f"README.md has no ```{lang} block under '### {heading}'")
+        return match.group(1)
+
+    python = subprocess.run([sys.executable, "-c", code("Explore from Python", "python")],
+                            capture_output=True, text=True)
+    if python.returncode != 0 or not python.stdout.startswith("counted once each: the counter is 4; replay "):
+        sys.exit(f"the README's Explore Python example failed:\n{python.stdout}\n{python.stderr}")
+    with tempfile.TemporaryDirectory(dir=ROOT / "examples") as tmp:
+        (Path(tmp) / "explore.ts").write_text(code("Explore from TypeScript", "ts"))
+        node = ROOT / "bindings-node"
+        subprocess.run(["npx", "--no", "--", "tsc", "-p", "../examples/tsconfig.json"], cwd=node, check=True)
+        compiled = node / "build" / "examples" / "examples" / Path(tmp).name / "explore.js"
+        out = subprocess.run(["node", str(compiled)], capture_output=True, text=True)
+        compiled.unlink()
+    if out.returncode != 0 or out.stdout != python.stdout:
+        sys.exit(f"the README's Explore TypeScript example failed or differs from Python's:\n{out.stdout}\n{out.stderr}")
+    print(f"README Explore: Python and TypeScript print {python.stdout.splitlines()[0]!r} and the same timeline")
 
 
 def newcomer(source: str, expected: str) -> None:

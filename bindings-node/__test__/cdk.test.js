@@ -11,42 +11,25 @@
 // pointing at @dontirun/state-machine-semaphore 0.1.583, and the test reads
 // both templates for the differences README.md's Fragments table states.
 
-process.env.JSII_DEPRECATED = 'quiet' // the seed's code uses StateMachineProps#definition
-
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
-const Module = require('node:module')
 const { spawnSync } = require('node:child_process')
 
+// First: it quiets the CDK's deprecation warnings before aws-cdk-lib loads.
+const { APP_JS, exampleWith, synthesize, resources, tableId, definition, userMachine } = require('./seed000')
 const { App, Stack } = require('aws-cdk-lib')
 const sfn = require('aws-cdk-lib/aws-stepfunctions')
 const sf = require('..')
 const { Semaphore, SemaphoreGenerator } = require('../cdk/index.js')
 
 const ROOT = path.join(__dirname, '..', '..')
-const APP_JS = path.join(__dirname, '..', 'build', 'examples', 'examples', 'seed000-semaphore', 'app.js')
 const BIN = path.join(__dirname, '..', 'bin', 'stepforge.js')
 const STACKS = ['Example1Generator', 'Example2Generator', 'Example1Semaphore', 'Example2Semaphore']
 const SEMAPHORE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']
-const FAKE = { 'AWS::Partition': 'aws', 'AWS::Region': 'us-east-1', 'AWS::AccountId': '123456789012' }
 /** Where the dontirun Example 1 definition is saved (for `stepforge explore` and for readers). */
 const SAVED = path.join(ROOT, 'target', 'cdk', 'dontirun-example1.json')
-
-/** The example program with its semaphore import pointed at `moduleName` (the compiled line, changed). */
-function exampleWith(moduleName) {
-  const source = fs.readFileSync(APP_JS, 'utf8')
-  const line = 'require("stepforge/cdk")'
-  assert.equal(source.split(line).length, 2, `${APP_JS} requires stepforge/cdk once`)
-  const changed = source.replace(line, `require(${JSON.stringify(moduleName)})`)
-  const filename = APP_JS.replace(/\.js$/, `.${moduleName.replace(/\W/g, '_')}.js`)
-  const m = new Module(filename, module)
-  m.filename = filename
-  m.paths = Module._nodeModulePaths(path.dirname(APP_JS))
-  m._compile(changed, filename)
-  return m.exports
-}
 
 const ours = (() => {
   const example = require(APP_JS)
@@ -54,43 +37,7 @@ const ours = (() => {
   return Object.fromEntries(STACKS.map((name) => [name, assembly.getStackByName(name).template]))
 })()
 
-const theirs = (() => {
-  const example = exampleWith('@dontirun/state-machine-semaphore')
-  const app = new App()
-  new example.Example1Semaphore(app, 'Example1Semaphore')
-  new example.Example2Semaphore(app, 'Example2Semaphore')
-  const assembly = app.synth()
-  return Object.fromEntries(['Example1Semaphore', 'Example2Semaphore'].map((n) => [n, assembly.getStackByName(n).template]))
-})()
-
-function resources(template, kind) {
-  return Object.fromEntries(Object.entries(template.Resources).filter(([, v]) => v.Type === kind))
-}
-
-function tableId(template) {
-  const ids = Object.keys(resources(template, 'AWS::DynamoDB::Table'))
-  assert.equal(ids.length, 1, 'one lock table')
-  return ids[0]
-}
-
-/** The machine's definition with its tokens substituted (the table's Ref by `tableName`). */
-function definition(template, machineId, tableName = 'LOCKTABLE') {
-  const string = template.Resources[machineId].Properties.DefinitionString
-  if (typeof string === 'string') return JSON.parse(string)
-  const parts = string['Fn::Join'][1].map((part) => {
-    if (typeof part === 'string') return part
-    if (part.Ref === tableId(template)) return tableName
-    if (part.Ref in FAKE) return FAKE[part.Ref]
-    throw new Error(`unexpected token ${JSON.stringify(part)}`)
-  })
-  return JSON.parse(parts.join(''))
-}
-
-function userMachine(template) {
-  const ids = Object.keys(resources(template, 'AWS::StepFunctions::StateMachine')).filter((k) => !k.includes('Cleanup'))
-  assert.equal(ids.length, 1, `one user machine: ${ids}`)
-  return ids[0]
-}
+const theirs = synthesize(exampleWith('@dontirun/state-machine-semaphore'), ['Example1Semaphore', 'Example2Semaphore'])
 
 /** Every DynamoDB statement of the template's policies: `[sorted actions, resource]`. */
 function dynamoStatements(template) {

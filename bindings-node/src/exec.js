@@ -111,6 +111,8 @@
       },
       call,
       hasPending: () => pending.length > 0,
+      /** Where the Promises not yet handed to `run` came from, forgetting them (the explorer cannot await them). */
+      takePending: () => pending.splice(0).map((e) => e.place),
       run,
     }
   }

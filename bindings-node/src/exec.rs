@@ -33,7 +33,7 @@ thread_local! {
 }
 
 /// `StepforgeError(message, code)`: `code` is AWS's exception name for the same refusal.
-fn stepforge_error(env: &Env, code: &str, message: impl Into<String>) -> Failure {
+pub(crate) fn stepforge_error(env: &Env, code: &str, message: impl Into<String>) -> Failure {
     let message = message.into();
     match runtime::construct(env, "StepforgeError", FnArgs::from((message.clone(), code.to_string()))) {
         Ok(error) => Failure::Js(napi::Error::from(error)),
@@ -299,7 +299,7 @@ pub struct StatusRuleOptions {
 /// An execution as it was when read.
 #[napi]
 pub struct Execution {
-    inner: stepforge::exec::Execution,
+    pub(crate) inner: stepforge::exec::Execution,
 }
 
 #[napi]
@@ -375,7 +375,7 @@ impl Execution {
 /// in-memory DynamoDB and task handlers written in JavaScript.
 #[napi]
 pub struct World {
-    core: RefCell<stepforge::exec::World>,
+    pub(crate) core: RefCell<stepforge::exec::World>,
     time_scale: Option<f64>,
     handler_timeout: f64,
 }
@@ -403,7 +403,7 @@ impl Drop for RunningGuard {
 }
 
 impl World {
-    fn core(&self, env: &Env) -> Result<std::cell::RefMut<'_, stepforge::exec::World>> {
+    pub(crate) fn core(&self, env: &Env) -> Result<std::cell::RefMut<'_, stepforge::exec::World>> {
         self.core.try_borrow_mut().map_err(|_| {
             stepforge_error(
                 env,
@@ -419,6 +419,14 @@ impl World {
         let _restore = RunningGuard(RUNNING.with(|r| r.replace(Some((env.raw(), host.raw())))));
         body()
     }
+}
+
+/// Runs `body` with the host of the World object `world` as the running one,
+/// so its JavaScript handlers can be called (the explorer runs worlds too).
+pub(crate) fn with_world_host<T>(env: &Env, world: &Object, body: impl FnOnce(&Object) -> Result<T>) -> Result<T> {
+    let host = host(env, world)?;
+    let _restore = RunningGuard(RUNNING.with(|r| r.replace(Some((env.raw(), host.raw())))));
+    body(&host)
 }
 
 fn key_spec(env: &Env, value: Unknown, what: &str) -> Result<(String, KeyType)> {
@@ -471,6 +479,18 @@ impl World {
             }
             Ok(World { core: RefCell::new(core), time_scale: options.time_scale, handler_timeout })
         })
+    }
+
+    /// An explorer of this world's schedules (`new Explorer(world, options)`):
+    /// the machines, tables, handlers, rules and started executions as they are now.
+    #[napi]
+    pub fn explore(
+        &self,
+        env: Env,
+        this: This,
+        #[napi(ts_arg_type = "ExploreOptions")] options: Option<Unknown>,
+    ) -> napi::Result<crate::explore::Explorer> {
+        guard(&env, || crate::explore::Explorer::build(&env, this.to_unknown(), options))
     }
 
     /// `null`: virtual time; a number: real time, scaled.

@@ -15,6 +15,7 @@ pub mod condition;
 pub mod dynamo;
 pub mod errors;
 pub mod exec;
+pub mod explore;
 pub mod fragments;
 pub mod json_path;
 pub mod load_ddb;

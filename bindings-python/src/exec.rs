@@ -80,11 +80,15 @@ struct Pending {
 
 /// What the handlers share with their `World`.
 #[derive(Default)]
-struct Shared {
+pub(crate) struct Shared {
     pending: Mutex<Vec<Pending>>,
     /// A `BaseException` that is not an `Exception` (KeyboardInterrupt,
-    /// SystemExit) raised by a handler: re-raised once the run returns.
-    fatal: Mutex<Option<PyErr>>,
+    /// SystemExit) raised by a handler, or a coroutine returned during an
+    /// exploration: re-raised once the run returns.
+    pub(crate) fatal: Mutex<Option<PyErr>>,
+    /// Set while an exploration runs (`explore.rs`): nothing awaits a
+    /// handler's coroutine there, so returning one is an error.
+    pub(crate) exploring: std::sync::atomic::AtomicBool,
 }
 
 /// A Python callable behind a resource.
@@ -116,6 +120,9 @@ impl PyHandler {
         };
         let answer = self.func.bind(py).call1((arg,))?;
         if host(py)?.getattr("is_awaitable")?.call1((&answer,))?.is_truthy()? {
+            if self.shared.exploring.load(std::sync::atomic::Ordering::Relaxed) {
+                return Ok(self.awaitable_in_exploration(&answer, call));
+            }
             let place = format!("`{}` in {}", call.state_name, call.execution_arn);
             let Some(token) = call.token.clone() else {
                 return Ok(TaskOutcome::fail("stepforge.InvalidHandlerResult", "no task token for pending work"));
@@ -124,6 +131,24 @@ impl PyHandler {
             return Ok(TaskOutcome::Pending);
         }
         Ok(outcome_of(&answer, &call.state_name))
+    }
+
+    /// A coroutine (or future) returned while exploring: each step must end
+    /// before the explorer picks the next, so the exploration stops with a
+    /// `TypeError` that names the state.
+    fn awaitable_in_exploration(&self, answer: &Bound<'_, PyAny>, call: &TaskCall) -> TaskOutcome {
+        // A coroutine never awaited would warn when collected.
+        let _ = answer.call_method0("close");
+        let message = format!(
+            "the handler of `{}` ({}) returned an awaitable: exploration calls handlers synchronously (the \
+             explorer picks the next step only once this one has ended), so give the world a handler that \
+             returns its result (a TaskResult for work that takes virtual time)",
+            call.state_name, call.resource
+        );
+        if let Ok(mut fatal) = self.shared.fatal.lock() {
+            fatal.get_or_insert_with(|| PyTypeError::new_err(message.clone()));
+        }
+        TaskOutcome::fail("stepforge.AsyncHandler", message)
     }
 
     /// A handler that raised: a failed task named after the exception's class
@@ -290,7 +315,7 @@ impl PyPeak {
 /// An execution as it was when read: status, output or error, history.
 #[pyclass(frozen, module = "stepforge", name = "Execution")]
 pub struct PyExecution {
-    inner: stepforge::exec::Execution,
+    pub(crate) inner: stepforge::exec::Execution,
 }
 
 #[pymethods]
@@ -367,8 +392,8 @@ impl PyExecution {
 /// in-memory DynamoDB and task handlers written in Python.
 #[pyclass(module = "stepforge", name = "World")]
 pub struct PyWorld {
-    world: World,
-    shared: Arc<Shared>,
+    pub(crate) world: World,
+    pub(crate) shared: Arc<Shared>,
     /// `None`: virtual time; a number: real time, scaled (0.01 runs a 3 s Wait in 30 ms).
     #[pyo3(get)]
     time_scale: Option<f64>,
@@ -765,6 +790,17 @@ impl PyWorld {
 
     fn _settle_failure(&mut self, token: &str, error: &str, cause: &str) {
         drop(self.world.send_task_failure(token, error, cause));
+    }
+
+    /// An explorer of this world's schedules (`Explorer(world, **options)`):
+    /// the machines, tables, handlers, rules and started executions as they
+    /// are now.
+    #[pyo3(signature = (**options))]
+    fn explore<'py>(
+        slf: &Bound<'py, Self>,
+        options: Option<&Bound<'py, pyo3::types::PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().get_type::<crate::explore::PyExplorer>().call((slf,), options)
     }
 
     fn __repr__(&self) -> String {

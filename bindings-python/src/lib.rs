@@ -15,6 +15,7 @@ mod convert;
 mod dynamo;
 mod errors;
 mod exec;
+mod explore;
 mod fragments;
 mod json_path;
 mod load_ddb;
@@ -61,5 +62,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(condition::_condition_names, m)?)?;
     m.add_function(wrap_pyfunction!(errors::_panic_for_testing, m)?)?;
     exec::register(m)?;
+    explore::register(m)?;
     Ok(())
 }

@@ -73,6 +73,22 @@ from ._native import (
     test_state,
 )
 
+# Exploration (issue 15): interleavings with faults, invariants, counterexamples.
+from ._explore import ExploreError, InvariantError, InvariantViolation
+from ._native import (
+    Counterexample,
+    ExecutionView,
+    Explorer,
+    ExploreReport,
+    Faults,
+    Invariant,
+    Probe,
+    Replay,
+    Violation,
+    WorldView,
+    semaphore_invariants,
+)
+
 __all__ = [
     "Chain",
     "ChainError",
@@ -129,6 +145,23 @@ __all__ = [
     "unmarshall",
     "unmarshall_value",
     "validate",
+]
+
+__all__ += [
+    "Counterexample",
+    "ExecutionView",
+    "ExploreError",
+    "ExploreReport",
+    "Explorer",
+    "Faults",
+    "Invariant",
+    "InvariantError",
+    "InvariantViolation",
+    "Probe",
+    "Replay",
+    "Violation",
+    "WorldView",
+    "semaphore_invariants",
 ]
 
 

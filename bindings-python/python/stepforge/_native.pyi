@@ -908,6 +908,21 @@ class World:
     def waiting_tasks(self) -> List[Tuple[str, str, str]]: ...
     def peak_occupancy(self, states: Union[str, Sequence[str]]) -> Peak: ...
     def stays(self) -> List[Tuple[str, str, int, Optional[int]]]: ...
+    def explore(
+        self,
+        *,
+        invariants: Optional[Iterable[Union[Invariant, _InvariantCheck]]] = None,
+        faults: Union[Faults, Mapping[_FaultName, float], None] = None,
+        fault_targets: Optional[Sequence[str]] = None,
+        watch_states: Optional[Sequence[str]] = None,
+        probe: Optional[Probe] = None,
+        horizon_seconds: float = 3600.0,
+        max_steps: int = 100_000,
+        threads: int = 1,
+        histories: bool = False,
+        shrink_runs: int = 2000,
+    ) -> Explorer:
+        """``Explorer(self, ...)``: explores this world's schedules as it is now."""
 
 def test_state(request: Mapping[str, Any]) -> Dict[str, Any]: ...
 def diagram(definition: _Definition, format: Literal["mermaid", "dot"] = "mermaid", highlight: Optional[Execution] = None) -> str: ...
@@ -931,3 +946,207 @@ class CodeInfo:
 
 def codes() -> List[CodeInfo]:
     """Every problem code stepforge reports, in a stable order, with its documentation."""
+# --- Exploration (issue 15; src/explore.rs) -----------------------------------
+
+__all__ += [
+    "Counterexample",
+    "ExecutionView",
+    "ExploreReport",
+    "Explorer",
+    "Faults",
+    "Invariant",
+    "Probe",
+    "Replay",
+    "Violation",
+    "WorldView",
+    "semaphore_invariants",
+]
+
+_FaultName = Literal[
+    "throttle",
+    "error_before_write",
+    "error_after_write",
+    "late_write",
+    "job_fail",
+    "job_timeout",
+    "abort",
+    "timeout",
+    "late_delivery",
+    "duplicate_delivery",
+]
+
+@final
+class Faults:
+    """Which faults to inject and how often (rates 0-1)."""
+
+    def __new__(
+        cls,
+        rates: Optional[Mapping[_FaultName, float]] = None,
+        *,
+        max_per_schedule: Optional[int] = None,
+        late_delivery_seconds: float = 30.0,
+        late_write_seconds: float = 1.0,
+    ) -> Self: ...
+    @staticmethod
+    def all(rate: float, *, max_per_schedule: Optional[int] = None) -> Faults: ...
+    @staticmethod
+    def none() -> Faults: ...
+    @staticmethod
+    def names() -> List[str]: ...
+    def rate(self, name: _FaultName) -> float: ...
+    @property
+    def max_per_schedule(self) -> Optional[int]: ...
+
+@final
+class ExecutionView:
+    """An execution as an invariant sees it."""
+
+    @property
+    def arn(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def state_machine_arn(self) -> str: ...
+    @property
+    def status(self) -> _Status: ...
+    @property
+    def states(self) -> List[str]: ...
+    @property
+    def input(self) -> Any: ...
+    @property
+    def output(self) -> Any: ...
+    @property
+    def error(self) -> Optional[str]: ...
+    @property
+    def cause(self) -> Optional[str]: ...
+
+@final
+class WorldView:
+    """The world after a step, read-only, valid during the invariant's call."""
+
+    def items(self, table: str, *, dynamodb_json: bool = False) -> List[Dict[str, Any]]: ...
+    def get_item(self, table: str, key: Mapping[str, Any], *, dynamodb_json: bool = False) -> Optional[Dict[str, Any]]: ...
+    def table_names(self) -> List[str]: ...
+    def executions(self) -> List[ExecutionView]: ...
+    def executions_in(self, states: Sequence[str]) -> List[str]: ...
+    @property
+    def now_millis(self) -> int: ...
+    @property
+    def at_end(self) -> bool: ...
+    @property
+    def step(self) -> Optional[Dict[str, Any]]:
+        """``execution``, ``state``, ``entered``, ``write`` (``table``, ``key``, ``before``, ``after``), ``fault``."""
+
+_InvariantCheck: TypeAlias = Callable[[WorldView], Union[None, bool, str]]
+
+@final
+class Invariant:
+    """A named predicate over the world, checked after every step or at the end."""
+
+    def __new__(cls, name: str, check: _InvariantCheck, *, at: Literal["every_step", "end"] = "every_step") -> Self: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def at(self) -> Literal["every_step", "end"]: ...
+
+def semaphore_invariants(table: str, lock: str, limit: int, job_states: Sequence[str]) -> List[Invariant]: ...
+
+@final
+class Probe:
+    """Executions started after each schedule, past a lease."""
+
+    def __new__(cls, machine: str, executions: int, *, after_seconds: float, input: _JsonValue = None) -> Self: ...
+
+@final
+class Violation:
+    """A broken invariant."""
+
+    @property
+    def invariant(self) -> str: ...
+    @property
+    def message(self) -> str: ...
+    @property
+    def step(self) -> int: ...
+
+@final
+class Counterexample:
+    """A failing schedule, shrunk, with its timeline and Mermaid diagram."""
+
+    @property
+    def violation(self) -> Violation: ...
+    @property
+    def schedule(self) -> str: ...
+    @property
+    def found(self) -> str: ...
+    @property
+    def steps(self) -> int: ...
+    @property
+    def timeline(self) -> str: ...
+    @property
+    def mermaid(self) -> str: ...
+    def describe(self) -> str: ...
+
+@final
+class ExploreReport:
+    """What an exploration did."""
+
+    @property
+    def mode(self) -> Literal["random", "exhaustive"]: ...
+    @property
+    def schedules(self) -> int: ...
+    @property
+    def states(self) -> int: ...
+    @property
+    def pruned(self) -> int: ...
+    @property
+    def transitions(self) -> int: ...
+    @property
+    def elapsed_seconds(self) -> float: ...
+    @property
+    def complete(self) -> bool: ...
+    @property
+    def schedules_per_second(self) -> float: ...
+    @property
+    def transitions_per_second(self) -> float: ...
+    @property
+    def counterexample(self) -> Optional[Counterexample]: ...
+    def summary(self) -> str: ...
+
+@final
+class Replay:
+    """One schedule replayed."""
+
+    @property
+    def violation(self) -> Optional[Violation]: ...
+    @property
+    def timeline(self) -> str: ...
+    @property
+    def mermaid(self) -> str: ...
+    def executions(self) -> List[Execution]: ...
+
+@final
+class Explorer:
+    """Explores the schedules of a world: random, exhaustive, or one replayed."""
+
+    def __new__(
+        cls,
+        world: World,
+        *,
+        invariants: Optional[Iterable[Union[Invariant, _InvariantCheck]]] = None,
+        faults: Union[Faults, Mapping[_FaultName, float], None] = None,
+        fault_targets: Optional[Sequence[str]] = None,
+        watch_states: Optional[Sequence[str]] = None,
+        probe: Optional[Probe] = None,
+        horizon_seconds: float = 3600.0,
+        max_steps: int = 100_000,
+        threads: int = 1,
+        histories: bool = False,
+        shrink_runs: int = 2000,
+    ) -> Self: ...
+    @property
+    def invariants(self) -> List[Invariant]: ...
+    def random(self, schedules: int, seed: int = 0) -> ExploreReport: ...
+    def exhaustive(
+        self, *, max_states: int = 2_000_000, max_faults: int = 1, seed: int = 0, partial_order_reduction: bool = True
+    ) -> ExploreReport: ...
+    def replay(self, schedule: str) -> Replay: ...

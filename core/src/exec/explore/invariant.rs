@@ -77,6 +77,18 @@ impl<'a> WorldView<'a> {
         self.end
     }
 
+    /// The states an execution's threads are in now (several inside a
+    /// Parallel or Map; none once it ended), in thread order.
+    pub fn states_of(&self, arn: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for th in self.world.threads.iter().flatten() {
+            if self.world.executions[th.exec.0].arn() == arn && !out.contains(&th.state.as_str()) {
+                out.push(th.state.as_str());
+            }
+        }
+        out
+    }
+
     /// The ARNs of the running executions that have a thread inside one of `states`.
     pub fn executions_in(&self, states: &[String]) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();

@@ -261,32 +261,35 @@ impl Explorer {
         let started = Instant::now();
         let threads = self.threads.min(schedules.max(1) as usize).max(1);
         let first_bad = std::sync::atomic::AtomicU64::new(u64::MAX);
-        let results: Vec<ThreadResult> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let first_bad = &first_bad;
-                    scope.spawn(move || {
-                        let (mut runs, mut steps, mut slab) = (0u64, 0u64, 0usize);
-                        let mut i = t as u64;
-                        while i < schedules && i < first_bad.load(std::sync::atomic::Ordering::Relaxed) {
-                            let s = schedule_seed(seed, i);
-                            let mut chooser = run::RandomChooser::new(s, &self.faults);
-                            let out = self.run_schedule_sized(s, &mut chooser, false, slab);
-                            slab = slab.max(out.world.threads.len());
-                            runs += 1;
-                            steps += out.steps;
-                            if out.violation.is_some() {
-                                first_bad.fetch_min(i, std::sync::atomic::Ordering::Relaxed);
-                                return (runs, steps, Some((i, out)));
-                            }
-                            i += threads as u64;
-                        }
-                        (runs, steps, None)
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or((0, 0, None))).collect()
-        });
+        let work = |t: usize| -> ThreadResult {
+            let (mut runs, mut steps, mut slab) = (0u64, 0u64, 0usize);
+            let mut i = t as u64;
+            while i < schedules && i < first_bad.load(std::sync::atomic::Ordering::Relaxed) {
+                let s = schedule_seed(seed, i);
+                let mut chooser = run::RandomChooser::new(s, &self.faults);
+                let out = self.run_schedule_sized(s, &mut chooser, false, slab);
+                slab = slab.max(out.world.threads.len());
+                runs += 1;
+                steps += out.steps;
+                if out.violation.is_some() {
+                    first_bad.fetch_min(i, std::sync::atomic::Ordering::Relaxed);
+                    return (runs, steps, Some((i, out)));
+                }
+                i += threads as u64;
+            }
+            (runs, steps, None)
+        };
+        // One thread runs on the caller's own: host callbacks that must stay
+        // on their thread (JavaScript functions) work there.
+        let results: Vec<ThreadResult> = if threads == 1 {
+            vec![work(0)]
+        } else {
+            let work = &work;
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads).map(|t| scope.spawn(move || work(t))).collect();
+                handles.into_iter().map(|h| h.join().unwrap_or((0, 0, None))).collect()
+            })
+        };
         let schedules_run: u64 = results.iter().map(|r| r.0).sum();
         let transitions: u64 = results.iter().map(|r| r.1).sum();
         let failing = results.into_iter().filter_map(|r| r.2).min_by_key(|(i, _)| *i);
