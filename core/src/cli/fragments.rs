@@ -9,7 +9,9 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 
 use crate::Problems;
+use crate::asl::QueryLanguage;
 use crate::builder::StateMachine;
+use crate::fragments::semaphore::parse_query_language;
 use crate::fragments::{
     DynamoDbListMap, MapConfig, PhasedJob, PolicyStatement, Semaphore, WaitStrategy, cleanup_event_pattern,
     cleanup_iam, job_from_str, merge, policy_document, table_arn_placeholder,
@@ -72,6 +74,15 @@ pub struct SemaphoreArgs {
     /// A Comment on every state saying what it does.
     #[arg(long)]
     comments: bool,
+    /// The query language of the semaphore's states and of the machine: `jsonpath`
+    /// (the default) or `jsonata` (for a machine whose top-level QueryLanguage is JSONata).
+    #[arg(long, value_parser = query_language, default_value = "jsonpath")]
+    query_language: QueryLanguage,
+}
+
+/// `--query-language`: JSONPath or JSONata, in any letter case.
+fn query_language(text: &str) -> Result<QueryLanguage, String> {
+    parse_query_language(text).ok_or_else(|| format!("`{text}` is not a query language: jsonpath or jsonata"))
 }
 
 /// `stepforge map-over-dynamodb`.
@@ -141,7 +152,9 @@ fn render(machine: Result<StateMachine, Problems>) -> Result<String, Problems> {
 }
 
 fn semaphore(args: SemaphoreArgs) -> Outcome {
-    let mut semaphore = Semaphore::new(&args.lock_name, args.limit, &args.table).comments(args.comments);
+    let mut semaphore = Semaphore::new(&args.lock_name, args.limit, &args.table)
+        .comments(args.comments)
+        .query_language(args.query_language);
     if let Some(t) = args.timeout_seconds {
         semaphore = semaphore.timeout_seconds(t);
     }
