@@ -222,3 +222,21 @@ fn a_stale_slot_is_reclaimed_by_the_lease_and_a_fresh_one_is_waited_for() {
     assert!(waits.len() >= 3, "{waits:?}");
     assert!(!w.stays().iter().any(|(_, state, ..)| state.starts_with("Reclaim")));
 }
+
+#[test]
+fn the_jsonata_form_holds_under_random_schedules_with_every_fault() {
+    use stepforge::exec::explore::{Faults, SemaphoreDesign, SemaphoreScenario};
+    // The JSONata machine given to the explorer as ASL (its fragment design is the JSONPath form).
+    let semaphore = Semaphore::new("life", 2, TABLE).query_language(QueryLanguage::Jsonata).lease_seconds(60);
+    let main = semaphore.state_machine(&job()).unwrap().render().unwrap();
+    let cleanup = cleanup_machine(&[(TABLE.into(), "life".into())]).unwrap().render().unwrap();
+    let mut scenario = SemaphoreScenario::fragment(2, 4, true, Some(60));
+    scenario.design = SemaphoreDesign::Asl { main, cleanup: Some(cleanup), lease_seconds: Some(60) };
+    let report = scenario.explorer().unwrap().faults(Faults::all(0.03)).random(200, 14);
+    if let Some(cx) = &report.counterexample {
+        panic!("{}\n{}", report.summary(), cx.describe());
+    }
+    eprintln!("{}", report.summary());
+    assert_eq!(report.schedules, 200);
+    assert!(report.transitions > 200 * 40, "{}", report.summary());
+}
