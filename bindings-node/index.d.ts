@@ -1440,6 +1440,11 @@ export interface SemaphoreOptions {
   retryBackoffRate?: number
   /** `MaxDelaySeconds` of the DynamoDB retries (default 20). */
   retryMaxDelaySeconds?: number
+  /**
+   * The query language of the states: `'JSONPath'` (default) or `'JSONata'`
+   * (for a machine whose top-level `QueryLanguage` is JSONata).
+   */
+  queryLanguage?: 'JSONPath' | 'JSONata'
 }
 
 /**

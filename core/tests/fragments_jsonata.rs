@@ -240,3 +240,46 @@ fn the_jsonata_form_holds_under_random_schedules_with_every_fault() {
     assert_eq!(report.schedules, 200);
     assert!(report.transitions > 200 * 40, "{}", report.summary());
 }
+
+#[test]
+fn the_dynamodb_list_map_in_jsonata_validates_and_runs_as_seed_004() {
+    let config_text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/seed004-map-over-dynamodb/config.json"
+    ))
+    .unwrap();
+    let run = |concurrency: u64| {
+        let mut config: Value = serde_json::from_str(&config_text).unwrap();
+        config["stepfunc"]["maxConcurrency"] = json!(concurrency);
+        config["stepfunc"]["waitDurationSeconds"] = json!(2);
+        let map = DynamoDbListMap::new(MapConfig::from_json(&config).unwrap(), "LogItem")
+            .query_language(QueryLanguage::Jsonata);
+        let machine = map.state_machine().unwrap().to_json().unwrap();
+        assert_eq!(machine["QueryLanguage"], "JSONata");
+        assert!(stepforge::validate::validate_value(&machine).is_empty());
+        let mut all = Vec::new();
+        keys(&machine, &mut all);
+        assert!(!all.iter().any(|k| k.ends_with("Path") || k == "Parameters" || k.ends_with(".$")), "{machine:#}");
+        let mut w = World::new(4);
+        w.dynamodb_mut().create_table("MapStateList", ("mapstatelist", KeyType::S), None).unwrap();
+        let item = json!({"mapstatelist": {"S": "mapitems"}, "values": {"L": [{"S": "Computer Science"}, {"S": "Economics"}, {"S": "Mathematics"}]}});
+        w.dynamodb_mut().call("PutItem", &json!({"TableName": "MapStateList", "Item": item})).unwrap();
+        let times = Arc::new(Mutex::new(Vec::new()));
+        let seen = times.clone();
+        w.handle("LogItem", move |c: &TaskCall| {
+            seen.lock().unwrap().push(c.now_millis - T0);
+            TaskOutcome::ok(c.input.clone())
+        });
+        w.register_json("seed004", &machine.to_string()).unwrap();
+        let arn = w.start_execution("seed004", json!({}), None).unwrap();
+        w.run_until_idle();
+        let e = w.execution(&arn).unwrap();
+        let times = times.lock().unwrap().clone();
+        (e.status(), e.output().cloned(), times)
+    };
+    let (status, output, times) = run(1);
+    assert_eq!(status, Status::Succeeded);
+    assert_eq!(times, [2000, 4000, 6000], "one at a time, 2 s apart");
+    assert_eq!(output, Some(json!([{"S": "Computer Science"}, {"S": "Economics"}, {"S": "Mathematics"}])));
+    assert_eq!(run(3).2, [2000, 2000, 2000], "together");
+}

@@ -94,6 +94,9 @@ pub struct MapArgs {
     /// The Lambda function (name or ARN) each item is passed to.
     #[arg(long)]
     function: String,
+    /// The query language of the states and of the machine: `jsonpath` (the default) or `jsonata`.
+    #[arg(long, value_parser = query_language, default_value = "jsonpath")]
+    query_language: QueryLanguage,
     /// Print the IAM policy instead.
     #[arg(long)]
     iam: bool,
@@ -213,7 +216,7 @@ fn map(args: MapArgs) -> Outcome {
         Err(p) => return Ok(Err(in_file(&args.config, p))),
     };
     let table = config.table_name.clone();
-    let map = DynamoDbListMap::new(config, &args.function);
+    let map = DynamoDbListMap::new(config, &args.function).query_language(args.query_language);
     if args.iam {
         let arn = args.table_arn.unwrap_or_else(|| table_arn_placeholder(&table));
         return Ok(Ok(policy(map.iam(&arn))));
