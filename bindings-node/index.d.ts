@@ -1720,6 +1720,11 @@ export interface SemaphoreOptions {
   retryBackoffRate?: number
   /** `MaxDelaySeconds` of the DynamoDB retries (default 20). */
   retryMaxDelaySeconds?: number
+  /**
+   * The query language of the states: `'JSONPath'` (default) or `'JSONata'`
+   * (for a machine whose top-level `QueryLanguage` is JSONata).
+   */
+  queryLanguage?: 'JSONPath' | 'JSONata'
 }
 
 /**

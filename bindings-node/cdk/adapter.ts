@@ -25,6 +25,10 @@
 // start is replaced), so whoever uses the fragment gets them; that state
 // also tells `onBound` the graph it joins (the semaphore learns its machine's
 // timeout from it).
+//
+// Given `bilingual` (the same graph rendered in JSONata), every state the
+// adapter makes renders as the core wrote it in the query language of the
+// machine it ends up in (see `Bilingual`).
 
 import { Duration } from 'aws-cdk-lib'
 import * as iam from 'aws-cdk-lib/aws-iam'
@@ -60,6 +64,151 @@ export class RawCondition extends sfn.Condition {
   }
 }
 
+/** The fields that differ between a state's JSONPath and JSONata forms. */
+const DATA_FIELDS = [
+  'QueryLanguage', 'InputPath', 'Parameters', 'ResultSelector', 'ResultPath', 'OutputPath', 'Arguments',
+  'Output', 'Assign', 'Seconds', 'SecondsPath', 'Error', 'ErrorPath', 'Cause', 'CausePath',
+]
+const CATCH_FIELDS = ['ResultPath', 'Output', 'Assign']
+
+/** Every state of `graph` and of its nested scopes, by name (names are unique in a machine). */
+function statesByName(graph: GraphJson, out = new Map<string, StateJson>()): Map<string, StateJson> {
+  for (const [name, body] of Object.entries(graph.States)) {
+    out.set(name, body)
+    for (const branch of (body.Branches ?? []) as GraphJson[]) statesByName(branch, out)
+    if (body.ItemProcessor !== undefined) statesByName(body.ItemProcessor as GraphJson, out)
+  }
+  return out
+}
+
+/**
+ * A fragment rendered by the core in both query languages, with the same
+ * states and transitions: each adapted state renders in the language of the
+ * machine it is in.
+ *
+ * The CDK tells a state the machine's top-level `QueryLanguage` when it
+ * renders it (`toStateJson`), but not to the states of a Parallel branch; so
+ * the fragment's first state, rendered before the states of its branches,
+ * records the language here for them. `fixed` is the language the user asked
+ * for by name (`queryLanguage`): then that form is rendered, and a JSONPath
+ * one in a JSONata machine is an error naming `construct`.
+ */
+export class Bilingual {
+  private readonly jsonata: Map<string, StateJson>
+  private machine?: sfn.QueryLanguage
+
+  /** `jsonata`: the graph in JSONata; `fixed`: the language asked for, if any; `construct`: the path for errors. */
+  constructor(
+    jsonata: GraphJson,
+    private readonly fixed: 'JSONPath' | 'JSONata' | undefined,
+    private readonly construct: string,
+  ) {
+    this.jsonata = statesByName(jsonata)
+  }
+
+  /** Called by the first state with the language the CDK gave it. */
+  learn(top: sfn.QueryLanguage | undefined): void {
+    if (top !== undefined) this.machine = top
+  }
+
+  /** The CDK's rendering of state `name` (its JSONPath form), in the machine's language. */
+  render(name: string, rendered: StateJson, top: sfn.QueryLanguage | undefined): StateJson {
+    const jsonataMachine = (top ?? this.machine) === sfn.QueryLanguage.JSONATA
+    if (this.fixed === 'JSONPath' && jsonataMachine) {
+      throw new Error(
+        `${this.construct}: the state machine's query language is JSONata, where no JSONPath state is allowed, ` +
+          "but the semaphore was given queryLanguage: 'JSONPath'; leave queryLanguage out (the semaphore then " +
+          "follows the machine) or set it to 'JSONata'",
+      )
+    }
+    if (!(this.fixed === 'JSONata' || (this.fixed === undefined && jsonataMachine))) return rendered
+    const body = this.jsonata.get(name)
+    if (body === undefined) throw new Error(`${this.construct}: the core's JSONata state \`${name}\` is missing`)
+    return inJsonata(rendered, body, jsonataMachine)
+  }
+}
+
+/** `rendered` with its data fields, its catchers' and its rules' taken from the JSONata `body`. */
+function inJsonata(rendered: StateJson, body: StateJson, dropLanguage: boolean): StateJson {
+  const out: StateJson = {}
+  for (const [field, value] of Object.entries(rendered)) if (!DATA_FIELDS.includes(field)) out[field] = value
+  for (const field of DATA_FIELDS) {
+    if (field in body && !(field === 'QueryLanguage' && dropLanguage)) out[field] = body[field]
+  }
+  if (Array.isArray(out.Catch)) {
+    const core = (body.Catch ?? []) as StateJson[]
+    out.Catch = (out.Catch as StateJson[]).map((caught) => {
+      const same = core.find((c) => JSON.stringify(c.ErrorEquals) === JSON.stringify(caught.ErrorEquals)) ?? {}
+      const kept: StateJson = {}
+      for (const [field, value] of Object.entries(caught)) if (!CATCH_FIELDS.includes(field)) kept[field] = value
+      for (const field of CATCH_FIELDS) if (field in same) kept[field] = same[field]
+      return kept
+    })
+  }
+  if (Array.isArray(out.Choices)) {
+    const core = (body.Choices ?? []) as StateJson[]
+    out.Choices = (out.Choices as StateJson[]).map((rule, i) => {
+      const { Next: _next, ...condition } = core[i] ?? {}
+      return { ...condition, Next: rule.Next }
+    })
+  }
+  return out
+}
+
+/** How a state renders in both languages: the fragment's record, and whether it is the first state. */
+interface Lingual {
+  readonly bilingual: Bilingual
+  readonly first: boolean
+}
+
+function renderIn(lingual: Lingual, name: string, rendered: object, top?: sfn.QueryLanguage): object {
+  return lingual.bilingual.render(name, rendered as StateJson, top)
+}
+
+class BilingualCustomState extends sfn.CustomState {
+  constructor(scope: Construct, id: string, stateJson: StateJson, private readonly lingual: Lingual) {
+    super(scope, id, { stateJson })
+  }
+
+  toStateJson(top?: sfn.QueryLanguage): object {
+    if (this.lingual.first) this.lingual.bilingual.learn(top)
+    return renderIn(this.lingual, this.node.id, super.toStateJson(top), top)
+  }
+}
+
+class BilingualChoice extends sfn.Choice {
+  constructor(scope: Construct, id: string, props: sfn.ChoiceProps, private readonly lingual: Lingual) {
+    super(scope, id, props)
+  }
+
+  toStateJson(top?: sfn.QueryLanguage): object {
+    if (this.lingual.first) this.lingual.bilingual.learn(top)
+    return renderIn(this.lingual, this.node.id, super.toStateJson(top), top)
+  }
+}
+
+class BilingualSucceed extends sfn.Succeed {
+  constructor(scope: Construct, id: string, props: sfn.SucceedProps, private readonly lingual: Lingual) {
+    super(scope, id, props)
+  }
+
+  toStateJson(top?: sfn.QueryLanguage): object {
+    if (this.lingual.first) this.lingual.bilingual.learn(top)
+    return renderIn(this.lingual, this.node.id, super.toStateJson(top), top)
+  }
+}
+
+class BilingualFail extends sfn.Fail {
+  constructor(scope: Construct, id: string, props: sfn.FailProps, private readonly lingual: Lingual) {
+    super(scope, id, props)
+  }
+
+  toStateJson(top?: sfn.QueryLanguage): object {
+    if (this.lingual.first) this.lingual.bilingual.learn(top)
+    return renderIn(this.lingual, this.node.id, super.toStateJson(top), top)
+  }
+}
+
 function grant(graph: sfn.StateGraph, statements: readonly iam.PolicyStatement[]): void {
   for (const statement of statements) graph.registerPolicyStatement(statement)
 }
@@ -92,13 +241,14 @@ class GrantingCustomState extends sfn.CustomState {
   }
 }
 
-/** A `Parallel` that registers policy statements on the graph it joins. */
+/** A `Parallel` that registers policy statements on the graph it joins (and may render in both languages). */
 class GrantingParallel extends sfn.Parallel {
   constructor(
     scope: Construct,
     id: string,
     props: sfn.ParallelProps,
     private readonly carrying: Carrying,
+    private readonly lingual?: Lingual,
   ) {
     super(scope, id, props)
   }
@@ -106,6 +256,13 @@ class GrantingParallel extends sfn.Parallel {
   protected whenBoundToGraph(graph: sfn.StateGraph): void {
     super.whenBoundToGraph(graph)
     carry(graph, this.carrying)
+  }
+
+  toStateJson(top?: sfn.QueryLanguage): object {
+    if (this.lingual === undefined) return super.toStateJson(top)
+    // Learnt before the branches render (inside the CDK's own rendering of this state).
+    if (this.lingual.first) this.lingual.bilingual.learn(top)
+    return renderIn(this.lingual, this.node.id, super.toStateJson(top), top)
   }
 }
 
@@ -185,6 +342,8 @@ export interface AdaptOptions {
    * the state machine's own graph when the result is used at its top level.
    */
   readonly onBound?: (graph: sfn.StateGraph) => void
+  /** The same graph in JSONata: each state renders in the language of its machine (Map states excepted). */
+  readonly bilingual?: Bilingual
 }
 
 type Linkable = sfn.State & {
@@ -222,6 +381,8 @@ export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions 
     const isCarrier = name === carrier
     const granted: Carrying = isCarrier ? { statements, onBound: options.onBound } : { statements: [] }
     const special = isCarrier && (statements.length > 0 || options.onBound !== undefined)
+    const lingual: Lingual | undefined =
+      options.bilingual === undefined ? undefined : { bilingual: options.bilingual, first: name === startName }
     switch (body.Type) {
       case 'Parallel': {
         const props: { -readonly [K in keyof sfn.ParallelProps]: sfn.ParallelProps[K] } = {}
@@ -231,7 +392,9 @@ export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions 
         if ('ResultPath' in body) props.resultPath = path(body.ResultPath)
         if ('OutputPath' in body) props.outputPath = path(body.OutputPath)
         if ('InputPath' in body) props.inputPath = path(body.InputPath)
-        return special ? new GrantingParallel(scope, name, props, granted) : new sfn.Parallel(scope, name, props)
+        return special || lingual !== undefined
+          ? new GrantingParallel(scope, name, props, granted, lingual)
+          : new sfn.Parallel(scope, name, props)
       }
       case 'Map': {
         if (!('ItemProcessor' in body)) throw new Error(`state \`${name}\`: only a Map with an ItemProcessor can be adapted`)
@@ -255,20 +418,30 @@ export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions 
         if ('InputPath' in body) props.inputPath = path(body.InputPath)
         return new AdaptedMap(scope, name, props, config, granted)
       }
-      case 'Choice':
-        return new sfn.Choice(scope, name, { comment: optional(body, 'Comment') })
-      case 'Succeed':
-        return new sfn.Succeed(scope, name, { comment: optional(body, 'Comment') })
-      case 'Fail':
-        return new sfn.Fail(scope, name, {
-          comment: optional(body, 'Comment'),
-          error: optional(body, 'Error'),
-          cause: optional(body, 'Cause'),
-          errorPath: optional(body, 'ErrorPath'),
-          causePath: optional(body, 'CausePath'),
-        })
+      case 'Choice': {
+        const props = { comment: optional<string>(body, 'Comment') }
+        return lingual ? new BilingualChoice(scope, name, props, lingual) : new sfn.Choice(scope, name, props)
+      }
+      case 'Succeed': {
+        const props = { comment: optional<string>(body, 'Comment') }
+        return lingual ? new BilingualSucceed(scope, name, props, lingual) : new sfn.Succeed(scope, name, props)
+      }
+      case 'Fail': {
+        const props = {
+          comment: optional<string>(body, 'Comment'),
+          error: optional<string>(body, 'Error'),
+          cause: optional<string>(body, 'Cause'),
+          errorPath: optional<string>(body, 'ErrorPath'),
+          causePath: optional<string>(body, 'CausePath'),
+        }
+        return lingual ? new BilingualFail(scope, name, props, lingual) : new sfn.Fail(scope, name, props)
+      }
       default: {
         const plain = customJson(body)
+        if (lingual !== undefined) {
+          if (special) throw new Error(`state \`${name}\`: a bilingual fragment carries its grants on a Parallel first state`)
+          return new BilingualCustomState(scope, name, plain, lingual)
+        }
         return special
           ? new GrantingCustomState(scope, name, plain, granted)
           : new sfn.CustomState(scope, name, { stateJson: plain })
@@ -333,7 +506,7 @@ export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions 
           if (options.job === undefined) throw new Error('a placeholder branch needs a job')
           parallel.branch(options.job)
         } else {
-          parallel.branch(adapt(scope, branch, { replace }).start)
+          parallel.branch(adapt(scope, branch, { replace, bilingual: options.bilingual }).start)
         }
       }
     } else if (body.Type === 'Map') {

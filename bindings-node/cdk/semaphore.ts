@@ -16,7 +16,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions'
 import { Construct, IConstruct } from 'constructs'
 
 import * as core from '../index.js'
-import { adapt, type GraphJson, type StateJson } from './adapter.js'
+import { adapt, Bilingual, type GraphJson, type StateJson } from './adapter.js'
 
 /** The construct id of the per-stack singleton. */
 export const LOCKS_ID = 'StepforgeSemaphoreLocks'
@@ -313,6 +313,7 @@ function semaphored(scope: Construct, use: Use): { start: sfn.State; ends: sfn.I
   let definition: GraphJson
   let semaphore: core.Semaphore
   let lease: LeaseFromMachine | undefined
+  let bilingual: Bilingual
   try {
     semaphore = new core.Semaphore(use.lockName, use.limit, table, {
       ...use.options,
@@ -326,6 +327,19 @@ function semaphored(scope: Construct, use: Use): { start: sfn.State; ends: sfn.I
       definition = lease.lazyDefinition()
       Aspects.of(scope).add(lease)
     }
+    // The same use in JSONata, rendered in a JSONata machine (or when asked for by name).
+    const jsonata = renderUse(use, table, locks.registry.uses(use.lockName), { queryLanguage: 'JSONata' })
+    const jsonataStates = statesByName(jsonata)
+    for (const [name, state] of statesByName(definition)) {
+      // The lease-dependent fields (of the read step, the same in both forms) stay the same lazy values.
+      for (const [field, value] of Object.entries(state)) {
+        const twin = jsonataStates.get(name)
+        if (Token.isUnresolved(value) && twin !== undefined && field in twin) twin[field] = value
+      }
+    }
+    const asked = use.options.queryLanguage
+    const fixed = asked === undefined ? undefined : String(asked).toLowerCase() === 'jsonata' ? 'JSONata' : 'JSONPath'
+    bilingual = new Bilingual(jsonata, fixed, scope.node.path)
   } catch (e) {
     // The core's message names the field; say which construct it was.
     const message = e instanceof Error ? e.message : String(e)
@@ -339,6 +353,7 @@ function semaphored(scope: Construct, use: Use): { start: sfn.State; ends: sfn.I
     job: use.job,
     statements: statements(semaphore.iam(locks.table.tableArn)),
     onBound: lease ? (graph) => lease.bound(graph) : undefined,
+    bilingual,
   })
   for (const end of adapted.ends) (end as unknown as sfn.INextable).next(use.nextState)
   return { start: adapted.start, ends: [...use.nextState.endStates] }

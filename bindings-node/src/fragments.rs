@@ -112,6 +112,10 @@ pub struct SemaphoreOptions {
     /// `MaxDelaySeconds` of the DynamoDB retries (default 20).
     #[napi(ts_type = "number")]
     pub retry_max_delay_seconds: Option<()>,
+    /// The query language of the states: `'JSONPath'` (default) or `'JSONata'`
+    /// (for a machine whose top-level `QueryLanguage` is JSONata).
+    #[napi(ts_type = "'JSONPath' | 'JSONata'")]
+    pub query_language: Option<()>,
 }
 
 /// A semaphore: at most `limit` executions run a job at once, counted in the

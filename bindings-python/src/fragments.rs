@@ -151,7 +151,8 @@ fn statements<'py>(py: Python<'py>, list: &[PolicyStatement]) -> PyResult<Bound<
 /// Options (keyword arguments): reuse_lock, comments, lease_seconds,
 /// timeout_seconds, wait_seconds (a fixed wait), initial_wait_seconds and
 /// max_wait_seconds (a jittered wait), retry_interval_seconds,
-/// retry_max_attempts, retry_backoff_rate, retry_max_delay_seconds.
+/// retry_max_attempts, retry_backoff_rate, retry_max_delay_seconds,
+/// query_language ("JSONPath", the default, or "JSONata").
 #[pyclass(frozen, module = "stepforge", name = "Semaphore")]
 pub struct PySemaphore {
     inner: Semaphore,

@@ -168,3 +168,31 @@ fn phased_job_prints_the_compiled_graph() {
     assert_eq!(code, 1);
     assert!(err.contains("/phases/cooking/next"), "{err}");
 }
+
+#[test]
+fn semaphore_in_jsonata_for_a_jsonata_job() {
+    let job = json!({"QueryLanguage": "JSONata", "StartAt": "Work", "States": {"Work": {
+        "Type": "Pass", "Output": {"done": "{% $states.input.n + 1 %}"}, "End": true}}});
+    let path = file("jsonata-job.json", &job);
+    let args = ["semaphore", "--lock-name", "J", "--limit", "2", "--table", "Locks", "--job", &path];
+    let (code, out, err) = cli(&[&args[..], &["--query-language", "jsonata", "--timeout-seconds", "60"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let expected = Semaphore::new("J", 2, "Locks")
+        .query_language(stepforge::asl::QueryLanguage::Jsonata)
+        .timeout_seconds(60)
+        .state_machine(&job_from_json(&job).unwrap())
+        .unwrap()
+        .render()
+        .unwrap();
+    assert_eq!(out.trim_end(), expected);
+    let machine: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(machine["QueryLanguage"], "JSONata");
+    assert!(stepforge::validate::validate_str(&out).is_empty());
+    // JSONPath is the default, in any letter case.
+    let (code, default, _) = cli(&args);
+    let (_, explicit, _) = cli(&[&args[..], &["--query-language", "JSONPath"]].concat());
+    assert_eq!((code, &default), (0, &explicit));
+    let (code, _, err) = cli(&[&args[..], &["--query-language", "xpath"]].concat());
+    assert_ne!(code, 0);
+    assert!(err.contains("jsonata"), "{err}");
+}

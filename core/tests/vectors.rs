@@ -37,6 +37,7 @@ vectors!(
     fragment_semaphore_cleanup,
     fragment_map,
     fragment_phased_job,
+    fragment_semaphore_jsonata,
 );
 
 fn dir() -> PathBuf {

@@ -684,6 +684,7 @@ class Semaphore:
         retry_max_attempts: int = ...,
         retry_backoff_rate: float = ...,
         retry_max_delay_seconds: int = ...,
+        query_language: _QueryLanguageName = ...,
     ) -> Self: ...
     @property
     def lock_name(self) -> str: ...

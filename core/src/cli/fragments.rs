@@ -9,7 +9,9 @@ use clap::{Args, Subcommand};
 use serde_json::Value;
 
 use crate::Problems;
+use crate::asl::QueryLanguage;
 use crate::builder::StateMachine;
+use crate::fragments::semaphore::parse_query_language;
 use crate::fragments::{
     DynamoDbListMap, MapConfig, PhasedJob, PolicyStatement, Semaphore, WaitStrategy, cleanup_event_pattern,
     cleanup_iam, job_from_str, merge, policy_document, table_arn_placeholder,
@@ -72,6 +74,15 @@ pub struct SemaphoreArgs {
     /// A Comment on every state saying what it does.
     #[arg(long)]
     comments: bool,
+    /// The query language of the semaphore's states and of the machine: `jsonpath`
+    /// (the default) or `jsonata` (for a machine whose top-level QueryLanguage is JSONata).
+    #[arg(long, value_parser = query_language, default_value = "jsonpath")]
+    query_language: QueryLanguage,
+}
+
+/// `--query-language`: JSONPath or JSONata, in any letter case.
+fn query_language(text: &str) -> Result<QueryLanguage, String> {
+    parse_query_language(text).ok_or_else(|| format!("`{text}` is not a query language: jsonpath or jsonata"))
 }
 
 /// `stepforge map-over-dynamodb`.
@@ -83,6 +94,9 @@ pub struct MapArgs {
     /// The Lambda function (name or ARN) each item is passed to.
     #[arg(long)]
     function: String,
+    /// The query language of the states and of the machine: `jsonpath` (the default) or `jsonata`.
+    #[arg(long, value_parser = query_language, default_value = "jsonpath")]
+    query_language: QueryLanguage,
     /// Print the IAM policy instead.
     #[arg(long)]
     iam: bool,
@@ -141,7 +155,9 @@ fn render(machine: Result<StateMachine, Problems>) -> Result<String, Problems> {
 }
 
 fn semaphore(args: SemaphoreArgs) -> Outcome {
-    let mut semaphore = Semaphore::new(&args.lock_name, args.limit, &args.table).comments(args.comments);
+    let mut semaphore = Semaphore::new(&args.lock_name, args.limit, &args.table)
+        .comments(args.comments)
+        .query_language(args.query_language);
     if let Some(t) = args.timeout_seconds {
         semaphore = semaphore.timeout_seconds(t);
     }
@@ -200,7 +216,7 @@ fn map(args: MapArgs) -> Outcome {
         Err(p) => return Ok(Err(in_file(&args.config, p))),
     };
     let table = config.table_name.clone();
-    let map = DynamoDbListMap::new(config, &args.function);
+    let map = DynamoDbListMap::new(config, &args.function).query_language(args.query_language);
     if args.iam {
         let arn = args.table_arn.unwrap_or_else(|| table_arn_placeholder(&table));
         return Ok(Ok(policy(map.iam(&arn))));

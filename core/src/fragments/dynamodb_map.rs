@@ -12,6 +12,7 @@ use serde_json::{Map as JsonMap, Value, json};
 use super::iam::PolicyStatement;
 use super::lambda;
 use super::option_error;
+use crate::asl::QueryLanguage;
 use crate::builder::{Chainable, EndRef, Fragment, Map, Pass, StateMachine, Task, Wait};
 use crate::error::{Code, Problems};
 
@@ -124,18 +125,32 @@ enum Work {
 pub struct DynamoDbListMap {
     config: MapConfig,
     work: Work,
+    query_language: QueryLanguage,
 }
 
 impl DynamoDbListMap {
     /// Each item is passed to the Lambda function `function` (name or ARN),
     /// whose `Payload` is the iteration's output.
     pub fn new(config: MapConfig, function: &str) -> DynamoDbListMap {
-        DynamoDbListMap { config, work: Work::Function(function.to_string()) }
+        DynamoDbListMap { config, work: Work::Function(function.to_string()), query_language: QueryLanguage::JsonPath }
     }
 
     /// Each item runs `work` instead (any chainable with at least one end).
     pub fn with_task(config: MapConfig, work: &dyn Chainable) -> DynamoDbListMap {
-        DynamoDbListMap { config, work: Work::Chain(Fragment::from_chainable(work)) }
+        DynamoDbListMap {
+            config,
+            work: Work::Chain(Fragment::from_chainable(work)),
+            query_language: QueryLanguage::JsonPath,
+        }
+    }
+
+    /// The query language of the states: JSONPath (the default) or JSONata,
+    /// for a machine whose top-level `QueryLanguage` is JSONata (then
+    /// [`DynamoDbListMap::state_machine`] sets that top level too). A work
+    /// chain given with [`DynamoDbListMap::with_task`] keeps its own language.
+    pub fn query_language(mut self, query_language: QueryLanguage) -> Self {
+        self.query_language = query_language;
+        self
     }
 
     /// The configuration.
@@ -144,32 +159,52 @@ impl DynamoDbListMap {
     }
 
     /// `Get List` → `Process Items` (Map: `Take Item` → `Wait Between Items` → the work).
+    /// In JSONata every state says so itself (the item processor's states
+    /// too), so the fragment also fits in a JSONPath machine.
     pub fn fragment(&self) -> Result<Fragment, Problems> {
         let c = &self.config;
-        let get = Task::new("Get List")
-            .resource("arn:aws:states:::dynamodb:getItem")
-            .parameters(json!({
-                "TableName": c.table_name,
-                "Key": { c.partition_key_name.as_str(): {"S": c.partition_key_value} },
-            }))
-            .output_path("$.Item.values.L");
+        let jsonata = self.query_language == QueryLanguage::Jsonata;
+        let key = json!({
+            "TableName": c.table_name,
+            "Key": { c.partition_key_name.as_str(): {"S": c.partition_key_value} },
+        });
+        let get = Task::new("Get List").resource("arn:aws:states:::dynamodb:getItem");
+        let get = if jsonata {
+            get.query_language(QueryLanguage::Jsonata).arguments(key).output("{% $states.result.Item.values.L %}")
+        } else {
+            get.parameters(key).output_path("$.Item.values.L")
+        };
         let take = Pass::new("Take Item");
         let wait = Wait::new("Wait Between Items").seconds(c.wait_duration_seconds);
+        if jsonata {
+            take.state().set_field("QueryLanguage", QueryLanguage::Jsonata.into());
+            wait.state().set_field("QueryLanguage", QueryLanguage::Jsonata.into());
+        }
         match &self.work {
+            Work::Function(f) if jsonata => {
+                let invoke = lambda::invoke_jsonata("Process Item", f).output("{% $states.result.Payload %}");
+                take.next(&wait)?.next(&invoke)?
+            }
             Work::Function(f) => {
                 let invoke: Task = lambda::invoke("Process Item", f).output_path("$.Payload");
                 take.next(&wait)?.next(&invoke)?
             }
             Work::Chain(work) => take.next(&wait)?.next(work)?,
         };
-        let each = Map::new("Process Items").max_concurrency(c.max_concurrency).item_processor(&take, None);
+        let each = Map::new("Process Items").max_concurrency(c.max_concurrency);
+        let each = if jsonata { each.query_language(QueryLanguage::Jsonata) } else { each };
+        let each = each.item_processor(&take, None);
         get.next(&each)?;
         Ok(Fragment::new(&get, vec![EndRef::Next(each.state().clone())]))
     }
 
     /// The whole machine, with `TimeoutSeconds` = `timeoutDurationSeconds`.
     pub fn state_machine(&self) -> Result<StateMachine, Problems> {
-        Ok(StateMachine::new(&self.fragment()?).timeout_seconds(self.config.timeout_duration_seconds))
+        let machine = StateMachine::new(&self.fragment()?).timeout_seconds(self.config.timeout_duration_seconds);
+        Ok(match self.query_language {
+            QueryLanguage::Jsonata => machine.query_language(QueryLanguage::Jsonata),
+            QueryLanguage::JsonPath => machine,
+        })
     }
 
     /// `dynamodb:GetItem` on `table_arn`, and `lambda:InvokeFunction` on the

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::asl::JitterStrategy;
+use crate::asl::{JitterStrategy, QueryLanguage};
 use crate::builder::{Retry, Task};
 
 /// The Lambda errors AWS recommends retrying for `lambda:invoke` (what the
@@ -21,15 +21,29 @@ pub fn invoke(name: &str, function: &str) -> Task {
     Task::new(name)
         .resource("arn:aws:states:::lambda:invoke")
         .parameters(json!({"FunctionName": function, "Payload.$": "$"}))
-        .add_retry(Retry {
-            errors: LAMBDA_TRANSIENT_ERRORS.iter().map(|e| e.to_string()).collect(),
-            interval_seconds: Some(1),
-            max_attempts: Some(3),
-            backoff_rate: Some(2.0),
-            max_delay_seconds: None,
-            jitter_strategy: Some(JitterStrategy::Full),
-            comment: None,
-        })
+        .add_retry(retry())
+}
+
+/// [`invoke`] in JSONata: the state's input as payload (`Arguments`).
+pub fn invoke_jsonata(name: &str, function: &str) -> Task {
+    Task::new(name)
+        .query_language(QueryLanguage::Jsonata)
+        .resource("arn:aws:states:::lambda:invoke")
+        .arguments(json!({"FunctionName": function, "Payload": "{% $states.input %}"}))
+        .add_retry(retry())
+}
+
+/// Lambda's transient errors, retried 3 times with jittered backoff.
+fn retry() -> Retry {
+    Retry {
+        errors: LAMBDA_TRANSIENT_ERRORS.iter().map(|e| e.to_string()).collect(),
+        interval_seconds: Some(1),
+        max_attempts: Some(3),
+        backoff_rate: Some(2.0),
+        max_delay_seconds: None,
+        jitter_strategy: Some(JitterStrategy::Full),
+        comment: None,
+    }
 }
 
 /// The ARN of a function given by name or ARN, for IAM: a name becomes an

@@ -42,6 +42,23 @@
 //! job raised. Executions that fail elsewhere, time out or are aborted get
 //! their slots back from the [cleanup machine](super::cleanup).
 //!
+//! Query language: by default every state but *Read* is JSONPath. With
+//! [`Semaphore::query_language`] set to JSONata (for a machine whose top-level
+//! `QueryLanguage` is JSONata, where no JSONPath state is allowed), every
+//! state is marked `QueryLanguage: JSONata` and written with `Arguments`,
+//! `Output`, `Condition` rules and `{% %}` expressions instead of paths: the
+//! same states, transitions and behaviour (see [`jsonata`](#jsonata-form)).
+//!
+//! # JSONata form
+//!
+//! Where the JSONPath form discards a result (`ResultPath: null`), the
+//! JSONata form keeps the state's input with `Output: {% $states.input %}`
+//! (on the state and on its catchers); the execution id and entered time come
+//! from `$states.context`; *Check*'s rules are `Condition`s on the read
+//! step's output; *Wait* takes `Seconds` from it; *Run* outputs
+//! `$states.result[0]` and its catcher the error output; *Reraise* fails with
+//! the caught `Error` and `Cause`.
+//!
 //! Limits: the owner key is the execution id, so one execution holds at most
 //! one slot of a lock at a time: a semaphore whose job uses the same lock
 //! again, or one inside a Map or Parallel whose iterations share the
@@ -51,7 +68,7 @@ use serde_json::{Value, json};
 
 use super::iam::PolicyStatement;
 use super::{MAX_STATE_NAME, option_error};
-use crate::asl::JitterStrategy;
+use crate::asl::{JitterStrategy, QueryLanguage};
 use crate::builder::{
     Catch, Chainable, Choice, Condition, EndRef, Fail, Fragment, Parallel, Pass, Retry, StateMachine, Succeed, Task,
     Wait,
@@ -157,6 +174,7 @@ pub struct Semaphore {
     lease_seconds: Option<u64>,
     timeout_seconds: Option<u64>,
     retry: DynamoRetry,
+    query_language: QueryLanguage,
 }
 
 impl Semaphore {
@@ -173,6 +191,7 @@ impl Semaphore {
             lease_seconds: None,
             timeout_seconds: None,
             retry: DynamoRetry::default(),
+            query_language: QueryLanguage::JsonPath,
         }
     }
 
@@ -212,6 +231,19 @@ impl Semaphore {
         self
     }
 
+    /// The query language of the states the semaphore renders: JSONPath (the
+    /// default) or JSONata, for machines whose top-level `QueryLanguage` is
+    /// JSONata. [`Semaphore::state_machine`] then sets that top level too.
+    pub fn query_language(mut self, query_language: QueryLanguage) -> Self {
+        self.query_language = query_language;
+        self
+    }
+
+    /// The query language the states are rendered in.
+    pub fn language(&self) -> QueryLanguage {
+        self.query_language
+    }
+
     /// The lock name.
     pub fn lock_name(&self) -> &str {
         &self.lock_name
@@ -242,7 +274,10 @@ impl Semaphore {
     /// A whole state machine: the wrapped job, with `TimeoutSeconds` when given.
     pub fn state_machine(&self, job: &dyn Chainable) -> Result<StateMachine, Problems> {
         let fragment = self.wrap(job)?;
-        let machine = StateMachine::new(&fragment);
+        let mut machine = StateMachine::new(&fragment);
+        if self.query_language == QueryLanguage::Jsonata {
+            machine = machine.query_language(QueryLanguage::Jsonata);
+        }
         Ok(match self.timeout_seconds {
             Some(t) => machine.timeout_seconds(t),
             None => machine,
@@ -323,6 +358,7 @@ pub const SEMAPHORE_OPTIONS: &[(&str, &str)] = &[
     ("retry_max_attempts", "integer"),
     ("retry_backoff_rate", "number"),
     ("retry_max_delay_seconds", "integer"),
+    ("query_language", "string"),
 ];
 
 impl Semaphore {
@@ -383,10 +419,22 @@ impl Semaphore {
             "retry_max_attempts" => s.retry.max_attempts = int()?,
             "retry_backoff_rate" => s.retry.backoff_rate = value.as_f64().ok_or_else(wrong)?,
             "retry_max_delay_seconds" => s.retry.max_delay_seconds = int()?,
+            "query_language" => {
+                let text = value.as_str().ok_or_else(wrong)?;
+                s.query_language = parse_query_language(text).ok_or_else(|| {
+                    let message = format!("`{name}` is `JSONPath` or `JSONata`, not `{text}`");
+                    option_error(Code::InvalidValue, &pointer, message)
+                })?;
+            }
             _ => return Err(option_error(Code::Internal, &pointer, format!("the option `{key}` has no setter"))),
         }
         Ok(s)
     }
+}
+
+/// `JSONPath` or `JSONata`, in any letter case (`jsonata` on a command line).
+pub fn parse_query_language(text: &str) -> Option<QueryLanguage> {
+    [QueryLanguage::JsonPath, QueryLanguage::Jsonata].into_iter().find(|q| q.as_str().eq_ignore_ascii_case(text))
 }
 
 /// `leaseSeconds` → `lease_seconds`; snake_case passes through.
@@ -574,24 +622,110 @@ fn comment(on: bool, state: &crate::builder::StateRef, text: &str) {
     }
 }
 
-fn catch_to(errors: &[&str], result_path: Value) -> Catch {
-    Catch { errors: errors.iter().map(|e| e.to_string()).collect(), result_path: Some(result_path), ..Catch::default() }
+/// `{% $states.input %}`: a JSONata state's input as its output (what
+/// `ResultPath: null` gives in JSONPath).
+const KEEP_INPUT: &str = "{% $states.input %}";
+
+/// How the states are written in one query language: the two forms differ
+/// only in how a state reads values and keeps its input.
+#[derive(Clone, Copy)]
+struct Lang(QueryLanguage);
+
+impl Lang {
+    fn jsonata(self) -> bool {
+        self.0 == QueryLanguage::Jsonata
+    }
+
+    /// `name` taking a value from the state's data: `name.$: path` (JSONPath)
+    /// or `name: {% expression %}` (JSONata).
+    fn dynamic(self, object: &mut Value, name: &str, path: &str, expression: &str) {
+        let (name, value) = if self.jsonata() {
+            (name.to_string(), format!("{{% {expression} %}}"))
+        } else {
+            (format!("{name}.$"), path.to_string())
+        };
+        if let Some(o) = object.as_object_mut() {
+            o.insert(name, Value::String(value));
+        }
+    }
+
+    /// The execution id, `#lockownerid`, as an attribute name.
+    fn owner_names(self) -> Value {
+        let mut names = json!({"#currentlockcount": COUNT_ATTRIBUTE});
+        self.dynamic(&mut names, "#lockownerid", "$$.Execution.Id", "$states.context.Execution.Id");
+        names
+    }
+
+    /// A task whose request is `payload` and whose output is its input.
+    fn task(self, name: &str, resource: &str, payload: Value) -> Task {
+        let task = Task::new(name).resource(resource);
+        if self.jsonata() {
+            return task.query_language(self.0.as_str()).arguments(payload).output(KEEP_INPUT);
+        }
+        task.parameters(payload).result_path(Value::Null)
+    }
+
+    /// A catcher that goes on with the state's input.
+    fn catch_keep(self, errors: &[&str]) -> Catch {
+        let errors = errors.iter().map(|e| e.to_string()).collect();
+        if self.jsonata() {
+            Catch { errors, output: Some(KEEP_INPUT.into()), ..Catch::default() }
+        } else {
+            Catch { errors, result_path: Some(Value::Null), ..Catch::default() }
+        }
+    }
+
+    /// A catcher whose output is the error (`{"Error", "Cause"}`).
+    fn catch_error(self, errors: &[&str]) -> Catch {
+        let errors = errors.iter().map(|e| e.to_string()).collect();
+        if self.jsonata() {
+            Catch { errors, output: Some("{% $states.errorOutput %}".into()), ..Catch::default() }
+        } else {
+            Catch { errors, result_path: Some(json!("$")), ..Catch::default() }
+        }
+    }
+
+    /// Marks a state built without a payload (Choice, Wait, Succeed, Fail, Pass) as JSONata.
+    fn mark(self, state: &crate::builder::StateRef) {
+        if self.jsonata() {
+            state.set_field("QueryLanguage", self.0.as_str().into());
+        }
+    }
+
+    /// A Choice rule on a field of the read step's output.
+    fn is(self, field: &str, value: bool) -> Condition {
+        if self.jsonata() {
+            Condition::jsonata(&format!("{{% $states.input.{field} = {value} %}}"))
+        } else {
+            Condition::boolean_equals(&format!("$.{field}"), value)
+        }
+    }
+
+    fn present(self, field: &str) -> Condition {
+        if self.jsonata() {
+            Condition::jsonata(&format!("{{% $exists($states.input.{field}) %}}"))
+        } else {
+            Condition::is_present(&format!("$.{field}"))
+        }
+    }
 }
 
 /// The UpdateItem that gives back the owner's slot, if it holds one.
 fn release_task(name: &str, semaphore: &Semaphore) -> Task {
-    Task::new(name)
-        .resource("arn:aws:states:::dynamodb:updateItem")
-        .parameters(json!({
+    let lang = Lang(semaphore.query_language);
+    lang.task(
+        name,
+        "arn:aws:states:::dynamodb:updateItem",
+        json!({
             "TableName": semaphore.table_name,
             "Key": key(&semaphore.lock_name),
-            "ExpressionAttributeNames": {"#currentlockcount": COUNT_ATTRIBUTE, "#lockownerid.$": "$$.Execution.Id"},
+            "ExpressionAttributeNames": lang.owner_names(),
             "ExpressionAttributeValues": {":decrease": {"N": "1"}},
             "UpdateExpression": "SET #currentlockcount = #currentlockcount - :decrease REMOVE #lockownerid",
             "ConditionExpression": "attribute_exists(#lockownerid)",
-        }))
-        .result_path(Value::Null)
-        .add_retry(semaphore.retry.retrier())
+        }),
+    )
+    .add_retry(semaphore.retry.retrier())
 }
 
 /// The JSONata expression of the read step: what the lock item says.
@@ -628,22 +762,27 @@ fn build(semaphore: &Semaphore, names: &Names, job: &dyn Chainable) -> Result<Fr
     let table = &semaphore.table_name;
     let lock = &semaphore.lock_name;
     let retry = semaphore.retry.retrier();
+    let lang = Lang(semaphore.query_language);
 
-    let acquire = Task::new(&names.acquire)
-        .resource("arn:aws:states:::dynamodb:updateItem")
-        .parameters(json!({
-            "TableName": table,
-            "Key": key(lock),
-            "ExpressionAttributeNames": {"#currentlockcount": COUNT_ATTRIBUTE, "#lockownerid.$": "$$.Execution.Id"},
-            "ExpressionAttributeValues": {
-                ":increase": {"N": "1"},
-                ":limit": {"N": semaphore.limit.to_string()},
-                ":lockacquiredtime": {"S.$": "$$.State.EnteredTime"}
-            },
-            "UpdateExpression": "SET #currentlockcount = #currentlockcount + :increase, #lockownerid = :lockacquiredtime",
-            "ConditionExpression": format!("{COUNT_ATTRIBUTE} < :limit and attribute_not_exists(#lockownerid)"),
-        }))
-        .result_path(Value::Null)
+    let mut acquired_time = json!({});
+    lang.dynamic(&mut acquired_time, "S", "$$.State.EnteredTime", "$states.context.State.EnteredTime");
+    let acquire = lang
+        .task(
+            &names.acquire,
+            "arn:aws:states:::dynamodb:updateItem",
+            json!({
+                "TableName": table,
+                "Key": key(lock),
+                "ExpressionAttributeNames": lang.owner_names(),
+                "ExpressionAttributeValues": {
+                    ":increase": {"N": "1"},
+                    ":limit": {"N": semaphore.limit.to_string()},
+                    ":lockacquiredtime": acquired_time
+                },
+                "UpdateExpression": "SET #currentlockcount = #currentlockcount + :increase, #lockownerid = :lockacquiredtime",
+                "ConditionExpression": format!("{COUNT_ATTRIBUTE} < :limit and attribute_not_exists(#lockownerid)"),
+            }),
+        )
         .add_retry(retry.clone());
     comment(
         on,
@@ -651,14 +790,16 @@ fn build(semaphore: &Semaphore, names: &Names, job: &dyn Chainable) -> Result<Fr
         "Takes a slot: adds one to the count and records this execution as an owner, if the count is below the limit and this execution holds no slot yet.",
     );
 
-    let initialize = Task::new(&names.initialize)
-        .resource("arn:aws:states:::dynamodb:putItem")
-        .parameters(json!({
-            "TableName": table,
-            "Item": { LOCK_KEY: {"S": lock}, COUNT_ATTRIBUTE: {"N": "0"} },
-            "ConditionExpression": format!("attribute_not_exists({LOCK_KEY})"),
-        }))
-        .result_path(Value::Null)
+    let initialize = lang
+        .task(
+            &names.initialize,
+            "arn:aws:states:::dynamodb:putItem",
+            json!({
+                "TableName": table,
+                "Item": { LOCK_KEY: {"S": lock}, COUNT_ATTRIBUTE: {"N": "0"} },
+                "ConditionExpression": format!("attribute_not_exists({LOCK_KEY})"),
+            }),
+        )
         .add_retry(retry.clone());
     comment(
         on,
@@ -678,17 +819,23 @@ fn build(semaphore: &Semaphore, names: &Names, job: &dyn Chainable) -> Result<Fr
         "Reads the lock item: whether it exists, whether this execution already holds a slot, whether a slot is free, and an owner older than the lease.",
     );
 
-    let reclaim = Task::new(&names.reclaim)
-        .resource("arn:aws:states:::dynamodb:updateItem")
-        .parameters(json!({
-            "TableName": table,
-            "Key": key(lock),
-            "ExpressionAttributeNames": {"#currentlockcount": COUNT_ATTRIBUTE, "#staleowner.$": "$.stale"},
-            "ExpressionAttributeValues": {":decrease": {"N": "1"}, ":staleacquiredtime": {"S.$": "$.staleSince"}},
-            "UpdateExpression": "SET #currentlockcount = #currentlockcount - :decrease REMOVE #staleowner",
-            "ConditionExpression": "#staleowner = :staleacquiredtime",
-        }))
-        .result_path(Value::Null)
+    let mut stale_names = json!({"#currentlockcount": COUNT_ATTRIBUTE});
+    lang.dynamic(&mut stale_names, "#staleowner", "$.stale", "$states.input.stale");
+    let mut stale_since = json!({});
+    lang.dynamic(&mut stale_since, "S", "$.staleSince", "$states.input.staleSince");
+    let reclaim = lang
+        .task(
+            &names.reclaim,
+            "arn:aws:states:::dynamodb:updateItem",
+            json!({
+                "TableName": table,
+                "Key": key(lock),
+                "ExpressionAttributeNames": stale_names,
+                "ExpressionAttributeValues": {":decrease": {"N": "1"}, ":staleacquiredtime": stale_since},
+                "UpdateExpression": "SET #currentlockcount = #currentlockcount - :decrease REMOVE #staleowner",
+                "ConditionExpression": "#staleowner = :staleacquiredtime",
+            }),
+        )
         .add_retry(retry.clone());
     comment(
         on,
@@ -696,51 +843,74 @@ fn build(semaphore: &Semaphore, names: &Names, job: &dyn Chainable) -> Result<Fr
         "Removes an owner that has held its slot longer than the lease, if its entry is unchanged, and gives its slot back.",
     );
 
-    let wait = Wait::new(&names.wait).seconds_path("$.waitSeconds");
+    let wait = if lang.jsonata() {
+        Wait::new(&names.wait).seconds("{% $states.input.waitSeconds %}")
+    } else {
+        Wait::new(&names.wait).seconds_path("$.waitSeconds")
+    };
+    lang.mark(wait.state());
     comment(on, wait.state(), "The lock is full: waits before trying again.");
     let acquired = Succeed::new(&names.acquired);
+    lang.mark(acquired.state());
     comment(on, acquired.state(), "This execution holds a slot.");
 
-    let check = Choice::new(&names.check)
-        .when(Condition::boolean_equals("$.exists", false), &initialize)
-        .when(Condition::boolean_equals("$.held", true), &acquired)
-        .when(Condition::boolean_equals("$.free", true), &acquire)
-        .when(Condition::is_present("$.stale"), &reclaim)
+    let check = Choice::new(&names.check);
+    lang.mark(check.state());
+    let check = check
+        .when(lang.is("exists", false), &initialize)
+        .when(lang.is("held", true), &acquired)
+        .when(lang.is("free", true), &acquire)
+        .when(lang.present("stale"), &reclaim)
         .otherwise(&wait)?;
     comment(on, check.state(), "Decides how to go on from what the lock item says.");
 
     // The acquire loop.
     let acquire = acquire
-        .add_catch(&initialize, catch_to(&[DYNAMODB_EXCEPTION], Value::Null))
-        .add_catch(&read, catch_to(&[CONDITION_FAILED], Value::Null));
+        .add_catch(&initialize, lang.catch_keep(&[DYNAMODB_EXCEPTION]))
+        .add_catch(&read, lang.catch_keep(&[CONDITION_FAILED]));
     acquire.next(&acquired)?;
-    let initialize = initialize.add_catch(&read, catch_to(&[CONDITION_FAILED], Value::Null));
+    let initialize = initialize.add_catch(&read, lang.catch_keep(&[CONDITION_FAILED]));
     initialize.next(&acquire)?;
     read.next(&check)?;
-    let reclaim = reclaim.add_catch(&acquire, catch_to(&[CONDITION_FAILED], Value::Null));
+    let reclaim = reclaim.add_catch(&acquire, lang.catch_keep(&[CONDITION_FAILED]));
     reclaim.next(&acquire)?;
     wait.next(&acquire)?;
 
-    let get = Parallel::new(&names.get).parameters(json!({"waits": 0})).result_path(Value::Null).branch(&acquire);
+    let get = if lang.jsonata() {
+        Parallel::new(&names.get).query_language(lang.0.as_str()).arguments(json!({"waits": 0})).output(KEEP_INPUT)
+    } else {
+        Parallel::new(&names.get).parameters(json!({"waits": 0})).result_path(Value::Null)
+    };
+    let get = get.branch(&acquire);
     comment(on, get.state(), &format!("Acquires a slot of the `{lock}` lock (at most {} holders).", semaphore.limit));
 
     // The job, in a Parallel so any error it raises can be caught here.
-    let reraise = Fail::new(&names.reraise).error_path("$.Error").cause_path("$.Cause");
+    let reraise = if lang.jsonata() {
+        // A caught error may come without a cause; Fail's Cause must be a string.
+        Fail::new(&names.reraise)
+            .query_language(lang.0.as_str())
+            .error("{% $states.input.Error %}")
+            .cause("{% $exists($states.input.Cause) ? $states.input.Cause : '' %}")
+    } else {
+        Fail::new(&names.reraise).error_path("$.Error").cause_path("$.Cause")
+    };
     comment(on, reraise.state(), "Fails with the error and cause the job raised.");
-    let release_after_failure = release_task(&names.release_after_failure, semaphore)
-        .add_catch(&reraise, catch_to(&["States.ALL"], Value::Null));
+    let release_after_failure =
+        release_task(&names.release_after_failure, semaphore).add_catch(&reraise, lang.catch_keep(&["States.ALL"]));
     comment(on, release_after_failure.state(), "The job failed: gives the slot back before raising its error again.");
     release_after_failure.next(&reraise)?;
-    let run = Parallel::new(&names.run)
-        .output_path("$[0]")
-        .branch(job)
-        .add_catch(&release_after_failure, catch_to(&["States.ALL"], json!("$")));
+    let run = if lang.jsonata() {
+        Parallel::new(&names.run).query_language(lang.0.as_str()).output("{% $states.result[0] %}")
+    } else {
+        Parallel::new(&names.run).output_path("$[0]")
+    };
+    let run = run.branch(job).add_catch(&release_after_failure, lang.catch_error(&["States.ALL"]));
     comment(on, run.state(), "Runs the job while holding the slot.");
 
     let released = Pass::new(&names.released);
+    lang.mark(released.state());
     comment(on, released.state(), "The slot is given back.");
-    let release =
-        release_task(&names.release, semaphore).add_catch(&released, catch_to(&[CONDITION_FAILED], Value::Null));
+    let release = release_task(&names.release, semaphore).add_catch(&released, lang.catch_keep(&[CONDITION_FAILED]));
     comment(on, release.state(), "Gives the slot back (nothing to do if this execution no longer holds one).");
 
     get.next(&run)?.next(&release)?.next(&released)?;

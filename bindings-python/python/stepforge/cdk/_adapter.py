@@ -17,6 +17,10 @@ states, so a construct holds no state-machine logic of its own.
   chainable's ends. Its own Retry is the chainable's business; a Catch cannot
   move to a chainable, so a replaced state with one is refused.
 
+Given ``bilingual`` (the same graph rendered in JSONata), every state the
+adapter makes renders as the core wrote it in the query language of the
+machine it ends up in (see :class:`Bilingual`).
+
 ``Next`` links become ``.next()``; a state with ``End: true`` stays open and
 is an end state of the result. The policy statements given are registered
 on the graph by the start state (or the first state the adapter made, when
@@ -48,6 +52,136 @@ class RawCondition(sfn.Condition):
 
 #: Told the graph the carrier state joins (the semaphore learns its machine's timeout from it).
 OnBound = Callable[[sfn.StateGraph], None]
+
+
+#: The fields that differ between a state's JSONPath and JSONata forms.
+_DATA_FIELDS = (
+    "QueryLanguage", "InputPath", "Parameters", "ResultSelector", "ResultPath", "OutputPath", "Arguments",
+    "Output", "Assign", "Seconds", "SecondsPath", "Error", "ErrorPath", "Cause", "CausePath",
+)
+_CATCH_FIELDS = ("ResultPath", "Output", "Assign")
+
+
+def _states_by_name(graph: Mapping[str, Any], out: Dict[str, Mapping[str, Any]]) -> Dict[str, Mapping[str, Any]]:
+    """Every state of ``graph`` and its nested scopes, by name (names are unique in a machine)."""
+    for name, body in graph["States"].items():
+        out[name] = body
+        for branch in body.get("Branches", []):
+            _states_by_name(branch, out)
+        if "ItemProcessor" in body:
+            _states_by_name(body["ItemProcessor"], out)
+    return out
+
+
+class Bilingual:
+    """A fragment rendered by the core in both query languages, with the
+    same states and transitions: each adapted state renders in the language
+    of the machine it is in.
+
+    The CDK tells a state the machine's top-level ``QueryLanguage`` when it
+    renders it (``toStateJson``), but not to the states of a Parallel branch;
+    so the fragment's first state, rendered before the states of its
+    branches, records the language here for them. ``fixed`` is the language
+    the user asked for by name (``query_language=``): then that form is
+    rendered, and a JSONPath one in a JSONata machine is an error naming
+    ``construct``."""
+
+    def __init__(
+        self, jsonata: Mapping[str, Any], *, fixed: Optional[str] = None, construct: str = ""
+    ) -> None:
+        self._jsonata = _states_by_name(jsonata, {})
+        self._fixed = fixed
+        self._construct = construct
+        self._machine: Optional[str] = None
+
+    def learn(self, top: Any) -> None:
+        """Called by the first state with the language the CDK gave it."""
+        if top is not None:
+            self._machine = str(top)
+
+    def render(self, name: str, rendered: Mapping[str, Any], top: Any) -> Mapping[str, Any]:
+        """The CDK's rendering of state ``name`` (its JSONPath form), in the machine's language."""
+        machine = str(top) if top is not None else self._machine
+        jsonata_machine = machine == str(sfn.QueryLanguage.JSONATA)
+        if self._fixed == "JSONPath" and jsonata_machine:
+            raise ValueError(
+                f"{self._construct}: the state machine's query language is JSONata, where no JSONPath state is "
+                "allowed, but the semaphore was given query_language='JSONPath'; leave query_language out "
+                "(the semaphore then follows the machine) or set it to 'JSONata'"
+            )
+        if not (self._fixed == "JSONata" or (self._fixed is None and jsonata_machine)):
+            return rendered
+        return _in_jsonata(rendered, self._jsonata[name], drop_language=jsonata_machine)
+
+
+def _in_jsonata(rendered: Mapping[str, Any], body: Mapping[str, Any], *, drop_language: bool) -> Dict[str, Any]:
+    """``rendered`` with its data fields, its catchers' and its rules' taken from the JSONata ``body``."""
+    out = {k: v for k, v in rendered.items() if k not in _DATA_FIELDS}
+    for field in _DATA_FIELDS:
+        if field in body and not (field == "QueryLanguage" and drop_language):
+            out[field] = body[field]
+    if "Catch" in out:
+        by_errors = {tuple(c["ErrorEquals"]): c for c in body.get("Catch", [])}
+        catches = []
+        for catch in out["Catch"]:
+            core = by_errors.get(tuple(catch["ErrorEquals"]), {})
+            kept = {k: v for k, v in catch.items() if k not in _CATCH_FIELDS}
+            catches.append({**kept, **{k: core[k] for k in _CATCH_FIELDS if k in core}})
+        out["Catch"] = catches
+    if "Choices" in out:
+        out["Choices"] = [
+            {**{k: v for k, v in core.items() if k != "Next"}, "Next": rule["Next"]}
+            for rule, core in zip(out["Choices"], body.get("Choices", []))
+        ]
+    return out
+
+
+class _BilingualCustomState(sfn.CustomState):
+    def __init__(self, scope: Construct, id: str, *, bilingual: Bilingual, first: bool, **props: Any) -> None:
+        super().__init__(scope, id, **props)
+        self._bilingual, self._first, self._name = bilingual, first, id
+
+    def to_state_json(self, *args: Any) -> Any:
+        top = args[0] if args else None
+        if self._first:
+            self._bilingual.learn(top)
+        return self._bilingual.render(self._name, super().to_state_json(*args), top)
+
+
+class _BilingualChoice(sfn.Choice):
+    def __init__(self, scope: Construct, id: str, *, bilingual: Bilingual, first: bool, **props: Any) -> None:
+        super().__init__(scope, id, **props)
+        self._bilingual, self._first, self._name = bilingual, first, id
+
+    def to_state_json(self, *args: Any) -> Any:
+        top = args[0] if args else None
+        if self._first:
+            self._bilingual.learn(top)
+        return self._bilingual.render(self._name, super().to_state_json(*args), top)
+
+
+class _BilingualSucceed(sfn.Succeed):
+    def __init__(self, scope: Construct, id: str, *, bilingual: Bilingual, first: bool, **props: Any) -> None:
+        super().__init__(scope, id, **props)
+        self._bilingual, self._first, self._name = bilingual, first, id
+
+    def to_state_json(self, *args: Any) -> Any:
+        top = args[0] if args else None
+        if self._first:
+            self._bilingual.learn(top)
+        return self._bilingual.render(self._name, super().to_state_json(*args), top)
+
+
+class _BilingualFail(sfn.Fail):
+    def __init__(self, scope: Construct, id: str, *, bilingual: Bilingual, first: bool, **props: Any) -> None:
+        super().__init__(scope, id, **props)
+        self._bilingual, self._first, self._name = bilingual, first, id
+
+    def to_state_json(self, *args: Any) -> Any:
+        top = args[0] if args else None
+        if self._first:
+            self._bilingual.learn(top)
+        return self._bilingual.render(self._name, super().to_state_json(*args), top)
 
 
 def _grant(graph: sfn.StateGraph, statements: Sequence[iam.PolicyStatement], on_bound: Optional[OnBound] = None) -> None:
@@ -88,15 +222,27 @@ class _GrantingParallel(sfn.Parallel):
         *,
         statements: Sequence[iam.PolicyStatement],
         on_bound: Optional[OnBound] = None,
+        bilingual: Optional[Bilingual] = None,
+        first: bool = False,
         **props: Any,
     ) -> None:
         super().__init__(scope, id, **props)
         self._statements = list(statements)
         self._on_bound = on_bound
+        self._bilingual, self._first, self._name = bilingual, first, id
 
     def _when_bound_to_graph(self, graph: sfn.StateGraph) -> None:
         super()._when_bound_to_graph(graph)
         _grant(graph, self._statements, self._on_bound)
+
+    def to_state_json(self, *args: Any) -> Any:
+        top = args[0] if args else None
+        if self._bilingual is None:
+            return super().to_state_json(*args)
+        # Learnt before the branches render (inside the CDK's own rendering of this state).
+        if self._first:
+            self._bilingual.learn(top)
+        return self._bilingual.render(self._name, super().to_state_json(*args), top)
 
 
 class _AdaptedMap(sfn.Map):
@@ -201,6 +347,7 @@ def adapt(
     statements: Sequence[iam.PolicyStatement] = (),
     replace: Optional[Mapping[str, sfn.IChainable]] = None,
     on_bound: Optional[OnBound] = None,
+    bilingual: Optional[Bilingual] = None,
 ) -> Adapted:
     """Builds CDK states in ``scope`` for ``graph`` (``{"StartAt", "States"}``).
 
@@ -209,7 +356,9 @@ def adapt(
     chainable. ``statements`` are registered by the start state (the first
     state made, when the start is replaced); that state also calls
     ``on_bound`` with the graph it joins. Raises ``ValueError`` for a graph
-    the CDK cannot express.
+    the CDK cannot express. With ``bilingual``, each state renders in the
+    language of its machine (Map states excepted: none of the fragments
+    that are bilingual has one).
     """
     replace = dict(replace or {})
     states_json: Mapping[str, Mapping[str, Any]] = graph["States"]
@@ -226,11 +375,12 @@ def adapt(
         grant = statements if name == carrier else ()
         hook = on_bound if name == carrier else None
         kind = body["Type"]
+        lingual: Dict[str, Any] = {} if bilingual is None else {"bilingual": bilingual, "first": name == start_name}
         if kind == "Parallel":
             props = _props(body, (("Parameters", "parameters"), ("ResultSelector", "result_selector"), ("Comment", "comment")))
             state: sfn.State = (
-                _GrantingParallel(scope, name, statements=grant, on_bound=hook, **props)
-                if grant or hook
+                _GrantingParallel(scope, name, statements=grant, on_bound=hook, **lingual, **props)
+                if grant or hook or lingual
                 else sfn.Parallel(scope, name, **props)
             )
             return state
@@ -258,11 +408,15 @@ def adapt(
             )
             return _AdaptedMap(scope, name, processor_config=config, statements=grant, on_bound=hook, **props)
         if kind == "Choice":
+            if lingual:
+                return _BilingualChoice(scope, name, comment=body.get("Comment"), **lingual)
             return sfn.Choice(scope, name, comment=body.get("Comment"))
         if kind == "Succeed":
+            if lingual:
+                return _BilingualSucceed(scope, name, comment=body.get("Comment"), **lingual)
             return sfn.Succeed(scope, name, comment=body.get("Comment"))
         if kind == "Fail":
-            return sfn.Fail(
+            return (_BilingualFail if lingual else sfn.Fail)(
                 scope,
                 name,
                 comment=body.get("Comment"),
@@ -270,8 +424,13 @@ def adapt(
                 cause=body.get("Cause"),
                 error_path=body.get("ErrorPath"),
                 cause_path=body.get("CausePath"),
+                **lingual,
             )
         plain = _custom_json(name, {k: v for k, v in body.items() if k not in ("Next", "End", "Retry", "Catch")})
+        if lingual:
+            if grant or hook:
+                raise ValueError(f"state `{name}`: a bilingual fragment carries its grants on a Parallel first state")
+            return _BilingualCustomState(scope, name, state_json=plain, **lingual)
         if grant or hook:
             return _GrantingCustomState(scope, name, state_json=plain, statements=grant, on_bound=hook)
         return sfn.CustomState(scope, name, state_json=plain)
@@ -329,7 +488,7 @@ def adapt(
                         raise ValueError("a placeholder branch needs a job")
                     parallel.branch(job)
                 else:
-                    parallel.branch(adapt(scope, branch, replace=replace).start)
+                    parallel.branch(adapt(scope, branch, replace=replace, bilingual=bilingual).start)
         elif kind == "Map":
             each: sfn.Map = state  # type: ignore[assignment]
             each.item_processor(adapt(scope, body["ItemProcessor"], replace=replace).start)

@@ -32,7 +32,7 @@ from constructs import Construct
 
 import stepforge
 
-from ._adapter import adapt
+from ._adapter import Bilingual, adapt
 
 #: The construct id of the per-stack singleton.
 LOCKS_ID = "StepforgeSemaphoreLocks"
@@ -42,6 +42,8 @@ PLACEHOLDER = "Stepforge Job Placeholder"
 
 #: The options that set the lease (snake_case and the camelCase the core also accepts).
 _LEASE_OPTIONS = ("lease_seconds", "leaseSeconds", "timeout_seconds", "timeoutSeconds")
+#: The option that sets the query language, in both spellings.
+_LANGUAGE_OPTIONS = ("query_language", "queryLanguage")
 #: A lease no one gives, so its rendering (in ms) can be found and swapped for a token.
 _LEASE_SENTINEL_SECONDS = 271_828_182
 #: The core's lease when no timeout is known: one year (``DEFAULT_LEASE_SECONDS``).
@@ -256,16 +258,33 @@ def _semaphored(
     lease = None if any(o in options for o in _LEASE_OPTIONS) else _MachineLease()
     if lease is not None:
         options = {**options, "lease_seconds": _LEASE_SENTINEL_SECONDS}
+    # The query language: the one asked for by name, else the machine's (both forms are rendered).
+    asked = next((options[o] for o in _LANGUAGE_OPTIONS if o in options), None)
+    common = {k: v for k, v in options.items() if k not in _LANGUAGE_OPTIONS}
     semaphore = stepforge.Semaphore(
         lock_name, limit, locks.table.table_name, reuse_lock=reuse_lock, comments=comments, **options
     )
+    use = locks.registry.uses(lock_name) + 1
     fragment = locks.registry.wrap(semaphore, stepforge.Pass(PLACEHOLDER))
     definition = stepforge.StateMachine(fragment).to_dict()
+    # The same use in JSONata (the states are named after the use number, so wrap as often).
+    in_jsonata = stepforge.Semaphore(
+        lock_name, limit, locks.table.table_name, reuse_lock=True, comments=comments, query_language="JSONata", **common
+    )
+    scratch = stepforge.Semaphores()
+    for _ in range(use):
+        jsonata_fragment = scratch.wrap(in_jsonata, stepforge.Pass(PLACEHOLDER))
+    jsonata = stepforge.StateMachine(jsonata_fragment).to_dict()
     if lease is not None:
-        definition, found = _with_lease_token(definition, str(_LEASE_SENTINEL_SECONDS * 1000), lease.token())
-        if found != 1:
-            raise RuntimeError(f"{scope.node.path}: the core rendered the lease {found} times, not once")
+        sentinel = str(_LEASE_SENTINEL_SECONDS * 1000)
+        definition, found = _with_lease_token(definition, sentinel, lease.token())
+        jsonata, found_jsonata = _with_lease_token(jsonata, sentinel, lease.token())
+        if (found, found_jsonata) != (1, 1):
+            raise RuntimeError(f"{scope.node.path}: the core rendered the lease {found} and {found_jsonata} times, not once")
         Aspects.of(scope).add(_WarnWithoutLease(scope, lock_name, lease))
+    # The core has checked the value: JSONPath or JSONata in any letter case.
+    fixed = None if asked is None else ("JSONata" if str(asked).lower() == "jsonata" else "JSONPath")
+    bilingual = Bilingual(jsonata, fixed=fixed, construct=scope.node.path)
     statements = _statements(semaphore.iam(locks.table.table_arn))
     adapted = adapt(
         scope,
@@ -274,6 +293,7 @@ def _semaphored(
         job=job,
         statements=statements,
         on_bound=None if lease is None else lease.bind,
+        bilingual=bilingual,
     )
     for end in adapted.ends:
         end.next(next_state)
@@ -307,6 +327,12 @@ class Semaphore(_Wrapped):
     ``lease_seconds`` nor ``timeout_seconds``, the lease is the ``timeout``
     of the StateMachine this fragment starts in (a warning at synthesis when
     it has none).
+
+    The states render in the query language of that StateMachine (JSONata
+    when its ``query_language`` is JSONata); inside a Parallel or Map branch
+    of a JSONata machine, pass ``query_language="JSONata"``. Given
+    ``query_language="JSONPath"`` in a JSONata machine, synthesis fails
+    naming this construct.
     """
 
     def __init__(
