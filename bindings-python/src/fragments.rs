@@ -136,6 +136,10 @@ fn machine_object(py: Python<'_>, machine: &StateMachine, roots: &[Py<PyAny>]) -
     if let Some(c) = json.get("Comment").and_then(Value::as_str) {
         kwargs.set_item("comment", c)?;
     }
+    // A JSONata fragment's machine is JSONata at its top level too.
+    if let Some(q) = json.get("QueryLanguage").and_then(Value::as_str) {
+        kwargs.set_item("query_language", q)?;
+    }
     Ok(py.get_type::<PyStateMachine>().call((start,), Some(&kwargs))?.unbind())
 }
 
