@@ -136,52 +136,37 @@ def _in_jsonata(rendered: Mapping[str, Any], body: Mapping[str, Any], *, drop_la
     return out
 
 
-class _BilingualCustomState(sfn.CustomState):
+class _Bilingual:
+    """Mixed into a CDK state class: the state renders the core's JSON in the
+    query language of the machine it is rendered in (see :class:`Bilingual`);
+    the fragment's first state learns that language for the states of its
+    branches, which the CDK renders without it."""
+
     def __init__(self, scope: Construct, id: str, *, bilingual: Bilingual, first: bool, **props: Any) -> None:
-        super().__init__(scope, id, **props)
+        super().__init__(scope, id, **props)  # type: ignore[call-arg]
         self._bilingual, self._first, self._name = bilingual, first, id
 
     def to_state_json(self, *args: Any) -> Any:
         top = args[0] if args else None
         if self._first:
             self._bilingual.learn(top)
-        return self._bilingual.render(self._name, super().to_state_json(*args), top)
+        return self._bilingual.render(self._name, super().to_state_json(*args), top)  # type: ignore[misc]
 
 
-class _BilingualChoice(sfn.Choice):
-    def __init__(self, scope: Construct, id: str, *, bilingual: Bilingual, first: bool, **props: Any) -> None:
-        super().__init__(scope, id, **props)
-        self._bilingual, self._first, self._name = bilingual, first, id
-
-    def to_state_json(self, *args: Any) -> Any:
-        top = args[0] if args else None
-        if self._first:
-            self._bilingual.learn(top)
-        return self._bilingual.render(self._name, super().to_state_json(*args), top)
+class _BilingualCustomState(_Bilingual, sfn.CustomState):
+    pass
 
 
-class _BilingualSucceed(sfn.Succeed):
-    def __init__(self, scope: Construct, id: str, *, bilingual: Bilingual, first: bool, **props: Any) -> None:
-        super().__init__(scope, id, **props)
-        self._bilingual, self._first, self._name = bilingual, first, id
-
-    def to_state_json(self, *args: Any) -> Any:
-        top = args[0] if args else None
-        if self._first:
-            self._bilingual.learn(top)
-        return self._bilingual.render(self._name, super().to_state_json(*args), top)
+class _BilingualChoice(_Bilingual, sfn.Choice):
+    pass
 
 
-class _BilingualFail(sfn.Fail):
-    def __init__(self, scope: Construct, id: str, *, bilingual: Bilingual, first: bool, **props: Any) -> None:
-        super().__init__(scope, id, **props)
-        self._bilingual, self._first, self._name = bilingual, first, id
+class _BilingualSucceed(_Bilingual, sfn.Succeed):
+    pass
 
-    def to_state_json(self, *args: Any) -> Any:
-        top = args[0] if args else None
-        if self._first:
-            self._bilingual.learn(top)
-        return self._bilingual.render(self._name, super().to_state_json(*args), top)
+
+class _BilingualFail(_Bilingual, sfn.Fail):
+    pass
 
 
 def _grant(graph: sfn.StateGraph, statements: Sequence[iam.PolicyStatement], on_bound: Optional[OnBound] = None) -> None:
