@@ -161,52 +161,18 @@ interface Lingual {
   readonly first: boolean
 }
 
-function renderIn(lingual: Lingual, name: string, rendered: object, top?: sfn.QueryLanguage): object {
-  return lingual.bilingual.render(name, rendered as StateJson, top)
-}
-
-class BilingualCustomState extends sfn.CustomState {
-  constructor(scope: Construct, id: string, stateJson: StateJson, private readonly lingual: Lingual) {
-    super(scope, id, { stateJson })
+/**
+ * `state`, rendering the core's JSON in the query language of the machine it
+ * is rendered in (see `Bilingual`); the fragment's first state learns that
+ * language for the states of its branches, which the CDK renders without it.
+ */
+function followingLanguage<S extends sfn.State>(state: S, lingual: Lingual): S {
+  const own = state.toStateJson.bind(state)
+  state.toStateJson = (top?: sfn.QueryLanguage): object => {
+    if (lingual.first) lingual.bilingual.learn(top)
+    return lingual.bilingual.render(state.node.id, own(top) as StateJson, top)
   }
-
-  toStateJson(top?: sfn.QueryLanguage): object {
-    if (this.lingual.first) this.lingual.bilingual.learn(top)
-    return renderIn(this.lingual, this.node.id, super.toStateJson(top), top)
-  }
-}
-
-class BilingualChoice extends sfn.Choice {
-  constructor(scope: Construct, id: string, props: sfn.ChoiceProps, private readonly lingual: Lingual) {
-    super(scope, id, props)
-  }
-
-  toStateJson(top?: sfn.QueryLanguage): object {
-    if (this.lingual.first) this.lingual.bilingual.learn(top)
-    return renderIn(this.lingual, this.node.id, super.toStateJson(top), top)
-  }
-}
-
-class BilingualSucceed extends sfn.Succeed {
-  constructor(scope: Construct, id: string, props: sfn.SucceedProps, private readonly lingual: Lingual) {
-    super(scope, id, props)
-  }
-
-  toStateJson(top?: sfn.QueryLanguage): object {
-    if (this.lingual.first) this.lingual.bilingual.learn(top)
-    return renderIn(this.lingual, this.node.id, super.toStateJson(top), top)
-  }
-}
-
-class BilingualFail extends sfn.Fail {
-  constructor(scope: Construct, id: string, props: sfn.FailProps, private readonly lingual: Lingual) {
-    super(scope, id, props)
-  }
-
-  toStateJson(top?: sfn.QueryLanguage): object {
-    if (this.lingual.first) this.lingual.bilingual.learn(top)
-    return renderIn(this.lingual, this.node.id, super.toStateJson(top), top)
-  }
+  return state
 }
 
 function grant(graph: sfn.StateGraph, statements: readonly iam.PolicyStatement[]): void {
@@ -262,7 +228,7 @@ class GrantingParallel extends sfn.Parallel {
     if (this.lingual === undefined) return super.toStateJson(top)
     // Learnt before the branches render (inside the CDK's own rendering of this state).
     if (this.lingual.first) this.lingual.bilingual.learn(top)
-    return renderIn(this.lingual, this.node.id, super.toStateJson(top), top)
+    return this.lingual.bilingual.render(this.node.id, super.toStateJson(top) as StateJson, top)
   }
 }
 
@@ -420,11 +386,11 @@ export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions 
       }
       case 'Choice': {
         const props = { comment: optional<string>(body, 'Comment') }
-        return lingual ? new BilingualChoice(scope, name, props, lingual) : new sfn.Choice(scope, name, props)
+        return lingual ? followingLanguage(new sfn.Choice(scope, name, props), lingual) : new sfn.Choice(scope, name, props)
       }
       case 'Succeed': {
         const props = { comment: optional<string>(body, 'Comment') }
-        return lingual ? new BilingualSucceed(scope, name, props, lingual) : new sfn.Succeed(scope, name, props)
+        return lingual ? followingLanguage(new sfn.Succeed(scope, name, props), lingual) : new sfn.Succeed(scope, name, props)
       }
       case 'Fail': {
         const props = {
@@ -434,13 +400,13 @@ export function adapt(scope: Construct, graph: GraphJson, options: AdaptOptions 
           errorPath: optional<string>(body, 'ErrorPath'),
           causePath: optional<string>(body, 'CausePath'),
         }
-        return lingual ? new BilingualFail(scope, name, props, lingual) : new sfn.Fail(scope, name, props)
+        return lingual ? followingLanguage(new sfn.Fail(scope, name, props), lingual) : new sfn.Fail(scope, name, props)
       }
       default: {
         const plain = customJson(body)
         if (lingual !== undefined) {
           if (special) throw new Error(`state \`${name}\`: a bilingual fragment carries its grants on a Parallel first state`)
-          return new BilingualCustomState(scope, name, plain, lingual)
+          return followingLanguage(new sfn.CustomState(scope, name, { stateJson: plain }), lingual)
         }
         return special
           ? new GrantingCustomState(scope, name, plain, granted)
