@@ -37,7 +37,10 @@ fn check(text: &str, env: &JsonataEnv, seed: u64) -> bool {
             // As the caller does: the engine, with the seed already drawn.
             let value = show(&evaluate_engine(text, env, &mut fast_rng, drawn));
             // Error texts quote values in hash-map order: compare successes only.
-            if deterministic && !engine.starts_with("error") {
+            // Two draws inside an object constructor come in hash-map order
+            // too, which six equal runs of the engine do not rule out.
+            let draws_in_hash_order = text.contains('{') && text.matches("$random(").count() >= 2;
+            if deterministic && !draws_in_hash_order && !engine.starts_with("error") {
                 assert_eq!(value, engine, "`{text}` on {}: the handed-on seed changed the result", env.input);
             }
             if std::env::var_os("STEPFORGE_SHOW_FALLBACKS").is_some() {
