@@ -23,6 +23,7 @@ const { App, Stack } = require('aws-cdk-lib')
 const sfn = require('aws-cdk-lib/aws-stepfunctions')
 const sf = require('..')
 const { Semaphore, SemaphoreGenerator } = require('../cdk/index.js')
+const { allStates, pythonTemplates, pythonWithCdk } = require('./cdk_apps.js')
 
 const ROOT = path.join(__dirname, '..', '..')
 const BIN = path.join(__dirname, '..', 'bin', 'stepforge.js')
@@ -48,21 +49,6 @@ function dynamoStatements(template) {
       if (actions.some((a) => a.startsWith('dynamodb:'))) out.push([[...actions].sort(), statement.Resource])
     }
   }
-  return out
-}
-
-/** The states of a definition and of every nested branch, by name. */
-function allStates(def) {
-  const out = {}
-  const walk = (scope) => {
-    for (const [name, state] of Object.entries(scope.States)) {
-      out[name] = state
-      for (const branch of state.Branches ?? []) walk(branch)
-      if (state.ItemProcessor) walk(state.ItemProcessor)
-      if (state.Iterator) walk(state.Iterator)
-    }
-  }
-  walk(def)
   return out
 }
 
@@ -379,35 +365,13 @@ test('bad input: tableReadWriteCapacity only on the first semaphore of a stack; 
 // stepforge package and aws-cdk-lib (the repository's .venv after
 // scripts/test-python.sh, or $STEPFORGE_PYTHON); skipped, saying so, without.
 
-function python() {
-  const candidates = [process.env.STEPFORGE_PYTHON, path.join(ROOT, '.venv', 'bin', 'python')].filter(Boolean)
-  for (const exe of candidates) {
-    const probe = spawnSync(exe, ['-c', 'import aws_cdk, stepforge.cdk'], { encoding: 'utf8' })
-    if (probe.status === 0) return exe
-  }
-  return null
-}
-
 test('the TypeScript constructs synthesize the same definitions as the Python ones (app.ts and app.py)', (t) => {
-  const exe = python()
+  const exe = pythonWithCdk()
   if (exe === null) {
     t.skip('no Python with stepforge and aws-cdk-lib (run scripts/test-python.sh, or set STEPFORGE_PYTHON)')
     return
   }
-  const script = [
-    'import json, sys',
-    `sys.path.insert(0, ${JSON.stringify(path.join(ROOT, 'examples', 'seed000-semaphore'))})`,
-    'import aws_cdk as cdk, app',
-    'assembly = app.build(cdk.App()).synth()',
-    'print(json.dumps({n: assembly.get_stack_by_name(n).template for n in app.STACKS}))',
-  ].join('\n')
-  const run = spawnSync(exe, ['-c', script], {
-    encoding: 'utf8',
-    maxBuffer: 64 << 20,
-    env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
-  })
-  assert.equal(run.status, 0, run.stderr)
-  const fromPython = JSON.parse(run.stdout)
+  const fromPython = pythonTemplates(exe, path.join(ROOT, 'examples', 'seed000-semaphore'))
   assert.deepEqual(Object.keys(fromPython).sort(), [...STACKS].sort())
   for (const stack of STACKS) {
     const py = fromPython[stack]

@@ -10,6 +10,7 @@ process.env.JSII_DEPRECATED = 'quiet'
 
 const assert = require('node:assert/strict')
 const path = require('node:path')
+const { spawnSync } = require('node:child_process')
 const { App } = require('aws-cdk-lib')
 
 const BUILT = path.join(__dirname, '..', 'build', 'examples', 'examples')
@@ -125,6 +126,38 @@ function allStates(def) {
   return out
 }
 
+/**
+ * A Python that has the stepforge package and aws-cdk-lib ($STEPFORGE_PYTHON,
+ * else the repository's .venv after scripts/test-python.sh), or null.
+ */
+function pythonWithCdk() {
+  const root = path.join(__dirname, '..', '..')
+  const candidates = [process.env.STEPFORGE_PYTHON, path.join(root, '.venv', 'bin', 'python')].filter(Boolean)
+  for (const exe of candidates) {
+    const probe = spawnSync(exe, ['-c', 'import aws_cdk, stepforge.cdk'], { encoding: 'utf8' })
+    if (probe.status === 0) return exe
+  }
+  return null
+}
+
+/** The templates of an example's `app.py` (its `STACKS`, by name), synthesized by `exe`. */
+function pythonTemplates(exe, exampleDir) {
+  const script = [
+    'import json, sys',
+    `sys.path.insert(0, ${JSON.stringify(exampleDir)})`,
+    'import aws_cdk as cdk, app',
+    'assembly = app.build(cdk.App()).synth()',
+    'print(json.dumps({n: assembly.get_stack_by_name(n).template for n in app.STACKS}))',
+  ].join('\n')
+  const run = spawnSync(exe, ['-c', script], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
+  })
+  assert.equal(run.status, 0, run.stderr)
+  return JSON.parse(run.stdout)
+}
+
 module.exports = {
   FAKE,
   allStates,
@@ -133,6 +166,8 @@ module.exports = {
   definitionText,
   functionArn,
   only,
+  pythonTemplates,
+  pythonWithCdk,
   resolve,
   resources,
   roleStatements,

@@ -25,6 +25,8 @@ const {
   definitionText,
   functionArn,
   only,
+  pythonTemplates,
+  pythonWithCdk,
   resolve,
   resources,
   roleStatements,
@@ -379,40 +381,17 @@ test("seed 002 on the executor: catch_the_fish's phases in order, each step's jo
 // .venv after scripts/test-python.sh, or $STEPFORGE_PYTHON); skipped, saying
 // so, without.
 
-function python() {
-  const root = path.join(__dirname, '..', '..')
-  const candidates = [process.env.STEPFORGE_PYTHON, path.join(root, '.venv', 'bin', 'python')].filter(Boolean)
-  for (const exe of candidates) {
-    const probe = spawnSync(exe, ['-c', 'import aws_cdk, stepforge.cdk'], { encoding: 'utf8' })
-    if (probe.status === 0) return exe
-  }
-  return null
-}
-
 /** Every token named by what it points at, so that two templates with the same logical ids resolve alike. */
 const NAMED = new Proxy({}, { get: (_, key) => (typeof key === 'string' ? `<${key}>` : undefined) })
 
 for (const seed of [SEED1, SEED2, SEED4]) {
   test(`${seed}: app.ts synthesizes the same definitions, rules and tables as app.py`, (t) => {
-    const exe = python()
+    const exe = pythonWithCdk()
     if (exe === null) {
       t.skip('no Python with stepforge and aws-cdk-lib (run scripts/test-python.sh, or set STEPFORGE_PYTHON)')
       return
     }
-    const script = [
-      'import json, sys',
-      `sys.path.insert(0, ${JSON.stringify(path.join(EXAMPLES, seed))})`,
-      'import aws_cdk as cdk, app',
-      'assembly = app.build(cdk.App()).synth()',
-      'print(json.dumps({n: assembly.get_stack_by_name(n).template for n in app.STACKS}))',
-    ].join('\n')
-    const run = spawnSync(exe, ['-c', script], {
-      encoding: 'utf8',
-      maxBuffer: 64 << 20,
-      env: { ...process.env, JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION: '1' },
-    })
-    assert.equal(run.status, 0, run.stderr)
-    const fromPython = JSON.parse(run.stdout)
+    const fromPython = pythonTemplates(exe, path.join(EXAMPLES, seed))
     const ours = templates(seed)
     assert.deepEqual(Object.keys(fromPython).sort(), Object.keys(ours).sort())
     for (const [stack, ts] of Object.entries(ours)) {
