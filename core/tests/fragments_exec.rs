@@ -11,8 +11,8 @@ use stepforge::exec::dynamodb::KeyType;
 use stepforge::exec::{Status, StatusRule, TaskCall, TaskOutcome, World};
 use stepforge::fragments::*;
 
-const T0: i64 = stepforge::exec::DEFAULT_EPOCH_MILLIS;
-const TABLE: &str = "Locks";
+mod lock_world;
+use lock_world::{Log, T0, TABLE, released};
 
 /// The job: one Lambda invoke of `work`.
 fn job() -> Task {
@@ -22,26 +22,10 @@ fn job() -> Task {
         .output_path("$.Payload")
 }
 
-/// A world with the lock table (no lock item yet) and the semaphore machine registered as `sem`.
+/// A world with the lock table and the semaphore machine around [`job`] registered as `sem`.
 fn world(semaphore: &Semaphore, seed: u64) -> (World, String) {
-    let mut w = World::new(seed);
-    w.dynamodb_mut().create_table(TABLE, ("LockName", KeyType::S), None).unwrap();
-    let text = semaphore.state_machine(&job()).unwrap().render().unwrap();
-    let arn = w.register_json("sem", &text).unwrap();
-    (w, arn)
+    lock_world::world(semaphore, &job(), seed)
 }
-
-fn lock_item(w: &mut World, lock: &str) -> Value {
-    let got = w.dynamodb_mut().call("GetItem", &json!({"TableName": TABLE, "Key": {"LockName": {"S": lock}}})).unwrap();
-    got["Item"].clone()
-}
-
-fn released(w: &mut World, lock: &str) {
-    assert_eq!(lock_item(w, lock), json!({"LockName": {"S": lock}, "currentlockcount": {"N": "0"}}), "no slot held");
-}
-
-/// Who ran the job, and when (virtual ms).
-type Log = Arc<Mutex<Vec<(String, i64)>>>;
 
 /// Jobs that take `1..5` s, and record who ran when.
 fn timed_work(w: &mut World) -> Log {

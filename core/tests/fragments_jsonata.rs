@@ -14,8 +14,8 @@ use stepforge::exec::dynamodb::KeyType;
 use stepforge::exec::{Status, TaskCall, TaskOutcome, World};
 use stepforge::fragments::*;
 
-const T0: i64 = stepforge::exec::DEFAULT_EPOCH_MILLIS;
-const TABLE: &str = "Locks";
+mod lock_world;
+use lock_world::{Log, T0, TABLE, released};
 
 /// The job, in JSONata: one Lambda invoke of `work` with the state's input.
 fn job() -> Task {
@@ -30,22 +30,9 @@ fn jsonata(lock: &str, limit: i64) -> Semaphore {
     Semaphore::new(lock, limit, TABLE).query_language(QueryLanguage::Jsonata)
 }
 
-/// A world with the lock table (no lock item yet) and the semaphore machine registered as `sem`.
+/// A world with the lock table and the semaphore machine around [`job`] registered as `sem`.
 fn world(semaphore: &Semaphore, seed: u64) -> (World, String) {
-    let mut w = World::new(seed);
-    w.dynamodb_mut().create_table(TABLE, ("LockName", KeyType::S), None).unwrap();
-    let text = semaphore.state_machine(&job()).unwrap().render().unwrap();
-    let arn = w.register_json("sem", &text).unwrap();
-    (w, arn)
-}
-
-fn lock_item(w: &mut World, lock: &str) -> Value {
-    let got = w.dynamodb_mut().call("GetItem", &json!({"TableName": TABLE, "Key": {"LockName": {"S": lock}}})).unwrap();
-    got["Item"].clone()
-}
-
-fn released(w: &mut World, lock: &str) {
-    assert_eq!(lock_item(w, lock), json!({"LockName": {"S": lock}, "currentlockcount": {"N": "0"}}), "no slot held");
+    lock_world::world(semaphore, &job(), seed)
 }
 
 /// Every field name used anywhere in `value` (object keys, at any depth).
@@ -118,9 +105,6 @@ fn the_option_by_name_in_both_spellings_and_a_wrong_value() {
     let err = Semaphore::new("l", 1, TABLE).set_option("query_language", &json!(true)).unwrap_err();
     assert_eq!(err.0[0].pointer, "/query_language");
 }
-
-/// Who ran the job, and when (virtual ms).
-type Log = Arc<Mutex<Vec<(String, i64)>>>;
 
 #[test]
 fn never_more_than_the_limit_and_the_first_user_creates_the_lock_item() {
