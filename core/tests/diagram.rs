@@ -7,6 +7,11 @@ use serde_json::json;
 use stepforge::diagram::{self, Format};
 use stepforge::exec::World;
 
+#[cfg(feature = "cli")]
+mod cli_run;
+#[cfg(feature = "cli")]
+use cli_run::cli;
+
 fn every_state_type_path() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/every_state_type/expected.json")
 }
@@ -14,16 +19,6 @@ fn every_state_type_path() -> std::path::PathBuf {
 fn every_state_type() -> stepforge::asl::Definition {
     let text = std::fs::read_to_string(every_state_type_path()).unwrap();
     stepforge::asl::parse_str(&text).unwrap()
-}
-
-/// Runs the CLI; (exit code, stdout, stderr).
-#[cfg(feature = "cli")]
-fn cli(args: &[&str]) -> (i32, String, String) {
-    let mut argv = vec!["stepforge".to_string()];
-    argv.extend(args.iter().map(|s| s.to_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = stepforge::cli::run(argv, &mut out, &mut err);
-    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
 }
 
 /// The id Mermaid output gives the state `name` (from its node line).

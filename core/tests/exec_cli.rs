@@ -1,27 +1,10 @@
 //! `stepforge run`: the local executor from the command line.
 #![cfg(feature = "cli")]
 
-use std::path::PathBuf;
+mod cli_run;
+use cli_run::{cli, scratch};
 
 use serde_json::{Value, json};
-
-/// Runs the CLI; (exit code, stdout, stderr).
-fn cli(args: &[&str]) -> (i32, String, String) {
-    let mut argv = vec!["stepforge".to_string()];
-    argv.extend(args.iter().map(|s| s.to_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = stepforge::cli::run(argv, &mut out, &mut err);
-    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
-}
-
-/// A scratch file holding `content`, unique per test.
-fn scratch(name: &str, content: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("stepforge-exec-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path: PathBuf = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path.to_string_lossy().into_owned()
-}
 
 #[test]
 fn run_prints_the_output_and_exits_zero() {

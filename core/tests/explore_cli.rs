@@ -1,12 +1,11 @@
 //! `stepforge explore` from the command line: the fragment passes, seed 001's
 //! sample fails with a counterexample that replays, bad input is exit 2.
 
+mod cli_run;
+
+/// Runs `stepforge explore ARGS…`; (exit code, stdout, stderr).
 fn explore(args: &[&str]) -> (i32, String, String) {
-    let mut argv = vec!["stepforge".to_string(), "explore".to_string()];
-    argv.extend(args.iter().map(|a| a.to_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = stepforge::cli::run(argv, &mut out, &mut err);
-    (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+    cli_run::cli(&[&["explore"], args].concat())
 }
 
 fn example(file: &str) -> String {

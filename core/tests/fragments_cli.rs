@@ -2,26 +2,15 @@
 //! SAM and Terraform users, the same states the library builds.
 #![cfg(feature = "cli")]
 
-use std::path::PathBuf;
+mod cli_run;
+use cli_run::{cli, scratch};
 
 use serde_json::{Value, json};
 use stepforge::fragments::*;
 
-fn cli(args: &[&str]) -> (i32, String, String) {
-    let mut argv = vec!["stepforge".to_string()];
-    argv.extend(args.iter().map(|a| a.to_string()));
-    let (mut out, mut err) = (Vec::new(), Vec::new());
-    let code = stepforge::cli::run(argv, &mut out, &mut err);
-    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
-}
-
-/// A file in a directory of this test's own.
+/// A JSON file in a directory of this test's own.
 fn file(name: &str, contents: &Value) -> String {
-    let dir = std::env::temp_dir().join(format!("stepforge-fragments-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path: PathBuf = dir.join(name);
-    std::fs::write(&path, serde_json::to_string_pretty(contents).unwrap()).unwrap();
-    path.to_string_lossy().into_owned()
+    scratch(name, &serde_json::to_string_pretty(contents).unwrap())
 }
 
 fn job() -> Value {
