@@ -10,8 +10,6 @@
 //! The error classes are JavaScript classes (see `runtime.js`): `instanceof`
 //! works and subclasses of `Error` keep their stack traces.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use napi::bindgen_prelude::{FnArgs, JsTypeError};
 use napi::{Env, Status};
 use napi_derive::napi;
@@ -165,14 +163,7 @@ pub fn guard<T>(env: &Env, body: impl FnOnce() -> Result<T>) -> napi::Result<T> 
 /// Runs `body`, turning a panic into [`Failure::Panic`] (also for code that
 /// runs off the JavaScript thread).
 pub fn catch_panic<T>(body: impl FnOnce() -> Result<T>) -> Result<T> {
-    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
-        Err(Failure::Panic(what))
-    })
+    stepforge::error::catch_panic(body).unwrap_or_else(|what| Err(Failure::Panic(what)))
 }
 
 /// Builds the JavaScript exception for a failure.

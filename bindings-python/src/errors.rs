@@ -16,8 +16,6 @@
 //! derives from both `StepforgeError` and `ValueError`, which a class made in
 //! Rust cannot do. They are imported on first use.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 use stepforge::{Code, Problem, Problems};
@@ -114,14 +112,8 @@ pub(crate) fn marshal_error(e: stepforge::dynamo::MarshalError) -> PyErr {
 /// Runs a call into the core. A panic (a bug in stepforge) becomes
 /// `InternalError` instead of unwinding into the interpreter.
 pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> PyResult<T> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string());
-        InternalError::new_err(format!("internal error in stepforge (please report it): {what}"))
-    })
+    stepforge::error::catch_panic(f)
+        .map_err(|what| InternalError::new_err(format!("internal error in stepforge (please report it): {what}")))
 }
 
 /// [`guard`] for core calls that report problems.

@@ -108,3 +108,16 @@ pub(crate) fn kind_of(value: &serde_json::Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+/// Runs `body`; a panic in it (a bug in stepforge, or in a caller's Rust
+/// closure) comes back as `Err` with the panic's message instead of
+/// unwinding further, so the bindings never let one cross into their host.
+pub fn catch_panic<T>(body: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string())
+    })
+}
