@@ -28,6 +28,8 @@ struct Runtime {
     classes: ObjectRef<false>,
     /// Its `dynamo` array: the values `dynamo.rs` uses on every conversion.
     dynamo: ObjectRef<false>,
+    /// `Object.prototype` (a plain object's prototype), held strongly.
+    object_prototype: sys::napi_ref,
     /// The JavaScript object of each state, held weakly.
     objects: HashMap<StateRef, sys::napi_ref>,
     /// The value of each script evaluated through [`script`], by its source
@@ -42,8 +44,12 @@ fn runtime(env: &Env) -> napi::Result<&'static mut Runtime> {
     let factory: Function<(), Object> = env.run_script(SOURCE)?;
     let object = factory.call(())?;
     let dynamo = object.get_named_property::<Object>("dynamo")?.create_ref()?;
+    let prototype: Unknown = object.get_named_property("objectPrototype")?;
+    let mut object_prototype = ptr::null_mut();
+    napi::check_status!(unsafe { sys::napi_create_reference(env.raw(), prototype.raw(), 1, &mut object_prototype) })?;
     let classes = object.create_ref()?;
-    env.set_instance_data(Runtime { classes, dynamo, objects: HashMap::new(), scripts: Vec::new() }, (), |_| {})?;
+    let runtime = Runtime { classes, dynamo, object_prototype, objects: HashMap::new(), scripts: Vec::new() };
+    env.set_instance_data(runtime, (), |_| {})?;
     env.get_instance_data::<Runtime>()?.ok_or_else(|| napi::Error::from_reason("the addon's instance data is missing"))
 }
 
@@ -55,6 +61,12 @@ fn classes(env: &Env) -> napi::Result<Object<'_>> {
 /// The `dynamo` array of `runtime.js` (see `dynamo::Slot`).
 pub fn dynamo_table(env: &Env) -> napi::Result<sys::napi_value> {
     Ok(runtime(env)?.dynamo.get_value(env)?.raw())
+}
+
+/// `Object.prototype`, the prototype of a plain object.
+pub fn object_prototype(env: &Env) -> napi::Result<sys::napi_value> {
+    referenced(env, runtime(env)?.object_prototype)
+        .ok_or_else(|| napi::Error::from_reason("the addon's reference to Object.prototype is gone"))
 }
 
 /// Records `object` as the JavaScript object of `state`, weakly, so that
