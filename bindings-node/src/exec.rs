@@ -12,7 +12,7 @@
 use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
-use napi::bindgen_prelude::{Array, BigInt, FnArgs, Function, JsObjectValue, Object, This, Unknown};
+use napi::bindgen_prelude::{Array, BigInt, FnArgs, FromNapiValue, Function, JsObjectValue, Object, This, Unknown};
 use napi::{Env, JsValue, ValueType, sys};
 use napi_derive::napi;
 use serde_json::Value;
@@ -382,15 +382,27 @@ pub struct World {
 
 /// The host object kept on the World's JavaScript object, made on first use.
 fn host<'env>(env: &'env Env, this: &Object<'env>) -> Result<Object<'env>> {
-    let existing: Unknown = this.get_named_property(HOST_KEY)?;
-    if existing.get_type()? == ValueType::Object {
-        return Ok(Object::from_raw(env.raw(), existing.raw()));
+    if let Some(existing) = existing_host(env, this)? {
+        return Ok(existing);
     }
-    let outer: Function<(), Function<(), Object>> = env.run_script(HOST_SOURCE)?;
-    let made = outer.call(())?.call(())?;
+    // `exec.js` evaluates to a function that returns `makeHost`; both are made
+    // once per Node environment, and each World only calls `makeHost`.
+    let make_host = runtime::script(env, HOST_SOURCE, |outer| {
+        let outer: Function<(), Unknown> = unsafe { Function::from_napi_value(env.raw(), outer.raw()) }?;
+        outer.call(())
+    })?;
+    let make_host: Function<(), Object> = unsafe { Function::from_napi_value(env.raw(), make_host.raw()) }?;
+    let made = make_host.call(())?;
     let mut this = Object::from_raw(env.raw(), this.raw());
     this.set_named_property(HOST_KEY, made)?;
     Ok(made)
+}
+
+/// The host of the World object `this`, if one was made (a World without
+/// JavaScript handlers has none, and its runs need none).
+fn existing_host<'env>(env: &'env Env, this: &Object<'env>) -> Result<Option<Object<'env>>> {
+    let existing: Unknown = this.get_named_property(HOST_KEY)?;
+    Ok((existing.get_type()? == ValueType::Object).then(|| Object::from_raw(env.raw(), existing.raw())))
 }
 
 /// Restores the previous running host when a run ends (runs can nest).
@@ -414,9 +426,11 @@ impl World {
     }
 
     /// Runs `body` with this World's host as the running one.
+    /// A World without a host has no JavaScript handler to call: it runs with
+    /// none as the running host rather than making one.
     fn with_host<T>(&self, env: &Env, this: &Object, body: impl FnOnce() -> Result<T>) -> Result<T> {
-        let host = host(env, this)?;
-        let _restore = RunningGuard(RUNNING.with(|r| r.replace(Some((env.raw(), host.raw())))));
+        let running = existing_host(env, this)?.map(|host| (env.raw(), host.raw()));
+        let _restore = RunningGuard(RUNNING.with(|r| r.replace(running)));
         body()
     }
 }

@@ -8,6 +8,7 @@
 // - `dynamo`: the values src/dynamo.rs uses on every conversion (the type
 //   tags as property keys, `Object.prototype`, `Set`…), made once here so the
 //   hot path never creates a key string.
+// - `objectPrototype`: src/value.rs tells a plain object by its prototype.
 // - Rest parameters: napi-rs methods take a fixed number of arguments, so the
 //   variadic native methods take their trailing arguments as one array and
 //   `attach` wraps them once, so that callers write `Chain.sequence(a, b, c)`.
@@ -172,5 +173,6 @@
     StateMachineFragment,
     attach,
     dynamo,
+    objectPrototype: Object.prototype,
   }
 })

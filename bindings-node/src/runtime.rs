@@ -28,8 +28,13 @@ struct Runtime {
     classes: ObjectRef<false>,
     /// Its `dynamo` array: the values `dynamo.rs` uses on every conversion.
     dynamo: ObjectRef<false>,
+    /// `Object.prototype` (a plain object's prototype), held strongly.
+    object_prototype: sys::napi_ref,
     /// The JavaScript object of each state, held weakly.
     objects: HashMap<StateRef, sys::napi_ref>,
+    /// The value of each script evaluated through [`script`], by its source
+    /// text's address, held strongly.
+    scripts: Vec<(*const u8, sys::napi_ref)>,
 }
 
 fn runtime(env: &Env) -> napi::Result<&'static mut Runtime> {
@@ -39,8 +44,12 @@ fn runtime(env: &Env) -> napi::Result<&'static mut Runtime> {
     let factory: Function<(), Object> = env.run_script(SOURCE)?;
     let object = factory.call(())?;
     let dynamo = object.get_named_property::<Object>("dynamo")?.create_ref()?;
+    let prototype: Unknown = object.get_named_property("objectPrototype")?;
+    let mut object_prototype = ptr::null_mut();
+    napi::check_status!(unsafe { sys::napi_create_reference(env.raw(), prototype.raw(), 1, &mut object_prototype) })?;
     let classes = object.create_ref()?;
-    env.set_instance_data(Runtime { classes, dynamo, objects: HashMap::new() }, (), |_| {})?;
+    let runtime = Runtime { classes, dynamo, object_prototype, objects: HashMap::new(), scripts: Vec::new() };
+    env.set_instance_data(runtime, (), |_| {})?;
     env.get_instance_data::<Runtime>()?.ok_or_else(|| napi::Error::from_reason("the addon's instance data is missing"))
 }
 
@@ -52,6 +61,12 @@ fn classes(env: &Env) -> napi::Result<Object<'_>> {
 /// The `dynamo` array of `runtime.js` (see `dynamo::Slot`).
 pub fn dynamo_table(env: &Env) -> napi::Result<sys::napi_value> {
     Ok(runtime(env)?.dynamo.get_value(env)?.raw())
+}
+
+/// `Object.prototype`, the prototype of a plain object.
+pub fn object_prototype(env: &Env) -> napi::Result<sys::napi_value> {
+    referenced(env, runtime(env)?.object_prototype)
+        .ok_or_else(|| napi::Error::from_reason("the addon's reference to Object.prototype is gone"))
 }
 
 /// Records `object` as the JavaScript object of `state`, weakly, so that
@@ -87,6 +102,28 @@ fn referenced(env: &Env, weak: sys::napi_ref) -> Option<sys::napi_value> {
     let mut value = ptr::null_mut();
     let status = unsafe { sys::napi_get_reference_value(env.raw(), weak, &mut value) };
     (status == sys::Status::napi_ok && !value.is_null()).then_some(value)
+}
+
+/// `prepare(value)` for the value of one of the addon's scripts (`source` is
+/// `include_str!` text), evaluated and prepared once per environment and kept:
+/// compiling a script is far dearer than the calls the hot paths make (a
+/// `World` wants its host on every run).
+pub fn script<'env>(
+    env: &'env Env,
+    source: &'static str,
+    prepare: impl FnOnce(Unknown<'env>) -> napi::Result<Unknown<'env>>,
+) -> napi::Result<Unknown<'env>> {
+    let runtime = runtime(env)?;
+    if let Some(&(_, strong)) = runtime.scripts.iter().find(|(text, _)| ptr::eq(*text, source.as_ptr())) {
+        let value = referenced(env, strong)
+            .ok_or_else(|| napi::Error::from_reason("a kept script value of the addon is gone"))?;
+        return Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), value) });
+    }
+    let value = prepare(env.run_script(source)?)?;
+    let mut strong = ptr::null_mut();
+    napi::check_status!(unsafe { sys::napi_create_reference(env.raw(), value.raw(), 1, &mut strong) })?;
+    runtime.scripts.push((source.as_ptr(), strong));
+    Ok(value)
 }
 
 /// A class (constructor) defined by `runtime.js`.

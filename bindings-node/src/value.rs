@@ -167,6 +167,36 @@ const MAX_DEPTH: usize = 256;
 
 /// A JavaScript value as a payload: JSON with `JsonPathExpr`s inside.
 pub fn to_payload(env: &Env, value: Unknown, at: &At) -> Result<PayloadValue> {
+    payload_at(env, value, &Place::Root(at))
+}
+
+/// Where a value being read sits: a chain that is spelled out as an [`At`]
+/// only when an error names it (every field and element of a large input
+/// would otherwise format its path).
+enum Place<'a> {
+    Root(&'a At),
+    Key(&'a Place<'a>, &'a str),
+    Index(&'a Place<'a>, usize),
+}
+
+impl Place<'_> {
+    fn at(&self) -> At {
+        match self {
+            Place::Root(at) => (*at).clone(),
+            Place::Key(parent, key) => parent.at().key(key),
+            Place::Index(parent, i) => parent.at().index(*i),
+        }
+    }
+
+    fn depth(&self) -> usize {
+        match self {
+            Place::Root(at) => at.depth,
+            Place::Key(parent, _) | Place::Index(parent, _) => parent.depth() + 1,
+        }
+    }
+}
+
+fn payload_at(env: &Env, value: Unknown, place: &Place) -> Result<PayloadValue> {
     let json = |v: Value| Ok(PayloadValue::Json(v));
     match value.get_type()? {
         ValueType::Null => json(Value::Null),
@@ -176,19 +206,19 @@ pub fn to_payload(env: &Env, value: Unknown, at: &At) -> Result<PayloadValue> {
             let f = f64::from_unknown(value)?;
             match number(f) {
                 Some(n) => json(n),
-                None => Err(value_error(format!("`{at}` is {}, which JSON cannot hold", js_number(f)))),
+                None => Err(value_error(format!("`{}` is {}, which JSON cannot hold", place.at(), js_number(f)))),
             }
         }
         ValueType::BigInt => {
             // Exact: the decimal text becomes the JSON number as is.
             let text = value.coerce_to_string()?.into_utf8()?.into_owned()?;
-            json(Value::Number(Number::from_str(&text).map_err(|e| value_error(format!("`{at}`: {e}")))?))
+            json(Value::Number(Number::from_str(&text).map_err(|e| value_error(format!("`{}`: {e}", place.at())))?))
         }
-        ValueType::Object => object_to_payload(env, value, at),
-        ValueType::Undefined => Err(type_error(format!("`{at}` is undefined, which JSON cannot hold"))),
-        ValueType::Function => Err(type_error(format!("`{at}` is a function, which JSON cannot hold"))),
-        ValueType::Symbol => Err(type_error(format!("`{at}` is a symbol, which JSON cannot hold"))),
-        other => Err(type_error(format!("`{at}` is a {other}, which JSON cannot hold"))),
+        ValueType::Object => object_to_payload(env, value, place),
+        ValueType::Undefined => Err(type_error(format!("`{}` is undefined, which JSON cannot hold", place.at()))),
+        ValueType::Function => Err(type_error(format!("`{}` is a function, which JSON cannot hold", place.at()))),
+        ValueType::Symbol => Err(type_error(format!("`{}` is a symbol, which JSON cannot hold", place.at()))),
+        other => Err(type_error(format!("`{}` is a {other}, which JSON cannot hold", place.at()))),
     }
 }
 
@@ -203,9 +233,20 @@ fn js_number(f: f64) -> String {
     }
 }
 
-fn object_to_payload(env: &Env, value: Unknown, at: &At) -> Result<PayloadValue> {
-    if at.too_deep() {
-        return Err(too_deep(at));
+fn object_to_payload(env: &Env, value: Unknown, place: &Place) -> Result<PayloadValue> {
+    if place.depth() >= MAX_DEPTH {
+        return Err(too_deep(&place.at()));
+    }
+    // The common case first: an object whose prototype is `Object.prototype`
+    // is neither a `JsonPathExpr`, an array nor a class instance, and unless
+    // it has a field of its own named `constructor` (which the checks below
+    // read) its fields are all there is to it.
+    if has_object_prototype(env, &value)? {
+        let object = Object::from_unknown(value)?;
+        let keys = own_key_values(env, &object)?;
+        if !keys.iter().any(|(key, _)| key == "constructor") {
+            return fields_to_payload(env, &object, keys, place);
+        }
     }
     if let Some(expression) = json_path_expr(env, &value)? {
         return Ok(PayloadValue::Expr(expression));
@@ -214,24 +255,51 @@ fn object_to_payload(env: &Env, value: Unknown, at: &At) -> Result<PayloadValue>
         let array = Array::from_unknown(value)?;
         let mut items = Vec::with_capacity(array.len() as usize);
         for i in 0..array.len() {
-            let item =
-                array.get::<Unknown>(i)?.ok_or_else(|| type_error(format!("`{}` is missing", at.index(i as usize))))?;
-            items.push(to_payload(env, item, &at.index(i as usize))?);
+            let here = Place::Index(place, i as usize);
+            let item = array.get::<Unknown>(i)?.ok_or_else(|| type_error(format!("`{}` is missing", here.at())))?;
+            items.push(payload_at(env, item, &here)?);
         }
         return Ok(PayloadValue::Array(items));
     }
     let object = Object::from_unknown(value)?;
     if let Some(class) = class_name(&object)? {
         let hint = if value.is_date()? { " (use date.toISOString())" } else { "" };
-        return Err(type_error(format!("`{at}` is a {class}, not a plain object or array{hint}")));
+        return Err(type_error(format!("`{}` is a {class}, not a plain object or array{hint}", place.at())));
     }
-    let mut fields = Vec::new();
-    for key in own_keys(env, &object)? {
-        let field: Unknown = object.get_named_property(&key)?;
-        let here = at.key(&key);
-        fields.push((key, to_payload(env, field, &here)?));
+    let keys = own_key_values(env, &object)?;
+    fields_to_payload(env, &object, keys, place)
+}
+
+/// The fields of a plain object, read by the key values `own_key_values` gave.
+fn fields_to_payload(
+    env: &Env,
+    object: &Object,
+    keys: Vec<(String, sys::napi_value)>,
+    place: &Place,
+) -> Result<PayloadValue> {
+    let mut fields = Vec::with_capacity(keys.len());
+    for (key, key_value) in keys {
+        let mut field = ptr::null_mut();
+        napi::check_status!(
+            unsafe { sys::napi_get_property(env.raw(), object.raw(), key_value, &mut field) },
+            "cannot read the field {key:?}"
+        )?;
+        let field = unsafe { Unknown::from_raw_unchecked(env.raw(), field) };
+        let payload = payload_at(env, field, &Place::Key(place, &key))?;
+        fields.push((key, payload));
     }
     Ok(PayloadValue::Object(fields))
+}
+
+/// Whether `value`'s prototype is `Object.prototype` (a plain object made by
+/// a literal, `JSON.parse` or `new Object()`).
+fn has_object_prototype(env: &Env, value: &Unknown) -> Result<bool> {
+    let mut prototype = ptr::null_mut();
+    napi::check_status!(unsafe { sys::napi_get_prototype(env.raw(), value.raw(), &mut prototype) })?;
+    let plain = runtime::object_prototype(env)?;
+    let mut same = false;
+    napi::check_status!(unsafe { sys::napi_strict_equals(env.raw(), prototype, plain, &mut same) })?;
+    Ok(same)
 }
 
 /// The class of an object that is not a plain object (`{}` or `Object.create(null)`).
@@ -253,6 +321,12 @@ fn class_name(object: &Object) -> Result<Option<String>> {
 
 /// An object's own enumerable string keys, in `Object.keys` order.
 pub fn own_keys(env: &Env, object: &Object) -> Result<Vec<String>> {
+    Ok(own_key_values(env, object)?.into_iter().map(|(key, _)| key).collect())
+}
+
+/// An object's own enumerable string keys, in `Object.keys` order, each with
+/// its JavaScript string (to read the field without making the key again).
+fn own_key_values(env: &Env, object: &Object) -> Result<Vec<(String, sys::napi_value)>> {
     let mut names = ptr::null_mut();
     let status = unsafe {
         sys::napi_get_all_property_names(
@@ -268,7 +342,13 @@ pub fn own_keys(env: &Env, object: &Object) -> Result<Vec<String>> {
         return Err(napi::Error::new(napi::Status::from(status), "cannot list the object's keys").into());
     }
     let names = unsafe { Array::from_napi_value(env.raw(), names) }?;
-    (0..names.len()).map(|i| Ok(names.get::<String>(i)?.unwrap_or_default())).collect()
+    (0..names.len())
+        .map(|i| {
+            let mut key = ptr::null_mut();
+            napi::check_status!(unsafe { sys::napi_get_element(env.raw(), names.raw(), i, &mut key) })?;
+            Ok((unsafe { String::from_napi_value(env.raw(), key) }?, key))
+        })
+        .collect()
 }
 
 /// A JavaScript value as plain JSON (a `JsonPathExpr` inside an object makes its key `key.$`).
@@ -282,26 +362,61 @@ pub struct Json<'a>(pub &'a Value);
 
 impl ToNapiValue for Json<'_> {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        unsafe { Writer { env, keys: Vec::new() }.write(val.0) }
+    }
+}
+
+/// Writes one JSON value as JavaScript values, making each distinct object
+/// key's string once (the objects of an array mostly share their keys).
+struct Writer<'v> {
+    env: sys::napi_env,
+    keys: Vec<(&'v str, sys::napi_value)>,
+}
+
+/// How many distinct keys a [`Writer`] keeps (it searches them one by one).
+const KEPT_KEYS: usize = 32;
+
+impl<'v> Writer<'v> {
+    unsafe fn write(&mut self, value: &'v Value) -> napi::Result<sys::napi_value> {
+        let env = self.env;
         unsafe {
-            match val.0 {
+            match value {
                 Value::Null => Null::to_napi_value(env, Null),
                 Value::Bool(b) => bool::to_napi_value(env, *b),
                 Value::String(s) => <&str>::to_napi_value(env, s),
                 Value::Number(n) => number_to_js(env, n),
                 Value::Array(items) => {
-                    let values: Vec<Json> = items.iter().map(Json).collect();
-                    Vec::to_napi_value(env, values)
+                    let mut array = ptr::null_mut();
+                    napi::check_status!(sys::napi_create_array_with_length(env, items.len(), &mut array))?;
+                    for (i, item) in items.iter().enumerate() {
+                        let item = self.write(item)?;
+                        napi::check_status!(sys::napi_set_element(env, array, i as u32, item))?;
+                    }
+                    Ok(array)
                 }
                 Value::Object(map) => {
-                    let wrapped = Env::from_raw(env);
-                    let mut object = Object::new(&wrapped)?;
+                    let mut object = ptr::null_mut();
+                    napi::check_status!(sys::napi_create_object(env, &mut object))?;
                     for (key, value) in map {
-                        object.set_named_property(key, Json(value))?;
+                        let key = self.key(key)?;
+                        let value = self.write(value)?;
+                        napi::check_status!(sys::napi_set_property(env, object, key, value))?;
                     }
-                    Ok(object.raw())
+                    Ok(object)
                 }
             }
         }
+    }
+
+    unsafe fn key(&mut self, key: &'v str) -> napi::Result<sys::napi_value> {
+        if let Some(&(_, made)) = self.keys.iter().find(|(k, _)| *k == key) {
+            return Ok(made);
+        }
+        let made = unsafe { <&str>::to_napi_value(self.env, key) }?;
+        if self.keys.len() < KEPT_KEYS {
+            self.keys.push((key, made));
+        }
+        Ok(made)
     }
 }
 
@@ -326,6 +441,12 @@ impl ToNapiValue for JsonValue {
 
 unsafe fn number_to_js(env: sys::napi_env, n: &Number) -> napi::Result<sys::napi_value> {
     const SAFE: i128 = (1 << 53) - 1;
+    // Most numbers are small integers: no text to make.
+    if let Some(i) = n.as_i64()
+        && (i as i128).abs() <= SAFE
+    {
+        return unsafe { f64::to_napi_value(env, i as f64) };
+    }
     let text = n.to_string();
     if let Ok(i) = i128::from_str(&text) {
         if i.abs() <= SAFE {
