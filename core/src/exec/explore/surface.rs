@@ -6,54 +6,36 @@
 //! keeps only what only its host can do: calling a host function as an
 //! invariant, classifying its answer ([`Answer`]) and raising host errors.
 
+use std::ffi::c_void;
+use std::sync::{Arc, PoisonError, RwLock};
+
 use serde_json::{Map, Value, json};
 
-use super::{CheckAt, report};
+use super::{CheckAt, Invariant, report};
 use super::{Counterexample, Explorer, Fault, Faults, Probe, Report, SemaphoreSpec, StepRecord, Violation, WorldView};
+pub use crate::builder::Naming;
+use crate::dynamo::attr::{item_from_dynamodb_json, item_to_dynamodb_json, item_to_plain_json, marshall_item};
+use crate::dynamo::{Item, MarshalError};
 use crate::exec::World;
 
-/// How a host spells names: Python `snake_case`, JavaScript `camelCase`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Naming {
-    /// `error_after_write`, `fault_targets` (Python).
-    Snake,
-    /// `errorAfterWrite`, `faultTargets` (JavaScript).
-    Camel,
+/// `words` (separated by `-` or `_`) as the host spells API names.
+fn spell(naming: Naming, words: &str) -> String {
+    naming.api(&words.replace('-', "_"))
 }
 
-impl Naming {
-    /// `words` (separated by `-` or `_`) in this host's spelling.
-    pub fn spell(self, words: &str) -> String {
-        let mut out = String::with_capacity(words.len());
-        let mut upper = false;
-        for c in words.chars() {
-            match (self, c) {
-                (Naming::Snake, '-') => out.push('_'),
-                (Naming::Camel, '-' | '_') => upper = true,
-                (_, c) if upper => {
-                    out.push(c.to_ascii_uppercase());
-                    upper = false;
-                }
-                (_, c) => out.push(c),
-            }
-        }
-        out
+/// `text` in the quotes the host's messages use.
+fn quote(naming: Naming, text: &str) -> String {
+    match naming {
+        Naming::Snake => format!("\"{text}\""),
+        Naming::Camel => format!("'{text}'"),
     }
+}
 
-    /// `text` in the quotes this host's messages use.
-    fn quote(self, text: &str) -> String {
-        match self {
-            Naming::Snake => format!("\"{text}\""),
-            Naming::Camel => format!("'{text}'"),
-        }
-    }
-
-    /// What an option's message starts with (Node's options are one object).
-    fn options(self) -> &'static str {
-        match self {
-            Naming::Snake => "",
-            Naming::Camel => "explore options: ",
-        }
+/// What an option's message starts with (Node's options are one object).
+fn options_prefix(naming: Naming) -> &'static str {
+    match naming {
+        Naming::Snake => "",
+        Naming::Camel => "explore options: ",
     }
 }
 
@@ -66,6 +48,8 @@ pub enum ErrorKind {
     Value,
     /// A configuration that does not fit the world (`ExploreError` `Config`).
     Config,
+    /// A `WorldView` read after its invariant's call (Python `RuntimeError`).
+    Expired,
 }
 
 /// A bad argument of the explore API: its kind and the message to show.
@@ -84,7 +68,7 @@ fn fail<T>(kind: ErrorKind, message: String) -> Result<T, SurfaceError> {
 
 /// A fault's name in the host's spelling (`error_after_write`, `errorAfterWrite`).
 pub fn fault_name(fault: Fault, naming: Naming) -> String {
-    naming.spell(fault.name())
+    spell(naming, fault.name())
 }
 
 /// Every fault's name in the host's spelling.
@@ -150,10 +134,10 @@ impl FaultOptions {
             faults = faults.max_per_schedule(n);
         }
         if let Some(s) = self.late_delivery_seconds {
-            faults.late_delivery_ms = millis(s, &naming.spell("late_delivery_seconds"))?.max(1);
+            faults.late_delivery_ms = millis(s, &spell(naming, "late_delivery_seconds"))?.max(1);
         }
         if let Some(s) = self.late_write_seconds {
-            faults.late_write_ms = millis(s, &naming.spell("late_write_seconds"))?.max(1);
+            faults.late_write_ms = millis(s, &spell(naming, "late_write_seconds"))?.max(1);
         }
         Ok(faults)
     }
@@ -187,7 +171,7 @@ pub fn faults_repr(faults: &Faults, naming: Naming) -> String {
     let rates: Vec<String> = Fault::ALL
         .iter()
         .filter(|f| faults.enabled(**f))
-        .map(|f| format!("{}: {}", naming.quote(&fault_name(*f, naming)), faults.rate(*f)))
+        .map(|f| format!("{}: {}", quote(naming, &fault_name(*f, naming)), faults.rate(*f)))
         .collect();
     format!("Faults({{{}}})", rates.join(", "))
 }
@@ -211,7 +195,7 @@ pub fn check_at(invariant: &str, at: Option<&str>, naming: Naming) -> Result<Che
     let Some(at) = at else { return Ok(CheckAt::EveryStep) };
     [CheckAt::EveryStep, CheckAt::End].into_iter().find(|c| at_name(*c, naming) == at).map_or_else(
         || {
-            let (every, end) = (naming.quote(at_name(CheckAt::EveryStep, naming)), naming.quote("end"));
+            let (every, end) = (quote(naming, at_name(CheckAt::EveryStep, naming)), quote(naming, "end"));
             fail(ErrorKind::Value, format!("Invariant({invariant:?}): at is {every} or {end}, not {at:?}"))
         },
         Ok,
@@ -227,7 +211,7 @@ pub fn semaphore_spec(
     naming: Naming,
 ) -> Result<SemaphoreSpec, SurfaceError> {
     if limit < 1 {
-        let function = naming.spell("semaphore_invariants");
+        let function = spell(naming, "semaphore_invariants");
         return fail(ErrorKind::Value, format!("{function}(): the limit is {limit}; at least 1"));
     }
     Ok(SemaphoreSpec { table, lock, limit, job_states })
@@ -296,13 +280,14 @@ impl ExploreOptions {
     /// The explorer of `world` with these options, once every machine they name is registered.
     pub fn explorer(self, world: World, naming: Naming) -> Result<Explorer, SurfaceError> {
         let unknown = |what: &str, m: &str| {
-            let message = format!("{}{what}: no state machine {m:?} is registered in the world", naming.options());
+            let message =
+                format!("{}{what}: no state machine {m:?} is registered in the world", options_prefix(naming));
             SurfaceError { kind: ErrorKind::Config, message }
         };
         let targets: Vec<String> = match self.fault_targets {
             Some(t) => {
                 if let Some(m) = t.iter().find(|m| world.machine(m).is_none()) {
-                    return Err(unknown(&naming.spell("fault_targets"), m));
+                    return Err(unknown(&spell(naming, "fault_targets"), m));
                 }
                 t
             }
@@ -311,7 +296,7 @@ impl ExploreOptions {
         if let Some(p) = self.probe.as_ref().filter(|p| world.machine(&p.machine).is_none()) {
             return Err(unknown("probe", &p.machine));
         }
-        let horizon_ms = millis(self.horizon_seconds, &naming.spell("horizon_seconds"))?.max(1);
+        let horizon_ms = millis(self.horizon_seconds, &spell(naming, "horizon_seconds"))?.max(1);
         let target_refs: Vec<&str> = targets.iter().map(String::as_str).collect();
         let mut explorer = Explorer::new(world)
             .faults(self.faults)
@@ -327,6 +312,84 @@ impl ExploreOptions {
         }
         Ok(explorer)
     }
+}
+
+/// A host invariant from its name, check point and body.
+pub fn invariant(
+    name: String,
+    at: CheckAt,
+    check: impl Fn(&WorldView<'_>) -> Result<(), String> + Send + Sync + 'static,
+) -> Invariant {
+    match at {
+        CheckAt::EveryStep => Invariant::every_step(name, check),
+        CheckAt::End => Invariant::at_end(name, check),
+    }
+}
+
+/// A [`WorldView`] lent to a host object for one invariant call. The host
+/// object may outlive the call (a user can keep it): reading it afterwards
+/// is an error, never a dangling read.
+pub struct LentView {
+    /// The view while the call lasts, null after; the lock makes the clearing
+    /// wait for a read in progress on another thread.
+    view: RwLock<*const c_void>,
+}
+
+// SAFETY: the pointer is only dereferenced under the read lock, and `lend`
+// clears it under the write lock before the view it points at goes away.
+unsafe impl Send for LentView {}
+unsafe impl Sync for LentView {}
+
+impl LentView {
+    /// Runs `call` with `view` lent as a `LentView`, which expires when `call` returns or unwinds.
+    pub fn lend<R>(view: &WorldView<'_>, call: impl FnOnce(&Arc<LentView>) -> R) -> R {
+        struct Expire(Arc<LentView>);
+        impl Drop for Expire {
+            fn drop(&mut self) {
+                let mut slot = self.0.view.write().unwrap_or_else(PoisonError::into_inner);
+                *slot = std::ptr::null();
+            }
+        }
+        let lent = Expire(Arc::new(LentView { view: RwLock::new(view as *const WorldView<'_> as *const c_void) }));
+        call(&lent.0)
+    }
+
+    /// Reads the view, while its call lasts.
+    pub fn with<T>(&self, body: impl FnOnce(&WorldView<'_>) -> T) -> Result<T, SurfaceError> {
+        let slot = self.view.read().unwrap_or_else(PoisonError::into_inner);
+        if slot.is_null() {
+            let message = "this WorldView was kept past its invariant's call: read what you need during the call";
+            return fail(ErrorKind::Expired, message.into());
+        }
+        // SAFETY: non-null only inside `lend`, whose caller holds the view
+        // alive until the pointer is cleared, which waits for this read lock.
+        Ok(body(unsafe { &*(*slot as *const WorldView<'_>) }))
+    }
+
+    /// Whether the call it was lent for still lasts.
+    pub fn live(&self) -> bool {
+        !self.view.read().unwrap_or_else(PoisonError::into_inner).is_null()
+    }
+}
+
+/// Every item of `table` in key order, as plain data or DynamoDB JSON (`[]` for no such table).
+pub fn items(view: &WorldView<'_>, table: &str, dynamodb_json: bool) -> Value {
+    Value::Array(view.dynamodb().items(table).into_iter().map(|i| item_json(i, dynamodb_json)).collect())
+}
+
+/// The item of `table` whose key is `key` (plain data or DynamoDB JSON, as
+/// the items are given), or null.
+pub fn get_item(view: &WorldView<'_>, table: &str, key: &Item, dynamodb_json: bool) -> Value {
+    view.dynamodb().get(table, key).map_or(Value::Null, |i| item_json(i, dynamodb_json))
+}
+
+/// Reads a key given as plain data or DynamoDB JSON.
+pub fn key(key: &Value, dynamodb_json: bool) -> Result<Item, MarshalError> {
+    if dynamodb_json { item_from_dynamodb_json(key) } else { marshall_item(key) }
+}
+
+fn item_json(item: &Item, dynamodb_json: bool) -> Value {
+    if dynamodb_json { item_to_dynamodb_json(item) } else { item_to_plain_json(item) }
 }
 
 /// What a host invariant answered, as the binding classifies it.
@@ -370,9 +433,13 @@ pub fn verdict(invariant: &str, answer: Answer, naming: Naming) -> Result<Result
 /// What a core invariant returns when a host invariant stopped the exploration.
 pub const STOPPED: &str = "the exploration stopped: an invariant could not be checked";
 
-/// An object with `fields` keyed in the host's spelling.
-fn object<const N: usize>(naming: Naming, fields: [(&str, Value); N]) -> Value {
-    Value::Object(fields.into_iter().map(|(k, v)| (naming.spell(k), v)).collect::<Map<String, Value>>())
+/// An object with `fields` keyed in the host's spelling. A null field named
+/// in `optional` stays None for Python and is left out for JavaScript (its
+/// typings declare `field?:`, as napi-rs leaves out an absent `Option`).
+fn object<const N: usize>(naming: Naming, optional: &[&str], fields: [(&str, Value); N]) -> Value {
+    let absent = |k: &str, v: &Value| naming == Naming::Camel && v.is_null() && optional.contains(&k);
+    let fields = fields.into_iter().filter(|(k, v)| !absent(k, v)).map(|(k, v)| (spell(naming, k), v));
+    Value::Object(fields.collect::<Map<String, Value>>())
 }
 
 /// Every execution of the view, as an invariant sees it: `arn`, `name`,
@@ -383,6 +450,7 @@ pub fn executions(view: &WorldView<'_>, naming: Naming) -> Vec<Value> {
         .map(|e| {
             object(
                 naming,
+                &["error", "cause"],
                 [
                     ("arn", json!(e.arn())),
                     ("name", json!(e.name())),
@@ -419,7 +487,7 @@ pub fn step(view: &WorldView<'_>, naming: Naming) -> Value {
 
 /// A broken invariant: `invariant`, `message`, `step`.
 pub fn violation(v: &Violation, naming: Naming) -> Value {
-    object(naming, [("invariant", json!(v.invariant)), ("message", json!(v.message)), ("step", json!(v.step))])
+    object(naming, &[], [("invariant", json!(v.invariant)), ("message", json!(v.message)), ("step", json!(v.step))])
 }
 
 /// A counterexample: `violation`, `schedule` (shrunk), `found`, `steps`,
@@ -427,6 +495,7 @@ pub fn violation(v: &Violation, naming: Naming) -> Value {
 pub fn counterexample(cx: &Counterexample, naming: Naming) -> Value {
     object(
         naming,
+        &[],
         [
             ("violation", violation(&cx.violation, naming)),
             ("schedule", json!(cx.schedule.to_string())),
@@ -444,6 +513,7 @@ pub fn counterexample(cx: &Counterexample, naming: Naming) -> Value {
 pub fn report(r: &Report, naming: Naming) -> Value {
     object(
         naming,
+        &["counterexample"],
         [
             ("mode", json!(r.mode)),
             ("schedules", json!(r.schedules)),
@@ -465,6 +535,7 @@ pub fn report(r: &Report, naming: Naming) -> Value {
 pub fn replay(v: Option<&Violation>, records: &[StepRecord], naming: Naming) -> Value {
     object(
         naming,
+        &["violation"],
         [
             ("violation", v.map_or(Value::Null, |v| violation(v, naming))),
             ("timeline", json!(report::timeline_text(records))),
@@ -479,8 +550,8 @@ mod tests {
 
     #[test]
     fn names_are_spelled_per_host_and_read_back() {
-        assert_eq!(Naming::Snake.spell("error-after-write"), "error_after_write");
-        assert_eq!(Naming::Camel.spell("late_delivery_seconds"), "lateDeliverySeconds");
+        assert_eq!(spell(Naming::Snake, "error-after-write"), "error_after_write");
+        assert_eq!(spell(Naming::Camel, "late_delivery_seconds"), "lateDeliverySeconds");
         for naming in [Naming::Snake, Naming::Camel] {
             for f in Fault::ALL {
                 assert_eq!(fault_named(&fault_name(f, naming), naming), Ok(f));
@@ -556,10 +627,25 @@ mod tests {
             counterexample: None,
         };
         let camel = report(&r, Naming::Camel);
-        assert_eq!((camel["schedulesPerSecond"].as_f64(), camel["counterexample"].is_null()), (Some(2.0), true));
-        assert_eq!(report(&r, Naming::Snake)["elapsed_seconds"], json!(1.0));
+        assert_eq!((camel["schedulesPerSecond"].as_f64(), camel.get("counterexample")), (Some(2.0), None));
+        let snake = report(&r, Naming::Snake);
+        assert_eq!((&snake["elapsed_seconds"], &snake["counterexample"]), (&json!(1.0), &Value::Null));
         let v = Violation { invariant: "i".into(), message: "m".into(), step: 3 };
         assert_eq!(replay(Some(&v), &[], Naming::Snake)["violation"]["step"], json!(3));
+    }
+
+    #[test]
+    fn a_lent_view_expires_with_its_call() {
+        let world = World::new(0);
+        let view = WorldView::new(&world, true);
+        let kept = LentView::lend(&view, |lent| {
+            assert_eq!(lent.with(|v| (v.at_end(), items(v, "none", true))), Ok((true, json!([]))));
+            assert!(lent.live());
+            lent.clone()
+        });
+        assert!(!kept.live());
+        assert_eq!(kept.with(|_| ()).unwrap_err().kind, ErrorKind::Expired);
+        assert!(key(&json!({"k": "a"}), false).is_ok() && key(&json!({"k": "a"}), true).is_err());
     }
 
     #[test]
