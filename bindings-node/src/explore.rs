@@ -339,12 +339,11 @@ fn call_check(id: u32, name: &str, view: &CoreView<'_>) -> std::result::Result<(
             5 => Answer::Raised(text()?),
             _ => return Ok(Err(surface::STOPPED.into())),
         };
-        Ok(surface::verdict(name, answer, Camel).or_else(|message| {
+        surface::verdict(name, answer, Camel).or_else(|message| {
             let mut state: Object = checker.get_named_property("state")?;
-            state.set_named_property("id", id)?;
             state.set_named_property("message", message)?;
             Ok::<_, Failure>(Err(surface::STOPPED.to_string()))
-        })?)
+        })
     })();
     unsafe { sys::napi_close_handle_scope(raw_env, scope) };
     answer.unwrap_or_else(|e| Err(format!("{} ({e:?})", surface::STOPPED)))
