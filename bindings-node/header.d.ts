@@ -501,6 +501,82 @@ export interface StepFacts {
   fault: FaultName | null
 }
 
+/** An execution as an invariant sees it. */
+export interface ExecutionView {
+  /** The execution's ARN. */
+  arn: string
+  /** Its name. */
+  name: string
+  /** Its state machine's ARN. */
+  stateMachineArn: string
+  /** Its status. */
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'
+  /** The states it is in now (several inside a Parallel or Map; none once ended). */
+  states: Array<string>
+  /** The input. */
+  input: any
+  /** The output once succeeded (else `null`). */
+  output: any
+  /** The error name, once failed, timed out or aborted. */
+  error?: string
+  /** The cause, once failed, timed out or aborted. */
+  cause?: string
+}
+
+/** A broken invariant. */
+export interface Violation {
+  /** The invariant's name. */
+  invariant: string
+  /** What it said. */
+  message: string
+  /** The step after which it broke. */
+  step: number
+}
+
+/** A failing schedule, shrunk, with what happened in it. */
+export interface CounterexampleInfo {
+  /** What broke. */
+  violation: Violation
+  /** The shrunk schedule (`SEED:PICKS`): `explorer.replay(this)` runs it again. */
+  schedule: string
+  /** The schedule as first found. */
+  found: string
+  /** Steps of the shrunk schedule. */
+  steps: number
+  /** Every step as a person reads it: who did what, the item after each write. */
+  timeline: string
+  /** A Mermaid sequence diagram of the steps that matter. */
+  mermaid: string
+  /** What broke, the schedule to replay, the timeline. */
+  description: string
+}
+
+/** What an exploration did. */
+export interface ExploreReport {
+  /** `'random'` or `'exhaustive'`. */
+  mode: 'random' | 'exhaustive'
+  /** Schedules run to their end (exhaustive: paths not cut at a known state). */
+  schedules: number
+  /** Distinct world states seen (exhaustive mode; 0 in random mode). */
+  states: number
+  /** Paths cut at a state already explored (exhaustive mode). */
+  pruned: number
+  /** Steps taken over all schedules. */
+  transitions: number
+  /** Wall time, seconds. */
+  elapsedSeconds: number
+  /** Everything was explored (exhaustive) and no invariant broke. */
+  complete: boolean
+  /** Schedules per second. */
+  schedulesPerSecond: number
+  /** Steps per second. */
+  transitionsPerSecond: number
+  /** The first broken invariant, shrunk (`null`: every invariant held). */
+  counterexample?: CounterexampleInfo
+  /** One line: mode, counts, rates, verdict. */
+  summary: string
+}
+
 /** Executions started after each schedule, past a lease: they must all get a slot and end. */
 export interface ProbeOptions {
   /** The state machine (name or ARN). */

@@ -2,18 +2,17 @@
 //! `Invariant`, `semaphoreInvariants`, and the read-only `WorldView` an
 //! invariant receives.
 //!
-//! Thin by design: the search, faults, shrinking and timelines are
-//! `stepforge::exec::explore`. The core's invariants are `Send + Sync`
-//! closures and JavaScript functions can only be called on the JavaScript
-//! thread, so exploration runs there (one thread), and a closure reaches its
-//! function through a thread-local set for the run (as task handlers do in
-//! `exec.rs`). An invariant returns `undefined`/`null`/`true` when it holds;
-//! `false`, a message, or a thrown `AssertionError` (`node:assert`) breaks
-//! it; any other throw stops the exploration with a `StepforgeError` whose
-//! code is `InvariantError`, naming the invariant, the thrown value as `cause`.
+//! Thin by design: the search, faults, shrinking, the options' rules and the
+//! reports are `stepforge::exec::explore` (its `surface` module gives them in
+//! JavaScript's spelling, the reports as JSON). The core's invariants are
+//! `Send + Sync` closures and JavaScript functions can only be called on the
+//! JavaScript thread, so exploration runs there (one thread), and a closure
+//! reaches its function through a thread-local set for the run (as task
+//! handlers do in `exec.rs`). A small JavaScript checker calls the function
+//! and classifies its answer; the core's `verdict` says what it means.
 
 use std::cell::Cell;
-use std::ffi::c_void;
+use std::sync::Arc;
 
 use napi::bindgen_prelude::{
     Array, ClassInstance, FnArgs, FromNapiValue, Function, FunctionRef, JavaScriptClassExt, JsObjectValue, Object,
@@ -21,12 +20,11 @@ use napi::bindgen_prelude::{
 };
 use napi::{Env, JsValue, ValueType, sys};
 use napi_derive::napi;
-use serde_json::{Value, json};
-use stepforge::dynamo::Item;
-use stepforge::dynamo::attr::{item_from_dynamodb_json, item_to_dynamodb_json, item_to_plain_json, marshall_item};
+use serde_json::Value;
+use stepforge::exec::explore::surface::{self, Answer, ErrorKind, LentView, Naming::Camel, SurfaceError};
 use stepforge::exec::explore::{
-    CheckAt, Counterexample, ExhaustiveLimits, ExploreError, Explorer as CoreExplorer, Fault, Faults as CoreFaults,
-    Invariant as CoreInvariant, Probe, Report, Schedule, SemaphoreSpec, WorldView as CoreView, report,
+    CheckAt, ExhaustiveLimits, ExploreError, Explorer as CoreExplorer, Faults as CoreFaults,
+    Invariant as CoreInvariant, Schedule, WorldView as CoreView, report,
 };
 
 use crate::errors::{Failure, Result, guard, type_error, value_error};
@@ -39,14 +37,14 @@ thread_local! {
     static CHECKING: Cell<Option<(sys::napi_env, sys::napi_value)>> = const { Cell::new(None) };
 }
 
-/// Calls the invariants' functions and reads their answers: `[0]` holds,
-/// `[1, message]` broken, `[2]` could not be checked (the first such error is
-/// kept in `state` and stops the exploration).
+/// Calls the invariants' functions and classifies their answers as
+/// `[kind, text]` (kinds: see `call_check`); the first invariant that could
+/// not be checked is kept in `state` and stops the exploration.
 const CHECKER_SOURCE: &str = r#"(function makeChecker(fns) {
   'use strict'
-  const state = { error: undefined, id: -1, what: '' }
+  const state = { error: undefined, id: -1, message: '' }
   function check(id, view) {
-    if (state.id >= 0) return [2]
+    if (state.id >= 0) return [6]
     let v
     try {
       v = fns[id](view)
@@ -56,55 +54,23 @@ const CHECKER_SOURCE: &str = r#"(function makeChecker(fns) {
       }
       state.error = e
       state.id = id
-      state.what = e instanceof Error ? `threw ${e.name}: ${e.message}` : `threw ${String(e)}`
-      return [2]
+      return [5, e instanceof Error ? `${e.name}: ${e.message}` : String(e)]
     }
     if (v === undefined || v === null || v === true) return [0]
-    if (v === false) return [1, 'the invariant returned false']
-    if (typeof v === 'string') return [1, v === '' ? 'the invariant returned an empty message' : v]
+    if (v === false) return [2]
+    if (typeof v === 'string') return [1, v]
     state.id = id
-    state.what = `returned ${typeof v === 'object' ? JSON.stringify(v) : String(v)}: an invariant returns undefined or true when it holds, and false or a message when it breaks`
-    return [2]
+    return [4, typeof v === 'object' ? JSON.stringify(v) : String(v)]
   }
   return { check, state }
 })"#;
 
-/// A fault's JavaScript name: camelCase of the core's (`errorAfterWrite`).
-fn fault_name(f: Fault) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in f.name().chars() {
-        if c == '-' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
+/// The core's argument problem as the JavaScript error of its kind.
+fn err(e: SurfaceError) -> Failure {
+    match e.kind {
+        ErrorKind::Type => type_error(e.message),
+        ErrorKind::Value | ErrorKind::Config | ErrorKind::Expired => value_error(e.message),
     }
-    out
-}
-
-fn fault_named(name: &str) -> Result<Fault> {
-    Fault::ALL.into_iter().find(|f| fault_name(*f) == name || f.name() == name).ok_or_else(|| {
-        let names: Vec<String> = Fault::ALL.iter().map(|f| fault_name(*f)).collect();
-        value_error(format!("{name:?} is not a fault; the faults are {}", names.join(", ")))
-    })
-}
-
-fn checked_rate(name: &str, rate: f64) -> Result<f64> {
-    if !(0.0..=1.0).contains(&rate) {
-        return Err(value_error(format!("the rate of {name:?} is {rate}: a rate is between 0 and 1")));
-    }
-    Ok(rate)
-}
-
-fn millis(seconds: f64, what: &str) -> Result<i64> {
-    if !(seconds.is_finite() && (0.0..1e12).contains(&seconds)) {
-        return Err(value_error(format!("{what} must be a finite number of seconds >= 0, not {seconds}")));
-    }
-    Ok((seconds * 1000.0).round() as i64)
 }
 
 /// Options of `Faults`.
@@ -118,19 +84,12 @@ pub struct FaultOptions {
     pub late_write_seconds: Option<f64>,
 }
 
-fn with_options(mut inner: CoreFaults, options: Option<FaultOptions>) -> Result<CoreFaults> {
-    if let Some(o) = options {
-        if let Some(n) = o.max_per_schedule {
-            inner = inner.max_per_schedule(n);
-        }
-        if let Some(s) = o.late_delivery_seconds {
-            inner.late_delivery_ms = millis(s, "lateDeliverySeconds")?.max(1);
-        }
-        if let Some(s) = o.late_write_seconds {
-            inner.late_write_ms = millis(s, "lateWriteSeconds")?.max(1);
-        }
-    }
-    Ok(inner)
+fn fault_options(o: Option<FaultOptions>) -> surface::FaultOptions {
+    o.map_or_else(Default::default, |o| surface::FaultOptions {
+        max_per_schedule: o.max_per_schedule,
+        late_delivery_seconds: o.late_delivery_seconds,
+        late_write_seconds: o.late_write_seconds,
+    })
 }
 
 /// Which faults to inject and how often: `new Faults({ errorAfterWrite: 0.03 })`,
@@ -142,17 +101,9 @@ pub struct Faults {
     inner: CoreFaults,
 }
 
-fn faults_from_rates(env: &Env, rates: Unknown, options: Option<FaultOptions>) -> Result<CoreFaults> {
-    let value = to_json(env, rates, &At::new("Faults rates"))?;
-    let Value::Object(map) = value else {
-        return Err(type_error("Faults rates must be an object of fault names to rates"));
-    };
-    let mut inner = CoreFaults::none();
-    for (name, rate) in map {
-        let rate = rate.as_f64().ok_or_else(|| type_error(format!("Faults: the rate of {name:?} is a number")))?;
-        inner = inner.with(fault_named(&name)?, checked_rate(&name, rate)?);
-    }
-    with_options(inner, options)
+fn faults_from_rates(env: &Env, rates: Option<Unknown>, options: Option<FaultOptions>) -> Result<CoreFaults> {
+    let rates = rates.map(|r| to_json(env, r, &At::new("Faults rates"))).transpose()?;
+    surface::faults(rates.as_ref(), fault_options(options), Camel).map_err(err)
 }
 
 #[napi]
@@ -164,19 +115,13 @@ impl Faults {
         #[napi(ts_arg_type = "Partial<Record<FaultName, number>>")] rates: Option<Unknown>,
         options: Option<FaultOptions>,
     ) -> napi::Result<Self> {
-        guard(&env, || {
-            let inner = match rates {
-                Some(r) => faults_from_rates(&env, r, options)?,
-                None => with_options(CoreFaults::none(), options)?,
-            };
-            Ok(Faults { inner })
-        })
+        guard(&env, || Ok(Faults { inner: faults_from_rates(&env, rates, options)? }))
     }
 
     /// Every fault at `rate`.
     #[napi(factory)]
     pub fn all(env: Env, rate: f64, options: Option<FaultOptions>) -> napi::Result<Self> {
-        guard(&env, || Ok(Faults { inner: with_options(CoreFaults::all(checked_rate("all", rate)?), options)? }))
+        guard(&env, || Ok(Faults { inner: surface::all_faults(rate, fault_options(options), Camel).map_err(err)? }))
     }
 
     /// No faults.
@@ -188,19 +133,19 @@ impl Faults {
     /// Every fault's name.
     #[napi(ts_return_type = "FaultName[]")]
     pub fn names() -> Vec<String> {
-        Fault::ALL.iter().map(|f| fault_name(*f)).collect()
+        surface::fault_names(Camel)
     }
 
     /// The rate of the fault `name`.
     #[napi]
     pub fn rate(&self, env: Env, #[napi(ts_arg_type = "FaultName")] name: String) -> napi::Result<f64> {
-        guard(&env, || Ok(self.inner.rate(fault_named(&name)?)))
+        guard(&env, || Ok(self.inner.rate(surface::fault_named(&name, Camel).map_err(err)?)))
     }
 
     /// The most faults in one schedule (`null`: no bound).
     #[napi(getter)]
     pub fn max_per_schedule(&self) -> Option<u32> {
-        (self.inner.max_per_schedule != u32::MAX).then_some(self.inner.max_per_schedule)
+        surface::max_per_schedule(&self.inner)
     }
 }
 
@@ -226,21 +171,6 @@ pub struct Invariant {
     body: Body,
 }
 
-fn at_name(at: CheckAt) -> &'static str {
-    match at {
-        CheckAt::EveryStep => "everyStep",
-        CheckAt::End => "end",
-    }
-}
-
-fn js_invariant(name: String, check: Unknown, at: CheckAt) -> Result<Invariant> {
-    if check.get_type()? != ValueType::Function {
-        return Err(type_error(format!("Invariant({name:?}, check): check must be a function")));
-    }
-    let f = Function::<(), ()>::from_unknown(check)?;
-    Ok(Invariant { name, at, body: Body::Js(f.create_ref()?) })
-}
-
 #[napi]
 impl Invariant {
     /// `check(view)` returns `undefined` or `true` when the invariant holds;
@@ -253,14 +183,12 @@ impl Invariant {
         options: Option<InvariantOptions>,
     ) -> napi::Result<Self> {
         guard(&env, || {
-            let at = match options.and_then(|o| o.at).as_deref() {
-                None | Some("everyStep") => CheckAt::EveryStep,
-                Some("end") => CheckAt::End,
-                Some(other) => {
-                    return Err(value_error(format!("Invariant({name:?}): at is 'everyStep' or 'end', not {other:?}")));
-                }
-            };
-            js_invariant(name, check, at)
+            let at = surface::check_at(&name, options.and_then(|o| o.at).as_deref(), Camel).map_err(err)?;
+            if check.get_type()? != ValueType::Function {
+                return Err(type_error(format!("Invariant({name:?}, check): check must be a function")));
+            }
+            let f = Function::<(), ()>::from_unknown(check)?;
+            Ok(Invariant { name, at, body: Body::Js(f.create_ref()?) })
         })
     }
 
@@ -273,7 +201,7 @@ impl Invariant {
     /// `'everyStep'` or `'end'`.
     #[napi(getter, ts_return_type = "'everyStep' | 'end'")]
     pub fn at(&self) -> String {
-        at_name(self.at).into()
+        surface::at_name(self.at, Camel).into()
     }
 }
 
@@ -290,41 +218,12 @@ pub fn semaphore_invariants(
     job_states: Vec<String>,
 ) -> napi::Result<Vec<Invariant>> {
     guard(&env, || {
-        if limit < 1 {
-            return Err(value_error(format!("semaphoreInvariants(): the limit is {limit}; at least 1")));
-        }
-        let spec = SemaphoreSpec { table, lock, limit, job_states };
+        let spec = surface::semaphore_spec(table, lock, limit, job_states, Camel).map_err(err)?;
         Ok(stepforge::exec::explore::semaphore_invariants(&spec)
             .into_iter()
             .map(|inv| Invariant { name: inv.name().to_string(), at: inv.check_at(), body: Body::Builtin(inv) })
             .collect())
     })
-}
-
-/// An execution as an invariant sees it.
-#[napi(object, object_from_js = false)]
-pub struct ExecutionView {
-    /// The execution's ARN.
-    pub arn: String,
-    /// Its name.
-    pub name: String,
-    /// Its state machine's ARN.
-    pub state_machine_arn: String,
-    /// Its status.
-    #[napi(ts_type = "'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED'")]
-    pub status: String,
-    /// The states it is in now (several inside a Parallel or Map; none once ended).
-    pub states: Vec<String>,
-    /// The input.
-    #[napi(ts_type = "any")]
-    pub input: JsonValue,
-    /// The output once succeeded (else `null`).
-    #[napi(ts_type = "any")]
-    pub output: JsonValue,
-    /// The error name, once failed, timed out or aborted.
-    pub error: Option<String>,
-    /// The cause, once failed, timed out or aborted.
-    pub cause: Option<String>,
 }
 
 /// Options of the view's item readers.
@@ -338,31 +237,17 @@ pub struct ViewItemOptions {
 /// the step did. Read-only, and valid only during the invariant's call.
 #[napi]
 pub struct WorldView {
-    view: Cell<*const c_void>,
+    lent: Arc<LentView>,
 }
 
 impl WorldView {
     fn with<T>(&self, body: impl FnOnce(&CoreView<'_>) -> Result<T>) -> Result<T> {
-        let ptr = self.view.get();
-        if ptr.is_null() {
-            return Err(value_error(
-                "this WorldView was kept past its invariant's call: read what you need during the call",
-            ));
-        }
-        // SAFETY: `ptr` is the view lent by `call_check` for the duration of
-        // the invariant's call, on this (the only JavaScript) thread; it is
-        // cleared before the call returns, and no reference escapes `body`.
-        let view = unsafe { &*(ptr as *const CoreView<'_>) };
-        body(view)
+        self.lent.with(body).map_err(err)?
     }
 }
 
-fn dynamodb_json(options: Option<ViewItemOptions>) -> bool {
-    options.and_then(|o| o.dynamodb_json).unwrap_or(false)
-}
-
-fn item_json(item: &Item, ddb: bool) -> Value {
-    if ddb { item_to_dynamodb_json(item) } else { item_to_plain_json(item) }
+fn dynamodb_json(options: &Option<ViewItemOptions>) -> bool {
+    options.as_ref().and_then(|o| o.dynamodb_json).unwrap_or(false)
 }
 
 #[napi]
@@ -370,12 +255,7 @@ impl WorldView {
     /// Every item of `table` in key order (plain data, or DynamoDB JSON).
     #[napi(ts_return_type = "Array<Record<string, any>>")]
     pub fn items(&self, env: Env, table: String, options: Option<ViewItemOptions>) -> napi::Result<JsonValue> {
-        let ddb = dynamodb_json(options);
-        guard(&env, || {
-            self.with(|v| {
-                Ok(JsonValue(Value::Array(v.dynamodb().items(&table).into_iter().map(|i| item_json(i, ddb)).collect())))
-            })
-        })
+        guard(&env, || self.with(|v| Ok(JsonValue(surface::items(v, &table, dynamodb_json(&options))))))
     }
 
     /// The item of `table` with this key, or `null`.
@@ -387,12 +267,10 @@ impl WorldView {
         #[napi(ts_arg_type = "Record<string, unknown>")] key: Unknown,
         options: Option<ViewItemOptions>,
     ) -> napi::Result<JsonValue> {
-        let ddb = dynamodb_json(options);
         guard(&env, || {
-            let key = to_json(&env, key, &At::new("getItem() key"))?;
-            let key =
-                if ddb { item_from_dynamodb_json(&key) } else { marshall_item(&key) }.map_err(Failure::Marshal)?;
-            self.with(|v| Ok(JsonValue(v.dynamodb().get(&table, &key).map_or(Value::Null, |i| item_json(i, ddb)))))
+            let ddb = dynamodb_json(&options);
+            let key = surface::key(&to_json(&env, key, &At::new("getItem() key"))?, ddb).map_err(Failure::Marshal)?;
+            self.with(|v| Ok(JsonValue(surface::get_item(v, &table, &key, ddb))))
         })
     }
 
@@ -403,25 +281,9 @@ impl WorldView {
     }
 
     /// Every execution, in the order they started (cleanup and probe executions included).
-    #[napi]
-    pub fn executions(&self, env: Env) -> napi::Result<Vec<ExecutionView>> {
-        guard(&env, || {
-            self.with(|v| {
-                Ok(v.executions()
-                    .map(|e| ExecutionView {
-                        arn: e.arn().to_string(),
-                        name: e.name().to_string(),
-                        state_machine_arn: e.state_machine_arn().to_string(),
-                        status: e.status().as_str().to_string(),
-                        states: v.states_of(e.arn()).into_iter().map(String::from).collect(),
-                        input: JsonValue(e.input().clone()),
-                        output: JsonValue(e.output().cloned().unwrap_or(Value::Null)),
-                        error: e.error().map(String::from),
-                        cause: e.cause().map(String::from),
-                    })
-                    .collect())
-            })
-        })
+    #[napi(ts_return_type = "Array<ExecutionView>")]
+    pub fn executions(&self, env: Env) -> napi::Result<JsonValue> {
+        guard(&env, || self.with(|v| Ok(JsonValue(Value::Array(surface::executions(v, Camel))))))
     }
 
     /// The ARNs of the running executions inside one of `states`.
@@ -447,33 +309,12 @@ impl WorldView {
     /// `fault` (a fault's name or null); `null` for an end-of-schedule check.
     #[napi(getter, ts_return_type = "StepFacts | null")]
     pub fn step(&self, env: Env) -> napi::Result<JsonValue> {
-        guard(&env, || {
-            self.with(|v| {
-                let Some(s) = v.step() else { return Ok(JsonValue(Value::Null)) };
-                let write = s.write.as_ref().map(|w| {
-                    json!({
-                        "table": w.table,
-                        "key": item_to_plain_json(&w.key),
-                        "before": w.before.as_ref().map(item_to_plain_json),
-                        "after": w.after.as_ref().map(item_to_plain_json),
-                    })
-                });
-                Ok(JsonValue(json!({
-                    "execution": s.execution,
-                    "state": s.state,
-                    "entered": s.entered,
-                    "write": write,
-                    "fault": s.fault.map(fault_name),
-                })))
-            })
-        })
+        guard(&env, || self.with(|v| Ok(JsonValue(surface::step(v, Camel)))))
     }
 }
 
-const STOPPED: &str = "the exploration stopped: an invariant could not be checked";
-
-/// Calls JavaScript invariant `id` through the running checker.
-fn call_check(id: u32, view: &CoreView<'_>) -> std::result::Result<(), String> {
+/// Calls JavaScript invariant `id` (named `name`) through the running checker.
+fn call_check(id: u32, name: &str, view: &CoreView<'_>) -> std::result::Result<(), String> {
     let Some((raw_env, checker)) = CHECKING.with(Cell::get) else {
         return Err("a JavaScript invariant can only run while its explorer runs on the JavaScript thread".into());
     };
@@ -484,23 +325,28 @@ fn call_check(id: u32, view: &CoreView<'_>) -> std::result::Result<(), String> {
     }
     let answer = (|| -> Result<std::result::Result<(), String>> {
         let checker = Object::from_raw(raw_env, checker);
-        let lent = WorldView { view: Cell::new(view as *const CoreView<'_> as *const c_void) }.into_instance(&env)?;
         let check: Function<FnArgs<(u32, ClassInstance<WorldView>)>, Array> = checker.get_named_property("check")?;
-        // The instance stays alive while the handle scope is open (its value is in it).
-        let lent_ref: *const WorldView = &*lent;
-        let out = check.call(FnArgs::from((id, lent)));
-        // SAFETY: see above; the scope closes after this line.
-        unsafe { (*lent_ref).view.set(std::ptr::null()) };
-        let out = out?;
-        let kind: u32 = out.get(0)?.unwrap_or(2);
-        Ok(match kind {
-            0 => Ok(()),
-            1 => Err(out.get::<String>(1)?.unwrap_or_default()),
-            _ => Err(STOPPED.into()),
+        let call = |lent: &Arc<LentView>| {
+            check.call(FnArgs::from((id, WorldView { lent: lent.clone() }.into_instance(&env)?)))
+        };
+        let out = LentView::lend(view, call)?;
+        let text = || out.get::<String>(1).map(Option::unwrap_or_default);
+        let answer = match out.get::<u32>(0)?.unwrap_or(6) {
+            0 => Answer::Holds,
+            1 => Answer::Message(text()?),
+            2 => Answer::False,
+            4 => Answer::Other(text()?),
+            5 => Answer::Raised(text()?),
+            _ => return Ok(Err(surface::STOPPED.into())),
+        };
+        surface::verdict(name, answer, Camel).or_else(|message| {
+            let mut state: Object = checker.get_named_property("state")?;
+            state.set_named_property("message", message)?;
+            Ok::<_, Failure>(Err(surface::STOPPED.to_string()))
         })
     })();
     unsafe { sys::napi_close_handle_scope(raw_env, scope) };
-    answer.unwrap_or_else(|e| Err(format!("{STOPPED} ({e:?})")))
+    answer.unwrap_or_else(|e| Err(format!("{} ({e:?})", surface::STOPPED)))
 }
 
 /// Restores the previous checker when a run ends.
@@ -512,101 +358,12 @@ impl Drop for CheckingGuard {
     }
 }
 
-/// A broken invariant.
-#[napi(object, object_from_js = false)]
-pub struct Violation {
-    /// The invariant's name.
-    pub invariant: String,
-    /// What it said.
-    pub message: String,
-    /// The step after which it broke.
-    pub step: i64,
-}
-
-fn violation(v: &stepforge::exec::explore::Violation) -> Violation {
-    Violation { invariant: v.invariant.clone(), message: v.message.clone(), step: v.step as i64 }
-}
-
-/// A failing schedule, shrunk, with what happened in it.
-#[napi(object, object_from_js = false)]
-pub struct CounterexampleInfo {
-    /// What broke.
-    pub violation: Violation,
-    /// The shrunk schedule (`SEED:PICKS`): `explorer.replay(this)` runs it again.
-    pub schedule: String,
-    /// The schedule as first found.
-    pub found: String,
-    /// Steps of the shrunk schedule.
-    pub steps: i64,
-    /// Every step as a person reads it: who did what, the item after each write.
-    pub timeline: String,
-    /// A Mermaid sequence diagram of the steps that matter.
-    pub mermaid: String,
-    /// What broke, the schedule to replay, the timeline.
-    pub description: String,
-}
-
-fn counterexample(cx: &Counterexample) -> CounterexampleInfo {
-    CounterexampleInfo {
-        violation: violation(&cx.violation),
-        schedule: cx.schedule.to_string(),
-        found: cx.found.to_string(),
-        steps: cx.steps as i64,
-        timeline: report::timeline_text(&cx.timeline),
-        mermaid: cx.mermaid(),
-        description: cx.describe(),
-    }
-}
-
-/// What an exploration did.
-#[napi(object, object_from_js = false)]
-pub struct ExploreReport {
-    /// `'random'` or `'exhaustive'`.
-    #[napi(ts_type = "'random' | 'exhaustive'")]
-    pub mode: String,
-    /// Schedules run to their end (exhaustive: paths not cut at a known state).
-    pub schedules: i64,
-    /// Distinct world states seen (exhaustive mode; 0 in random mode).
-    pub states: i64,
-    /// Paths cut at a state already explored (exhaustive mode).
-    pub pruned: i64,
-    /// Steps taken over all schedules.
-    pub transitions: i64,
-    /// Wall time, seconds.
-    pub elapsed_seconds: f64,
-    /// Everything was explored (exhaustive) and no invariant broke.
-    pub complete: bool,
-    /// Schedules per second.
-    pub schedules_per_second: f64,
-    /// Steps per second.
-    pub transitions_per_second: f64,
-    /// The first broken invariant, shrunk (`null`: every invariant held).
-    pub counterexample: Option<CounterexampleInfo>,
-    /// One line: mode, counts, rates, verdict.
-    pub summary: String,
-}
-
-fn explore_report(r: &Report) -> ExploreReport {
-    ExploreReport {
-        mode: r.mode.into(),
-        schedules: r.schedules as i64,
-        states: r.states as i64,
-        pruned: r.pruned as i64,
-        transitions: r.transitions as i64,
-        elapsed_seconds: r.elapsed.as_secs_f64(),
-        complete: r.complete,
-        schedules_per_second: r.schedules_per_second(),
-        transitions_per_second: r.transitions_per_second(),
-        counterexample: r.counterexample.as_ref().map(counterexample),
-        summary: r.summary(),
-    }
-}
-
 /// One schedule replayed.
 #[napi(object, object_from_js = false)]
 pub struct ReplayResult {
     /// The broken invariant, or `null`.
-    pub violation: Option<Violation>,
+    #[napi(ts_type = "Violation")]
+    pub violation: Option<JsonValue>,
     /// Every step as a person reads it.
     pub timeline: String,
     /// A Mermaid sequence diagram of the steps that matter.
@@ -693,9 +450,18 @@ fn faults_option(env: &Env, value: Option<Unknown>) -> Result<CoreFaults> {
         return Ok(f.inner.clone());
     }
     if value.get_type()? == ValueType::Object {
-        return faults_from_rates(env, value, None);
+        return faults_from_rates(env, Some(value), None);
     }
     Err(type_error("explore options: `faults` is a Faults or an object of fault names to rates"))
+}
+
+fn probe_option(env: &Env, value: Unknown) -> Result<stepforge::exec::explore::Probe> {
+    let p =
+        Props::new(env, Some(value), "explore options: probe", &["machine", "executions", "afterSeconds", "input"])?;
+    let machine = p.string("machine")?.ok_or_else(|| type_error("explore options: probe.machine is required"))?;
+    let executions = p.count("executions")?.unwrap_or(1).clamp(1, 10_000) as usize;
+    let after = p.float("afterSeconds")?.unwrap_or(0.0);
+    surface::probe(machine, executions, after, p.json(env, "input")?, Camel).map_err(err)
 }
 
 impl Explorer {
@@ -706,58 +472,20 @@ impl Explorer {
         };
         let core_world = world.core(env)?.clone();
         let props = Props::new(env, options, "explore options", OPTIONS)?;
-        let invariants = match props.get("invariants")? {
-            Some(v) => invariant_list(env, v)?,
-            None => Vec::new(),
+        let invariants = props.get("invariants")?.map(|v| invariant_list(env, v)).transpose()?.unwrap_or_default();
+        let defaults = surface::ExploreOptions::default();
+        let options = surface::ExploreOptions {
+            faults: faults_option(env, props.get("faults")?)?,
+            fault_targets: props.strings("faultTargets")?,
+            watch_states: props.strings("watchStates")?.unwrap_or_default(),
+            probe: props.get("probe")?.map(|v| probe_option(env, v)).transpose()?,
+            horizon_seconds: props.float("horizonSeconds")?.unwrap_or(defaults.horizon_seconds),
+            max_steps: props.count("maxSteps")?.unwrap_or(defaults.max_steps),
+            histories: props.bool("histories")?.unwrap_or(defaults.histories),
+            shrink_runs: props.count("shrinkRuns")?.unwrap_or(defaults.shrink_runs),
+            ..defaults
         };
-        let targets: Vec<String> = match props.strings("faultTargets")? {
-            Some(t) => {
-                for m in &t {
-                    if core_world.machine(m).is_none() {
-                        return Err(value_error(format!(
-                            "explore options: faultTargets: no state machine {m:?} is registered in the world"
-                        )));
-                    }
-                }
-                t
-            }
-            None => core_world.executions().map(|e| e.state_machine_arn().to_string()).collect(),
-        };
-        let probe = match props.get("probe")? {
-            None => None,
-            Some(v) => {
-                let p = Props::new(
-                    env,
-                    Some(v),
-                    "explore options: probe",
-                    &["machine", "executions", "afterSeconds", "input"],
-                )?;
-                let machine =
-                    p.string("machine")?.ok_or_else(|| type_error("explore options: probe.machine is required"))?;
-                if core_world.machine(&machine).is_none() {
-                    return Err(value_error(format!(
-                        "explore options: probe: no state machine {machine:?} is registered in the world"
-                    )));
-                }
-                let executions = p.count("executions")?.unwrap_or(1).clamp(1, 10_000) as usize;
-                let after_ms = millis(p.float("afterSeconds")?.unwrap_or(0.0), "probe.afterSeconds")?;
-                let input = p.json(env, "input")?.unwrap_or_else(|| json!({}));
-                Some(Probe { machine, executions, after_ms, input })
-            }
-        };
-        let target_refs: Vec<&str> = targets.iter().map(String::as_str).collect();
-        let mut explorer = CoreExplorer::new(core_world)
-            .faults(faults_option(env, props.get("faults")?)?)
-            .fault_targets(&target_refs)
-            .watch_states(&props.strings("watchStates")?.unwrap_or_default())
-            .horizon_ms(millis(props.float("horizonSeconds")?.unwrap_or(3600.0), "horizonSeconds")?.max(1))
-            .max_steps(props.count("maxSteps")?.unwrap_or(100_000))
-            .threads(1)
-            .histories(props.bool("histories")?.unwrap_or(false))
-            .shrink_runs(props.count("shrinkRuns")?.unwrap_or(2000));
-        if let Some(p) = probe {
-            explorer = explorer.probe(p);
-        }
+        let explorer = options.explorer(core_world, Camel).map_err(err)?;
         let world = Object::from_unknown(world_value)?.create_ref::<false>()?;
         Ok(Explorer { explorer, invariants, world })
     }
@@ -774,11 +502,9 @@ impl Explorer {
                 Body::Js(f) => {
                     let id = fns.len();
                     fns.insert(f.borrow_back(env)?)?;
-                    let check = move |v: &CoreView<'_>| call_check(id, v);
-                    core.push(match inv.at {
-                        CheckAt::EveryStep => CoreInvariant::every_step(inv.name.clone(), check),
-                        CheckAt::End => CoreInvariant::at_end(inv.name.clone(), check),
-                    });
+                    let name = inv.name.clone();
+                    let check = move |v: &CoreView<'_>| call_check(id, &name, v);
+                    core.push(surface::invariant(inv.name.clone(), inv.at, check));
                 }
             }
         }
@@ -796,9 +522,8 @@ impl Explorer {
         let id: i32 = state.get_named_property("id")?;
         if id >= 0 {
             let name = self.js_name(id as u32).unwrap_or_default();
-            let what: String = state.get_named_property("what")?;
+            let message: String = state.get_named_property("message")?;
             let cause: Unknown = state.get_named_property("error")?;
-            let message = format!("the invariant `{name}` {what}");
             let error =
                 runtime::construct(env, "StepforgeError", FnArgs::from((message, "InvariantError".to_string())))?;
             let mut object = Object::from_unknown(error)?;
@@ -850,39 +575,34 @@ impl Explorer {
     /// Runs `schedules` random schedules (schedule `i` draws its own seed from
     /// `seed`: the same call finds the same counterexample); stops at the first
     /// broken invariant and shrinks it.
-    #[napi]
-    pub fn random(&self, env: Env, schedules: f64, seed: Option<f64>) -> napi::Result<ExploreReport> {
+    #[napi(ts_return_type = "ExploreReport")]
+    pub fn random(&self, env: Env, schedules: f64, seed: Option<f64>) -> napi::Result<JsonValue> {
         guard(&env, || {
-            let schedules = whole(schedules, "random() schedules")?;
-            let seed = whole(seed.unwrap_or(0.0), "random() seed")?;
+            let schedules = surface::whole(schedules, "random() schedules").map_err(err)?;
+            let seed = surface::whole(seed.unwrap_or(0.0), "random() seed").map_err(err)?;
             let report = self.run(&env, |ex| ex.random(schedules, seed))?;
-            Ok(explore_report(&report))
+            Ok(JsonValue(surface::report(&report, Camel)))
         })
     }
 
     /// Explores every distinguishable schedule, depth first with state
     /// hashing and a partial-order reduction; throws a `StepforgeError` with
     /// code `TooLarge` at `maxStates`.
-    #[napi]
-    pub fn exhaustive(&self, env: Env, options: Option<ExhaustiveOptions>) -> napi::Result<ExploreReport> {
+    #[napi(ts_return_type = "ExploreReport")]
+    pub fn exhaustive(&self, env: Env, options: Option<ExhaustiveOptions>) -> napi::Result<JsonValue> {
         guard(&env, || {
             let mut limits = ExhaustiveLimits::default();
             if let Some(o) = options {
-                if let Some(m) = o.max_states {
-                    limits.max_states = whole(m, "exhaustive() maxStates")?;
-                }
-                if let Some(m) = o.max_faults {
-                    limits.max_faults = m;
-                }
-                if let Some(s) = o.seed {
-                    limits.seed = whole(s, "exhaustive() seed")?;
-                }
-                if let Some(p) = o.partial_order_reduction {
-                    limits.partial_order_reduction = p;
-                }
+                let whole = |value: Option<f64>, what, default| {
+                    value.map_or(Ok(default), |v| surface::whole(v, what)).map_err(err)
+                };
+                limits.max_states = whole(o.max_states, "exhaustive() maxStates", limits.max_states)?;
+                limits.seed = whole(o.seed, "exhaustive() seed", limits.seed)?;
+                limits.max_faults = o.max_faults.unwrap_or(limits.max_faults);
+                limits.partial_order_reduction = o.partial_order_reduction.unwrap_or(limits.partial_order_reduction);
             }
             match self.run(&env, |ex| ex.exhaustive(&limits))? {
-                Ok(report) => Ok(explore_report(&report)),
+                Ok(report) => Ok(JsonValue(surface::report(&report, Camel))),
                 Err(e @ ExploreError::TooLarge { .. }) => Err(stepforge_error(&env, "TooLarge", e.to_string())),
                 Err(e) => Err(stepforge_error(&env, "InvalidExploration", e.to_string())),
             }
@@ -898,19 +618,11 @@ impl Explorer {
                 .map_err(|e: String| stepforge_error(&env, "InvalidSchedule", format!("replay(): {e}")))?;
             let (v, records, world) = self.run(&env, |ex| ex.replay(&schedule))?;
             Ok(ReplayResult {
-                violation: v.as_ref().map(violation),
+                violation: v.map(|v| JsonValue(surface::violation(&v, Camel))),
                 timeline: report::timeline_text(&records),
                 mermaid: report::mermaid(&records),
                 executions: world.executions().map(|e| Execution { inner: e.clone() }).collect(),
             })
         })
-    }
-}
-
-fn whole(f: f64, what: &str) -> Result<u64> {
-    if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f <= 9_007_199_254_740_991.0 {
-        Ok(f as u64)
-    } else {
-        Err(value_error(format!("{what} must be a whole number >= 0, not {f}")))
     }
 }

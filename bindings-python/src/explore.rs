@@ -2,26 +2,25 @@
 //! `Invariant`, `semaphore_invariants`, `Probe`, the read-only `WorldView`
 //! an invariant receives, and the report classes.
 //!
-//! Thin by design: the search, the faults, shrinking and the counterexample's
-//! timeline are `stepforge::exec::explore`. What lives here is calling a
-//! Python invariant (with the GIL) and reading its answer: `None`/`True`
-//! holds; `False`, a message, a failed `assert` or `InvariantViolation`
-//! breaks it; any other exception stops the exploration with
-//! `InvariantError` naming the invariant (the exception is its `__cause__`).
+//! Thin by design: the search, the faults, shrinking, the options' rules and
+//! the reports are `stepforge::exec::explore` (its `surface` module gives
+//! them in Python's spelling, the reports as JSON). What lives here is
+//! calling a Python invariant (with the GIL) and classifying its answer:
+//! `None`/`True` holds; `False`, a message, a failed `assert` or
+//! `InvariantViolation` breaks it; any other exception stops the exploration
+//! with `InvariantError` naming the invariant (the exception is its `__cause__`).
 
-use std::ffi::c_void;
-use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
-use pyo3::exceptions::{PyAssertionError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyAssertionError, PyAttributeError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyList, PyString};
-use serde_json::{Value, json};
-use stepforge::dynamo::Item;
-use stepforge::dynamo::attr::{item_from_dynamodb_json, item_to_dynamodb_json, item_to_plain_json, marshall_item};
+use pyo3::types::{PyBool, PyDict, PyString};
+use serde_json::Value;
+use stepforge::exec::explore::surface::{self, Answer, ErrorKind, FaultOptions, LentView, Naming::Snake, SurfaceError};
 use stepforge::exec::explore::{
-    CheckAt, Counterexample, ExhaustiveLimits, ExploreError as CoreExploreError, Explorer, Fault, Faults, Invariant,
-    Probe, Report, Schedule, SemaphoreSpec, Violation, WorldView, report,
+    CheckAt, ExhaustiveLimits, ExploreError as CoreExploreError, Explorer, Faults, Invariant, Probe, Schedule,
+    WorldView,
 };
 
 use crate::convert::{from_json, to_json};
@@ -35,31 +34,14 @@ fn explore_error(code: &str, message: impl Into<String>) -> PyErr {
     ExploreError::new_err((code.to_string(), message.into()))
 }
 
-/// A fault's Python name: the core's, with `_` for `-` (`error_after_write`).
-fn fault_name(f: Fault) -> String {
-    f.name().replace('-', "_")
-}
-
-fn fault_named(name: &str) -> PyResult<Fault> {
-    Fault::from_name(&name.replace('_', "-")).ok_or_else(|| {
-        let names: Vec<String> = Fault::ALL.iter().map(|f| fault_name(*f)).collect();
-        PyValueError::new_err(format!("{name:?} is not a fault; the faults are {}", names.join(", ")))
-    })
-}
-
-fn checked_rate(name: &str, rate: f64) -> PyResult<f64> {
-    if !(0.0..=1.0).contains(&rate) {
-        return Err(PyValueError::new_err(format!("the rate of {name:?} is {rate}: a rate is between 0 and 1")));
+/// The core's argument problem as the Python exception of its kind.
+fn err(e: SurfaceError) -> PyErr {
+    match e.kind {
+        ErrorKind::Type => PyTypeError::new_err(e.message),
+        ErrorKind::Value => PyValueError::new_err(e.message),
+        ErrorKind::Config => explore_error("Config", e.message),
+        ErrorKind::Expired => PyRuntimeError::new_err(e.message),
     }
-    Ok(rate)
-}
-
-fn millis(seconds: f64, what: &str) -> PyResult<i64> {
-    // The range excludes NaN and the infinities too.
-    if !(0.0..1e12).contains(&seconds) {
-        return Err(PyValueError::new_err(format!("{what} must be a finite number of seconds >= 0, not {seconds}")));
-    }
-    Ok((seconds * 1000.0).round() as i64)
 }
 
 /// Which faults to inject, and how often: `Faults({"error_after_write": 0.03})`,
@@ -85,32 +67,21 @@ impl PyFaults {
         late_delivery_seconds: f64,
         late_write_seconds: f64,
     ) -> PyResult<Self> {
-        let mut inner = Faults::none();
-        for (name, rate) in rates.into_iter().flat_map(|d| d.iter()) {
-            let name: String =
-                name.extract().map_err(|_| PyTypeError::new_err("Faults(rates): the keys are fault names"))?;
-            let rate: f64 = rate
-                .extract()
-                .map_err(|_| PyTypeError::new_err(format!("Faults(rates): the rate of {name:?} is a number")))?;
-            inner = inner.with(fault_named(&name)?, checked_rate(&name, rate)?);
-        }
-        if let Some(n) = max_per_schedule {
-            inner = inner.max_per_schedule(n);
-        }
-        inner.late_delivery_ms = millis(late_delivery_seconds, "late_delivery_seconds")?.max(1);
-        inner.late_write_ms = millis(late_write_seconds, "late_write_seconds")?.max(1);
-        Ok(PyFaults { inner })
+        let rates = rates.map(|d| to_json(d.as_any(), "Faults(rates)")).transpose()?;
+        let options = FaultOptions {
+            max_per_schedule,
+            late_delivery_seconds: Some(late_delivery_seconds),
+            late_write_seconds: Some(late_write_seconds),
+        };
+        Ok(PyFaults { inner: surface::faults(rates.as_ref(), options, Snake).map_err(err)? })
     }
 
     /// Every fault at `rate`.
     #[staticmethod]
     #[pyo3(signature = (rate, *, max_per_schedule = None))]
     fn all(rate: f64, max_per_schedule: Option<u32>) -> PyResult<Self> {
-        let mut inner = Faults::all(checked_rate("all", rate)?);
-        if let Some(n) = max_per_schedule {
-            inner = inner.max_per_schedule(n);
-        }
-        Ok(PyFaults { inner })
+        let options = FaultOptions { max_per_schedule, ..FaultOptions::default() };
+        Ok(PyFaults { inner: surface::all_faults(rate, options, Snake).map_err(err)? })
     }
 
     /// No faults.
@@ -122,27 +93,22 @@ impl PyFaults {
     /// Every fault's name.
     #[staticmethod]
     fn names() -> Vec<String> {
-        Fault::ALL.iter().map(|f| fault_name(*f)).collect()
+        surface::fault_names(Snake)
     }
 
     /// The rate of the fault `name`.
     fn rate(&self, name: &str) -> PyResult<f64> {
-        Ok(self.inner.rate(fault_named(name)?))
+        Ok(self.inner.rate(surface::fault_named(name, Snake).map_err(err)?))
     }
 
     /// The most faults in one schedule (None: no bound).
     #[getter]
     fn max_per_schedule(&self) -> Option<u32> {
-        (self.inner.max_per_schedule != u32::MAX).then_some(self.inner.max_per_schedule)
+        surface::max_per_schedule(&self.inner)
     }
 
     fn __repr__(&self) -> String {
-        let rates: Vec<String> = Fault::ALL
-            .iter()
-            .filter(|f| self.inner.enabled(**f))
-            .map(|f| format!("{:?}: {}", fault_name(*f), self.inner.rate(*f)))
-            .collect();
-        format!("Faults({{{}}})", rates.join(", "))
+        surface::faults_repr(&self.inner, Snake)
     }
 }
 
@@ -162,13 +128,6 @@ pub struct PyInvariant {
     body: Body,
 }
 
-fn at_name(at: CheckAt) -> &'static str {
-    match at {
-        CheckAt::EveryStep => "every_step",
-        CheckAt::End => "end",
-    }
-}
-
 #[pymethods]
 impl PyInvariant {
     /// `check(view)` returns None or True when the invariant holds; False, a
@@ -179,15 +138,7 @@ impl PyInvariant {
         if !check.is_callable() {
             return Err(PyTypeError::new_err(format!("Invariant({name:?}, check): check must be callable")));
         }
-        let at = match at {
-            "every_step" => CheckAt::EveryStep,
-            "end" => CheckAt::End,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "Invariant({name:?}): at is \"every_step\" or \"end\", not {other:?}"
-                )));
-            }
-        };
+        let at = surface::check_at(&name, Some(at), Snake).map_err(err)?;
         Ok(PyInvariant { name, at, body: Body::Python(check.unbind()) })
     }
 
@@ -200,11 +151,11 @@ impl PyInvariant {
     /// `"every_step"` or `"end"`.
     #[getter]
     fn at(&self) -> &'static str {
-        at_name(self.at)
+        surface::at_name(self.at, Snake)
     }
 
     fn __repr__(&self) -> String {
-        format!("Invariant({:?}, at={:?})", self.name, at_name(self.at))
+        format!("Invariant({:?}, at={:?})", self.name, self.at())
     }
 }
 
@@ -220,20 +171,13 @@ pub(crate) fn semaphore_invariants(
     limit: i64,
     job_states: Vec<String>,
 ) -> PyResult<Vec<Py<PyInvariant>>> {
-    if limit < 1 {
-        return Err(PyValueError::new_err(format!("semaphore_invariants(): the limit is {limit}; at least 1")));
-    }
-    let spec = SemaphoreSpec { table, lock, limit, job_states };
-    semaphore_invariants_of(&spec)
+    let spec = surface::semaphore_spec(table, lock, limit, job_states, Snake).map_err(err)?;
+    stepforge::exec::explore::semaphore_invariants(&spec)
         .into_iter()
         .map(|inv| {
             Py::new(py, PyInvariant { name: inv.name().to_string(), at: inv.check_at(), body: Body::Builtin(inv) })
         })
         .collect()
-}
-
-fn semaphore_invariants_of(spec: &SemaphoreSpec) -> Vec<Invariant> {
-    stepforge::exec::explore::semaphore_invariants(spec)
 }
 
 /// Executions started after each schedule, past a lease: they must all get a
@@ -251,120 +195,63 @@ impl PyProbe {
     #[new]
     #[pyo3(signature = (machine, executions, *, after_seconds, input = None))]
     fn new(machine: String, executions: usize, after_seconds: f64, input: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        if executions == 0 || executions > 10_000 {
-            return Err(PyValueError::new_err(format!("Probe: {executions} executions; between 1 and 10,000")));
-        }
-        let input = match input {
-            Some(v) => to_json(v, "Probe input")?,
-            None => json!({}),
-        };
-        Ok(PyProbe {
-            inner: Probe { machine, executions, after_ms: millis(after_seconds, "Probe after_seconds")?, input },
-        })
+        let input = input.map(|v| to_json(v, "Probe input")).transpose()?;
+        Ok(PyProbe { inner: surface::probe(machine, executions, after_seconds, input, Snake).map_err(err)? })
     }
 
     fn __repr__(&self) -> String {
-        format!(
-            "Probe({:?}, {}, after_seconds={})",
-            self.inner.machine,
-            self.inner.executions,
-            self.inner.after_ms as f64 / 1000.0
-        )
+        let p = &self.inner;
+        format!("Probe({:?}, {}, after_seconds={})", p.machine, p.executions, p.after_ms as f64 / 1000.0)
     }
 }
 
-/// An execution as an invariant sees it.
-#[pyclass(frozen, module = "stepforge", name = "ExecutionView")]
-pub struct PyExecutionView {
-    /// The execution's ARN.
-    #[pyo3(get)]
-    arn: String,
-    /// Its name.
-    #[pyo3(get)]
-    name: String,
-    /// Its state machine's ARN.
-    #[pyo3(get)]
-    state_machine_arn: String,
-    /// `RUNNING`, `SUCCEEDED`, `FAILED`, `TIMED_OUT` or `ABORTED`.
-    #[pyo3(get)]
-    status: &'static str,
-    /// The states it is in now (several inside a Parallel or Map; none once ended).
-    #[pyo3(get)]
-    states: Vec<String>,
-    input: Value,
-    output: Value,
-    /// The error name, once failed, timed out or aborted.
-    #[pyo3(get)]
-    error: Option<String>,
-    /// The cause, once failed, timed out or aborted.
-    #[pyo3(get)]
-    cause: Option<String>,
+/// A field of a report class's JSON (the core's `surface`): a `Violation`,
+/// a `Counterexample`, or Python data.
+fn field<'py>(py: Python<'py>, fields: &Value, class: &str, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    match fields.get(name) {
+        Some(v @ Value::Object(_)) if name == "violation" => Ok(Bound::new(py, PyViolation(v.clone()))?.into_any()),
+        Some(v @ Value::Object(_)) if name == "counterexample" => {
+            Ok(Bound::new(py, PyCounterexample(v.clone()))?.into_any())
+        }
+        Some(value) => from_json(py, value),
+        None => Err(PyAttributeError::new_err(format!("'{class}' object has no attribute '{name}'"))),
+    }
 }
+
+/// An execution as an invariant sees it: `arn`, `name`, `state_machine_arn`,
+/// `status`, `states` (those it is in now), `input`, `output` (None until it
+/// succeeded), `error` and `cause`.
+#[pyclass(frozen, module = "stepforge", name = "ExecutionView")]
+pub struct PyExecutionView(Value);
 
 #[pymethods]
 impl PyExecutionView {
-    /// The input.
-    #[getter]
-    fn input<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.input)
-    }
-    /// The output, once succeeded (else None).
-    #[getter]
-    fn output<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        from_json(py, &self.output)
+    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        field(py, &self.0, "ExecutionView", name)
     }
     fn __repr__(&self) -> String {
-        format!("ExecutionView(name={:?}, status={:?}, states={:?})", self.name, self.status, self.states)
+        let states: Vec<&str> = self.0["states"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+        format!("ExecutionView(name={}, status={}, states={states:?})", self.0["name"], self.0["status"])
     }
 }
 
 /// What an invariant sees: the tables and executions after a step, and what
 /// the step did. Read-only, and valid only during the invariant's call.
 #[pyclass(frozen, module = "stepforge", name = "WorldView")]
-pub struct PyWorldView {
-    /// The core's `WorldView` while the call lasts; null after.
-    view: AtomicPtr<c_void>,
-}
+pub struct PyWorldView(Arc<LentView>);
 
 impl PyWorldView {
     fn with<T>(&self, body: impl FnOnce(&WorldView<'_>) -> PyResult<T>) -> PyResult<T> {
-        let ptr = self.view.load(Ordering::Acquire);
-        if ptr.is_null() {
-            return Err(PyRuntimeError::new_err(
-                "this WorldView was kept past its invariant's call: read what you need during the call",
-            ));
-        }
-        // SAFETY: `ptr` points at the `WorldView` that `call_invariant` lent
-        // for the duration of the invariant's call, which holds the GIL from
-        // before the pointer is set until after it is cleared; every access
-        // here holds the GIL too, so the view outlives it and nothing writes
-        // the world meanwhile. No reference escapes `body`.
-        let view = unsafe { &*(ptr as *const WorldView<'_>) };
-        body(view)
+        self.0.with(body).map_err(err)?
     }
-}
-
-fn key_of(key: &Bound<'_, PyAny>, dynamodb_json: bool) -> PyResult<Item> {
-    let value = to_json(key, "get_item() key")?;
-    if dynamodb_json { item_from_dynamodb_json(&value) } else { marshall_item(&value) }.map_err(marshal_error)
-}
-
-fn item_json(item: &Item, dynamodb_json: bool) -> Value {
-    if dynamodb_json { item_to_dynamodb_json(item) } else { item_to_plain_json(item) }
 }
 
 #[pymethods]
 impl PyWorldView {
     /// Every item of `table` in key order (plain data, or DynamoDB JSON); [] for a table that does not exist.
     #[pyo3(signature = (table, *, dynamodb_json = false))]
-    fn items<'py>(&self, py: Python<'py>, table: &str, dynamodb_json: bool) -> PyResult<Bound<'py, PyList>> {
-        self.with(|v| {
-            let list = PyList::empty(py);
-            for item in v.dynamodb().items(table) {
-                list.append(from_json(py, &item_json(item, dynamodb_json))?)?;
-            }
-            Ok(list)
-        })
+    fn items<'py>(&self, py: Python<'py>, table: &str, dynamodb_json: bool) -> PyResult<Bound<'py, PyAny>> {
+        self.with(|v| from_json(py, &surface::items(v, table, dynamodb_json)))
     }
 
     /// The item of `table` with this key, or None.
@@ -376,11 +263,8 @@ impl PyWorldView {
         key: &Bound<'py, PyAny>,
         dynamodb_json: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let key = key_of(key, dynamodb_json)?;
-        self.with(|v| match v.dynamodb().get(table, &key) {
-            Some(item) => from_json(py, &item_json(item, dynamodb_json)),
-            None => Ok(py.None().into_bound(py)),
-        })
+        let key = surface::key(&to_json(key, "get_item() key")?, dynamodb_json).map_err(marshal_error)?;
+        self.with(|v| from_json(py, &surface::get_item(v, table, &key, dynamodb_json)))
     }
 
     /// The tables' names.
@@ -390,21 +274,7 @@ impl PyWorldView {
 
     /// Every execution, in the order they started (cleanup and probe executions included).
     fn executions(&self) -> PyResult<Vec<PyExecutionView>> {
-        self.with(|v| {
-            Ok(v.executions()
-                .map(|e| PyExecutionView {
-                    arn: e.arn().to_string(),
-                    name: e.name().to_string(),
-                    state_machine_arn: e.state_machine_arn().to_string(),
-                    status: e.status().as_str(),
-                    states: v.states_of(e.arn()).into_iter().map(String::from).collect(),
-                    input: e.input().clone(),
-                    output: e.output().cloned().unwrap_or(Value::Null),
-                    error: e.error().map(String::from),
-                    cause: e.cause().map(String::from),
-                })
-                .collect())
-        })
+        self.with(|v| Ok(surface::executions(v, Snake).into_iter().map(PyExecutionView).collect()))
     }
 
     /// The ARNs of the running executions inside one of `states`.
@@ -430,105 +300,63 @@ impl PyWorldView {
     /// or None). None for an end-of-schedule check.
     #[getter]
     fn step<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.with(|v| {
-            let Some(s) = v.step() else { return Ok(py.None().into_bound(py)) };
-            let write = s.write.as_ref().map(|w| {
-                json!({
-                    "table": w.table,
-                    "key": item_to_plain_json(&w.key),
-                    "before": w.before.as_ref().map(item_to_plain_json),
-                    "after": w.after.as_ref().map(item_to_plain_json),
-                })
-            });
-            let facts = json!({
-                "execution": s.execution,
-                "state": s.state,
-                "entered": s.entered,
-                "write": write,
-                "fault": s.fault.map(fault_name),
-            });
-            from_json(py, &facts)
-        })
+        self.with(|v| from_json(py, &surface::step(v, Snake)))
     }
 
     fn __repr__(&self) -> String {
-        let live = !self.view.load(Ordering::Acquire).is_null();
-        format!("WorldView({})", if live { "live" } else { "expired" })
+        format!("WorldView({})", if self.0.live() { "live" } else { "expired" })
     }
 }
 
 /// The first error an invariant raised in one exploration (it stops there).
 type Stash = Arc<Mutex<Option<PyErr>>>;
 
-/// Clears the view's pointer when the call ends, however it ends.
-struct Expire<'a>(&'a PyWorldView);
-
-impl Drop for Expire<'_> {
-    fn drop(&mut self) {
-        self.0.view.store(std::ptr::null_mut(), Ordering::Release);
-    }
-}
-
-const STOPPED: &str = "the exploration stopped: an invariant could not be checked";
-
-/// Calls a Python invariant on `view` and reads its answer.
+/// Calls a Python invariant on `view`; the core reads its answer.
 fn call_invariant(name: &str, func: &Py<PyAny>, view: &WorldView<'_>, stash: &Stash) -> Result<(), String> {
     if stash.lock().map_or(true, |s| s.is_some()) {
-        return Err(STOPPED.into());
+        return Err(surface::STOPPED.into());
     }
     Python::attach(|py| {
         let answer = (|| -> PyResult<Result<(), String>> {
-            let lent =
-                Bound::new(py, PyWorldView { view: AtomicPtr::new(view as *const WorldView<'_> as *mut c_void) })?;
-            let expire = Expire(lent.get());
-            let answer = func.bind(py).call1((lent.clone(),));
-            drop(expire);
-            match answer {
-                Ok(value) => read_answer(name, &value),
-                Err(e) if e.is_instance_of::<PyAssertionError>(py) => Ok(Err(assertion_message(py, &e))),
-                Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(py) => Err(e),
-                Err(e) => {
-                    let err = InvariantError::new_err((
-                        name.to_string(),
-                        format!("the invariant `{name}` raised {}", describe_exception(py, &e)),
-                    ));
-                    err.set_cause(py, Some(e));
-                    Err(err)
+            let call = |lent: &Arc<LentView>| -> PyResult<PyResult<Bound<'_, PyAny>>> {
+                Ok(func.bind(py).call1((Bound::new(py, PyWorldView(lent.clone()))?,)))
+            };
+            let answer = LentView::lend(view, call)?;
+            let (answer, cause) = match answer {
+                Ok(value) => (classify(&value)?, None),
+                Err(e) if e.is_instance_of::<PyAssertionError>(py) => {
+                    (Answer::Message(assertion_message(py, &e)), None)
                 }
-            }
+                Err(e) if !e.is_instance_of::<pyo3::exceptions::PyException>(py) => return Err(e),
+                Err(e) => (Answer::Raised(describe_exception(py, &e)), Some(e)),
+            };
+            surface::verdict(name, answer, Snake).map_err(|message| {
+                let error = InvariantError::new_err((name.to_string(), message));
+                error.set_cause(py, cause);
+                error
+            })
         })();
-        match answer {
-            Ok(verdict) => verdict,
-            Err(e) => {
-                if let Ok(mut slot) = stash.lock() {
-                    slot.get_or_insert(e);
-                }
-                Err(STOPPED.into())
+        answer.unwrap_or_else(|e| {
+            if let Ok(mut slot) = stash.lock() {
+                slot.get_or_insert(e);
             }
-        }
+            Err(surface::STOPPED.into())
+        })
     })
 }
 
-/// `None`/`True`: holds; `False` or a message: broken; anything else: an error.
-fn read_answer(name: &str, value: &Bound<'_, PyAny>) -> PyResult<Result<(), String>> {
+/// `None`/`True`, `False`, a message, or anything else (shown by its repr).
+fn classify(value: &Bound<'_, PyAny>) -> PyResult<Answer> {
     if value.is_none() {
-        return Ok(Ok(()));
+        return Ok(Answer::Holds);
     }
     if let Ok(b) = value.cast::<PyBool>() {
-        return Ok(if b.is_true() { Ok(()) } else { Err("the invariant returned False".into()) });
+        return Ok(if b.is_true() { Answer::Holds } else { Answer::False });
     }
     if let Ok(s) = value.cast::<PyString>() {
-        let text = s.to_cow()?.into_owned();
-        return Ok(Err(if text.is_empty() { "the invariant returned an empty message".into() } else { text }));
+        return Ok(Answer::Message(s.to_cow()?.into_owned()));
     }
-    let shown = value.repr().map(|r| r.to_string()).unwrap_or_else(|_| "a value".into());
-    Err(InvariantError::new_err((
-        name.to_string(),
-        format!(
-            "the invariant `{name}` returned {shown}: an invariant returns None or True when it holds, and False \
-             or a message when it breaks"
-        ),
-    )))
+    Ok(Answer::Other(value.repr().map(|r| r.to_string()).unwrap_or_else(|_| "a value".into())))
 }
 
 /// `KeyError: 'x'`.
@@ -554,183 +382,85 @@ fn assertion_message(py: Python<'_>, e: &PyErr) -> String {
     place.unwrap_or_else(|_| "assertion failed".into())
 }
 
-/// A broken invariant.
+/// A broken invariant: `invariant` (its name), `message` (what it said),
+/// `step` (the step after which it broke).
 #[pyclass(frozen, module = "stepforge", name = "Violation")]
-#[derive(Clone)]
-pub struct PyViolation {
-    /// The invariant's name.
-    #[pyo3(get)]
-    invariant: String,
-    /// What it said.
-    #[pyo3(get)]
-    message: String,
-    /// The step after which it broke.
-    #[pyo3(get)]
-    step: u64,
-}
-
-impl From<Violation> for PyViolation {
-    fn from(v: Violation) -> Self {
-        PyViolation { invariant: v.invariant, message: v.message, step: v.step }
-    }
-}
+pub struct PyViolation(Value);
 
 #[pymethods]
 impl PyViolation {
+    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        field(py, &self.0, "Violation", name)
+    }
     fn __repr__(&self) -> String {
-        format!("Violation(invariant={:?}, message={:?}, step={})", self.invariant, self.message, self.step)
+        let v = &self.0;
+        format!("Violation(invariant={}, message={}, step={})", v["invariant"], v["message"], v["step"])
     }
 }
 
-/// A failing schedule, shrunk, with what happened in it.
+/// A failing schedule, shrunk, with what happened in it: `violation`,
+/// `schedule` (`SEED:PICKS`: `explorer.replay(this)` runs it again), `found`
+/// (as first found), `steps`, `timeline` (every step as a person reads it)
+/// and `mermaid` (a sequence diagram of the steps that matter).
 #[pyclass(frozen, module = "stepforge", name = "Counterexample")]
-pub struct PyCounterexample {
-    violation: PyViolation,
-    /// The shrunk schedule (`SEED:PICKS`): `explorer.replay(this)` runs it again.
-    #[pyo3(get)]
-    schedule: String,
-    /// The schedule as first found.
-    #[pyo3(get)]
-    found: String,
-    /// Steps of the shrunk schedule.
-    #[pyo3(get)]
-    steps: u64,
-    /// Every step as a person reads it: who did what, the item after each write.
-    #[pyo3(get)]
-    timeline: String,
-    /// A Mermaid sequence diagram of the steps that matter.
-    #[pyo3(get)]
-    mermaid: String,
-    described: String,
-}
-
-impl From<&Counterexample> for PyCounterexample {
-    fn from(cx: &Counterexample) -> Self {
-        PyCounterexample {
-            violation: cx.violation.clone().into(),
-            schedule: cx.schedule.to_string(),
-            found: cx.found.to_string(),
-            steps: cx.steps,
-            timeline: report::timeline_text(&cx.timeline),
-            mermaid: cx.mermaid(),
-            described: cx.describe(),
-        }
-    }
-}
+pub struct PyCounterexample(Value);
 
 #[pymethods]
 impl PyCounterexample {
-    /// What broke.
-    #[getter]
-    fn violation(&self) -> PyViolation {
-        self.violation.clone()
+    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        field(py, &self.0, "Counterexample", name)
     }
     /// The counterexample in words: what broke, the schedule to replay, the timeline.
     fn describe(&self) -> &str {
-        &self.described
+        self.0["description"].as_str().unwrap_or_default()
     }
     fn __repr__(&self) -> String {
-        format!(
-            "Counterexample(invariant={:?}, steps={}, schedule={:?})",
-            self.violation.invariant, self.steps, self.schedule
-        )
+        let (c, v) = (&self.0, &self.0["violation"]);
+        format!("Counterexample(invariant={}, steps={}, schedule={})", v["invariant"], c["steps"], c["schedule"])
     }
 }
 
-/// What an exploration did.
+/// What an exploration did: `mode`, `schedules`, `states`, `pruned`,
+/// `transitions`, `elapsed_seconds`, `complete`, `schedules_per_second`,
+/// `transitions_per_second` and `counterexample` (None: every invariant held).
 #[pyclass(frozen, module = "stepforge", name = "ExploreReport")]
-pub struct PyReport {
-    /// `"random"` or `"exhaustive"`.
-    #[pyo3(get)]
-    mode: &'static str,
-    /// Schedules run to their end (exhaustive: paths not cut at a known state).
-    #[pyo3(get)]
-    schedules: u64,
-    /// Distinct world states seen (exhaustive mode; 0 in random mode).
-    #[pyo3(get)]
-    states: u64,
-    /// Paths cut at a state already explored (exhaustive mode).
-    #[pyo3(get)]
-    pruned: u64,
-    /// Steps taken over all schedules.
-    #[pyo3(get)]
-    transitions: u64,
-    /// Wall time, seconds.
-    #[pyo3(get)]
-    elapsed_seconds: f64,
-    /// Everything was explored (exhaustive) and no invariant broke.
-    #[pyo3(get)]
-    complete: bool,
-    /// Schedules per second.
-    #[pyo3(get)]
-    schedules_per_second: f64,
-    /// Steps per second.
-    #[pyo3(get)]
-    transitions_per_second: f64,
-    counterexample: Option<Py<PyCounterexample>>,
-    summary: String,
-}
-
-impl PyReport {
-    fn new(py: Python<'_>, r: &Report) -> PyResult<Self> {
-        Ok(PyReport {
-            mode: r.mode,
-            schedules: r.schedules,
-            states: r.states,
-            pruned: r.pruned,
-            transitions: r.transitions,
-            elapsed_seconds: r.elapsed.as_secs_f64(),
-            complete: r.complete,
-            schedules_per_second: r.schedules_per_second(),
-            transitions_per_second: r.transitions_per_second(),
-            counterexample: r.counterexample.as_ref().map(|cx| Py::new(py, PyCounterexample::from(cx))).transpose()?,
-            summary: r.summary(),
-        })
-    }
-}
+pub struct PyReport(Value);
 
 #[pymethods]
 impl PyReport {
-    /// The first broken invariant, shrunk (None: every invariant held).
-    #[getter]
-    fn counterexample(&self, py: Python<'_>) -> Option<Py<PyCounterexample>> {
-        self.counterexample.as_ref().map(|c| c.clone_ref(py))
+    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        field(py, &self.0, "ExploreReport", name)
     }
     /// One line: mode, counts, rates, verdict.
     fn summary(&self) -> &str {
-        &self.summary
+        self.0["summary"].as_str().unwrap_or_default()
     }
     fn __repr__(&self) -> String {
-        format!("ExploreReport({})", self.summary)
+        format!("ExploreReport({})", self.summary())
     }
 }
 
-/// One schedule replayed: the violation (if any), its timeline and the executions at its end.
+/// One schedule replayed: `violation` (or None), `timeline`, `mermaid`, and the executions at its end.
 #[pyclass(frozen, module = "stepforge", name = "Replay")]
 pub struct PyReplay {
-    violation: Option<PyViolation>,
-    /// Every step as a person reads it.
-    #[pyo3(get)]
-    timeline: String,
-    /// A Mermaid sequence diagram of the steps that matter.
-    #[pyo3(get)]
-    mermaid: String,
+    fields: Value,
     executions: Vec<stepforge::exec::Execution>,
 }
 
 #[pymethods]
 impl PyReplay {
-    /// The broken invariant, or None.
-    #[getter]
-    fn violation(&self) -> Option<PyViolation> {
-        self.violation.clone()
+    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        field(py, &self.fields, "Replay", name)
     }
     /// Every execution at the schedule's end, with its history.
     fn executions(&self) -> Vec<PyExecution> {
         self.executions.iter().map(|e| PyExecution { inner: e.clone() }).collect()
     }
     fn __repr__(&self) -> String {
-        format!("Replay(violation={:?})", self.violation.as_ref().map(|v| &v.invariant))
+        format!(
+            "Replay(violation={})",
+            self.fields["violation"].get("invariant").map_or("None".into(), |i| format!("Some({i})"))
+        )
     }
 }
 
@@ -754,10 +484,7 @@ impl PyExplorer {
                 Body::Python(func) => {
                     let (name, func, stash) = (inv.name.clone(), func.clone_ref(py), stash.clone());
                     let check = move |v: &WorldView<'_>| call_invariant(&name, &func, v, &stash);
-                    match inv.at {
-                        CheckAt::EveryStep => Invariant::every_step(inv.name.clone(), check),
-                        CheckAt::End => Invariant::at_end(inv.name.clone(), check),
-                    }
+                    surface::invariant(inv.name.clone(), inv.at, check)
                 }
             }
         });
@@ -780,6 +507,11 @@ impl PyExplorer {
             return Err(e);
         }
         out
+    }
+
+    /// A report class over the core's report.
+    fn report(py: Python<'_>, report: &stepforge::exec::explore::Report) -> PyResult<Py<PyReport>> {
+        Py::new(py, PyReport(surface::report(report, Snake)))
     }
 }
 
@@ -850,46 +582,19 @@ impl PyExplorer {
         histories: bool,
         shrink_runs: u64,
     ) -> PyResult<Self> {
-        let invariants = match invariants {
-            Some(given) => invariant_list(py, given)?,
-            None => Vec::new(),
+        let invariants = invariants.map(|given| invariant_list(py, given)).transpose()?.unwrap_or_default();
+        let options = surface::ExploreOptions {
+            faults: faults_of(faults)?,
+            fault_targets,
+            watch_states: watch_states.unwrap_or_default(),
+            probe: probe.map(|p| p.inner),
+            horizon_seconds,
+            max_steps,
+            threads,
+            histories,
+            shrink_runs,
         };
-        let core_world = world.world.clone();
-        let targets: Vec<String> = match fault_targets {
-            Some(t) => {
-                for m in &t {
-                    if core_world.machine(m).is_none() {
-                        return Err(explore_error(
-                            "Config",
-                            format!("fault_targets: no state machine {m:?} is registered in the world"),
-                        ));
-                    }
-                }
-                t
-            }
-            None => core_world.executions().map(|e| e.state_machine_arn().to_string()).collect(),
-        };
-        if let Some(p) = &probe
-            && core_world.machine(&p.inner.machine).is_none()
-        {
-            return Err(explore_error(
-                "Config",
-                format!("probe: no state machine {:?} is registered in the world", p.inner.machine),
-            ));
-        }
-        let target_refs: Vec<&str> = targets.iter().map(String::as_str).collect();
-        let mut explorer = Explorer::new(core_world)
-            .faults(faults_of(faults)?)
-            .fault_targets(&target_refs)
-            .watch_states(&watch_states.unwrap_or_default())
-            .horizon_ms(millis(horizon_seconds, "horizon_seconds")?.max(1))
-            .max_steps(max_steps)
-            .threads(threads)
-            .histories(histories)
-            .shrink_runs(shrink_runs);
-        if let Some(p) = probe {
-            explorer = explorer.probe(p.inner);
-        }
+        let explorer = options.explorer(world.world.clone(), Snake).map_err(err)?;
         Ok(PyExplorer { explorer, invariants, shared: world.shared.clone() })
     }
 
@@ -903,9 +608,9 @@ impl PyExplorer {
     /// `seed`: the same call finds the same counterexample); stops at the first
     /// broken invariant and shrinks it.
     #[pyo3(signature = (schedules, seed = 0))]
-    fn random(&self, py: Python<'_>, schedules: u64, seed: u64) -> PyResult<PyReport> {
+    fn random(&self, py: Python<'_>, schedules: u64, seed: u64) -> PyResult<Py<PyReport>> {
         let report = self.run(py, |ex| ex.random(schedules, seed))?;
-        PyReport::new(py, &report)
+        Self::report(py, &report)
     }
 
     /// Explores every distinguishable schedule, depth first with state hashing
@@ -919,10 +624,10 @@ impl PyExplorer {
         max_faults: u32,
         seed: u64,
         partial_order_reduction: bool,
-    ) -> PyResult<PyReport> {
+    ) -> PyResult<Py<PyReport>> {
         let limits = ExhaustiveLimits { max_states, partial_order_reduction, seed, max_faults };
         match self.run(py, |ex| ex.exhaustive(&limits))? {
-            Ok(report) => PyReport::new(py, &report),
+            Ok(report) => Self::report(py, &report),
             Err(e @ CoreExploreError::TooLarge { .. }) => Err(explore_error("TooLarge", e.to_string())),
             Err(e) => Err(explore_error("Config", e.to_string())),
         }
@@ -934,9 +639,7 @@ impl PyExplorer {
             schedule.parse().map_err(|e: String| explore_error("InvalidSchedule", format!("replay(): {e}")))?;
         let (violation, records, world) = self.run(py, |ex| ex.replay(&schedule))?;
         Ok(PyReplay {
-            violation: violation.map(PyViolation::from),
-            timeline: report::timeline_text(&records),
-            mermaid: report::mermaid(&records),
+            fields: surface::replay(violation.as_ref(), &records, Snake),
             executions: world.executions().cloned().collect(),
         })
     }

@@ -29,6 +29,7 @@ mod run;
 pub mod schedule;
 pub mod semaphore;
 pub mod shrink;
+pub mod surface;
 
 use std::time::{Duration, Instant};
 
