@@ -941,7 +941,8 @@ impl World {
     }
 
     /// The most executions inside any of `states` at once, and when that
-    /// first happened. Iterations of one execution's Map count once each.
+    /// first happened. An execution counts once however many of its threads
+    /// are inside; a distributed Map's child executions count on their own.
     pub fn peak_occupancy(&self, states: &[&str]) -> Peak {
         super::timeline::peak(&self.stays, states)
     }
