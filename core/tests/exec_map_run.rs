@@ -308,3 +308,29 @@ fn labels_are_validated() {
     assert_eq!(w.execution(&arn).unwrap().status(), Status::Succeeded);
     assert_eq!(w.map_runs().next().unwrap().status(), MapRunStatus::Succeeded);
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/apireference/API_ListMapRuns.html ("all Map Runs that
+// were started by a given state machine execution"): a retried distributed Map starts a new Map Run.
+#[test]
+fn a_retried_map_starts_a_new_map_run() {
+    let mut w = World::new(10);
+    let processor = json!({"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Nope"}}});
+    let def = distributed(
+        Some("again"),
+        processor,
+        json!({"Retry": [{"ErrorEquals": ["Nope"], "MaxAttempts": 1, "IntervalSeconds": 1}]}),
+    );
+    let arn = run(&mut w, def, json!([1]));
+    assert_eq!(w.execution(&arn).unwrap().error(), Some("Nope"));
+    let runs = w.list_map_runs(&arn).unwrap();
+    let runs = runs["mapRuns"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_ne!(runs[0]["mapRunArn"], runs[1]["mapRunArn"]);
+    for r in runs {
+        let d = w.describe_map_run(r["mapRunArn"].as_str().unwrap()).unwrap();
+        assert_eq!(d["status"], "FAILED");
+        assert_eq!(d["itemCounts"]["failed"], 1);
+    }
+    let failed = kinds(&w, &arn).iter().filter(|k| *k == "MapRunFailed").count();
+    assert_eq!(failed, 2);
+}

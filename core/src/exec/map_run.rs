@@ -126,6 +126,7 @@ pub struct MapRun {
     pub(crate) executions: MapRunCounts,
     /// Items each child execution processes (1, or its batch's size), by slot.
     pub(crate) slot_items: Vec<u64>,
+    /// The child executions started so far; they start in slot order, so the index is the slot.
     pub(crate) children: Vec<ExecutionId>,
     /// The labelled state machine the children run.
     pub(crate) machine: Arc<Machine>,
@@ -452,14 +453,14 @@ impl World {
     pub(crate) fn finish_child(&mut self, run: usize, th: &Thread, result: &Result<Value, Failure>) {
         let status = if result.is_ok() { Status::Succeeded } else { Status::Failed };
         self.end_execution(th.exec, status, result.clone(), Some(th.last_event));
-        self.count_child_end(run, th.exec, status);
+        let slot = th.parent.map_or(0, |(_, slot)| slot);
+        self.count_child_end(run, slot, status);
     }
 
-    /// Moves a child's items and execution from running to `status`.
-    fn count_child_end(&mut self, run: usize, child: ExecutionId, status: Status) {
+    /// Moves the items and execution of the child in `slot` from running to `status`.
+    fn count_child_end(&mut self, run: usize, slot: usize, status: Status) {
         let r = &mut self.map_runs.runs[run];
-        let slot = r.children.iter().position(|&c| c == child);
-        let items = slot.and_then(|s| r.slot_items.get(s)).copied().unwrap_or(1);
+        let items = r.slot_items.get(slot).copied().unwrap_or(1);
         r.executions.finish(status, 1);
         r.items.finish(status, items);
     }
@@ -470,13 +471,14 @@ impl World {
     pub(crate) fn stop_child(&mut self, c: ThreadId) {
         let child = self.threads.get(c.0).and_then(Option::as_ref).and_then(|th| {
             let e = &self.executions[th.exec.0];
-            e.map_run.as_ref().filter(|_| e.root == c).map(|(run, _)| (*run, th.exec))
+            let slot = th.parent.map_or(0, |(_, slot)| slot);
+            e.map_run.as_ref().filter(|_| e.root == c).map(|(run, _)| (*run, th.exec, slot))
         });
         match child {
-            Some((run, exec)) => {
+            Some((run, exec, slot)) => {
                 let f = Failure::new("States.Aborted", "The Map Run stopped this child execution");
                 self.end_execution(exec, Status::Aborted, Err(f), None);
-                self.count_child_end(run, exec, Status::Aborted);
+                self.count_child_end(run, slot, Status::Aborted);
             }
             None => self.cancel_thread(c),
         }
@@ -523,7 +525,7 @@ impl World {
             return false;
         };
         self.end_execution(id, Status::Aborted, Err(f.clone()), None);
-        self.count_child_end(run, id, Status::Aborted);
+        self.count_child_end(run, link.1, Status::Aborted);
         self.report_to_parent(link.0, link.1, Err(f));
         true
     }
