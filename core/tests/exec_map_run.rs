@@ -334,3 +334,23 @@ fn a_retried_map_starts_a_new_map_run() {
     let failed = kinds(&w, &arn).iter().filter(|k| *k == "MapRunFailed").count();
     assert_eq!(failed, 2);
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html (without MaxConcurrency,
+// up to 10,000 child workflow executions run in parallel).
+#[test]
+fn ten_thousand_items_run_as_ten_thousand_children_at_once() {
+    let mut w = World::new(11);
+    let processor = json!({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": true}}});
+    let items: Vec<u64> = (0..10_000).collect();
+    let started = std::time::Instant::now();
+    let arn = run(&mut w, distributed(Some("big"), processor, json!({})), json!(items));
+    let elapsed = started.elapsed();
+    let e = w.execution(&arn).unwrap();
+    assert_eq!(e.status(), Status::Succeeded);
+    // All at once: one five-second wave.
+    assert_eq!(e.stop_millis().unwrap() - e.start_millis(), 5_000);
+    let run = w.map_runs().next().unwrap();
+    assert_eq!((run.item_counts().succeeded, run.execution_counts().total), (10_000, 10_000));
+    assert_eq!(w.executions().count(), 10_001);
+    eprintln!("10,000-item distributed Map: {elapsed:?}");
+}
