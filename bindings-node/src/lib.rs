@@ -20,6 +20,7 @@ pub mod fragments;
 pub mod json_path;
 pub mod load_ddb;
 pub mod machine;
+pub mod map_run;
 pub mod runtime;
 pub mod states;
 pub mod validate;

@@ -20,6 +20,7 @@ mod fragments;
 mod json_path;
 mod load_ddb;
 mod machine;
+mod map_run;
 mod states;
 mod validate;
 
@@ -63,5 +64,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(errors::_panic_for_testing, m)?)?;
     exec::register(m)?;
     explore::register(m)?;
+    map_run::register(m)?;
     Ok(())
 }

@@ -73,6 +73,9 @@ from ._native import (
     test_state,
 )
 
+# Map Runs of distributed Maps: DescribeMapRun, ListMapRuns, ListExecutions(mapRunArn).
+from ._native import describe_map_run, list_map_run_executions, list_map_runs
+
 # Exploration (issue 15): interleavings with faults, invariants, counterexamples.
 from ._explore import ExploreError, InvariantError, InvariantViolation
 from ._native import (
@@ -135,8 +138,11 @@ __all__ = [
     "cleanup_iam",
     "cleanup_machine",
     "codes",
+    "describe_map_run",
     "diagram",
     "format_definition",
+    "list_map_run_executions",
+    "list_map_runs",
     "load_ddb",
     "map_over_dynamodb",
     "marshall",

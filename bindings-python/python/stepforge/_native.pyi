@@ -927,6 +927,19 @@ class World:
 
 def test_state(request: Mapping[str, Any]) -> Dict[str, Any]: ...
 def diagram(definition: _Definition, format: Literal["mermaid", "dot"] = "mermaid", highlight: Optional[Execution] = None) -> str: ...
+
+# Map Runs of distributed Maps (bindings-python/src/map_run.rs).
+
+__all__ += ["describe_map_run", "list_map_runs", "list_map_run_executions"]
+
+def describe_map_run(world: World, map_run_arn: str) -> Dict[str, Any]:
+    """The Map Run as ``DescribeMapRun`` returns it; ``ExecutionError`` (``ResourceNotFound``) if none has that ARN."""
+
+def list_map_runs(world: World, execution_arn: str) -> Dict[str, Any]:
+    """``{"mapRuns": [...]}``: the Map Runs an execution started, as ``ListMapRuns`` lists them."""
+
+def list_map_run_executions(world: World, map_run_arn: str, status_filter: Optional[_Status] = None) -> Dict[str, Any]:
+    """``{"executions": [...]}``: a Map Run's child executions, as ``ListExecutions`` with ``mapRunArn`` lists them."""
 # The problem codes (bindings-python/src/codes.rs), from the core's declaration.
 
 __all__ += ["CodeInfo", "codes"]

@@ -190,7 +190,11 @@ impl World {
         // A handler registered for the exact resource wins over the built-in
         // integrations, so a test can replace any of them.
         let outcome: Option<Result<Value, Failure>>;
-        let mocked = self.mocks.get(&machine.arn).filter(|m| m.mocks(&th.state)).cloned();
+        let mocked = self
+            .mocks
+            .get(machine.owner_arn.as_deref().unwrap_or(&machine.arn))
+            .filter(|m| m.mocks(&th.state))
+            .cloned();
         if let Some(case) = mocked {
             // A Step Functions Local mock answers in place of the integration.
             let calls = self.executions[th.exec.0].mock_calls.entry(th.state.clone()).or_insert(0);

@@ -29,7 +29,9 @@ impl StatusRule {
         // An execution of the target itself does not start the target again
         // unless the rule names it as the source: no accidental loops.
         let not_self = self.source.is_some() || (self.target != exec.machine.arn && self.target != exec.machine.name);
-        source_ok && not_self && self.statuses.contains(&status)
+        // A Map Run's child executions are the parent's work, not executions the rules watch.
+        let not_child = exec.map_run.is_none();
+        source_ok && not_self && not_child && self.statuses.contains(&status)
     }
 }
 

@@ -515,7 +515,7 @@ impl World {
 
     /// A thread ends: a branch or iteration reports to its Parallel or Map;
     /// the top level ends the execution.
-    pub(crate) fn finish_thread(&mut self, _tid: ThreadId, mut th: Thread, result: Result<Value, Failure>) {
+    pub(crate) fn finish_thread(&mut self, tid: ThreadId, mut th: Thread, result: Result<Value, Failure>) {
         self.cancel_keys(&mut th);
         self.close_stay(&mut th);
         if let Phase::Task(run) = &th.phase {
@@ -525,19 +525,32 @@ impl World {
             let status = if result.is_ok() { Status::Succeeded } else { Status::Failed };
             return self.end_execution(th.exec, status, result, Some(th.last_event));
         };
+        // A Map Run's child execution ends itself before its Map hears of it.
+        if let Some(run) = self.child_of_map_run(tid, &th) {
+            self.finish_child(run, &th, &result);
+        }
+        self.report_to_parent(pid, slot, result);
+    }
+
+    /// A branch, iteration or child execution in `slot` of the Parallel or
+    /// Map thread `pid` ended with `result`.
+    pub(crate) fn report_to_parent(&mut self, pid: ThreadId, slot: usize, result: Result<Value, Failure>) {
         let Some(mut parent) = self.take(pid) else { return };
         let machine = self.machine_of(&parent);
         let Some(state) = World::state_in(&machine.definition, &parent) else { return };
         let lang = state.query_language().unwrap_or(machine.definition.default_query_language());
         let is_map = matches!(state, State::Map(_));
         let Phase::Fanout(fan) = &mut parent.phase else { return self.put(pid, parent) };
+        // A distributed Map's items are child executions: no MapIteration* events.
+        let map_run = fan.map_run;
+        let iteration_events = is_map && map_run.is_none();
         fan.children[slot] = None;
         fan.running = fan.running.saturating_sub(1);
         match result {
             Ok(v) => {
                 fan.results[slot] = v;
                 fan.done += 1;
-                if is_map {
+                if iteration_events {
                     let (name, index) = (std::mem::take(&mut parent.state), slot as u64);
                     self.rec_with(&mut parent, "MapIterationSucceeded", |h| Details::Iteration {
                         name: h.name(&name),
@@ -551,7 +564,9 @@ impl World {
             Err(f) => {
                 let name = parent.state.clone();
                 if is_map {
-                    self.rec(&mut parent, "MapIterationFailed", Some(json!({"name": name, "index": slot})));
+                    if iteration_events {
+                        self.rec(&mut parent, "MapIterationFailed", Some(json!({"name": name, "index": slot})));
+                    }
                     let Phase::Fanout(fan) = &mut parent.phase else { return };
                     fan.failed += 1;
                     fan.done += 1;
@@ -577,8 +592,11 @@ impl World {
                     let aborted: Vec<usize> =
                         fan.children.iter().enumerate().filter(|(_, c)| c.is_some()).map(|(i, _)| i).collect();
                     self.stop_children(&mut parent);
-                    for index in aborted {
+                    for index in aborted.into_iter().filter(|_| iteration_events) {
                         self.rec(&mut parent, "MapIterationAborted", Some(json!({"name": name, "index": index})));
+                    }
+                    if let Some(run) = map_run {
+                        self.close_map_run(run, &mut parent, Err(&f), false);
                     }
                     let details = json!({"error": f.error, "cause": f.cause});
                     self.rec(&mut parent, "MapStateFailed", Some(details));
@@ -609,6 +627,13 @@ impl World {
                 let (index, input) = (fan.next, std::mem::take(&mut fan.items[fan.next]));
                 fan.next += 1;
                 fan.running += 1;
+                if let Some(run) = fan.map_run {
+                    let child = self.start_map_run_child(run, parent, pid, index, input);
+                    if let Phase::Fanout(fan) = &mut parent.phase {
+                        fan.children[index] = Some(child);
+                    }
+                    continue;
+                }
                 let name = std::mem::take(&mut parent.state);
                 self.rec_with(parent, "MapIterationStarted", |h| Details::Iteration {
                     name: h.name(&name),
@@ -663,7 +688,7 @@ impl World {
         if let Phase::Fanout(fan) = &mut parent.phase {
             let children: Vec<ThreadId> = fan.children.iter_mut().filter_map(Option::take).collect();
             for c in children {
-                self.cancel_thread(c);
+                self.stop_child(c);
             }
         }
     }
@@ -677,6 +702,9 @@ impl World {
             self.tokens.remove(&run.token);
         }
         self.stop_children(&mut th);
+        if let Phase::Fanout(Fanout { map_run: Some(run), .. }) = th.phase {
+            self.close_map_run(run, &mut th, Ok(()), true);
+        }
     }
 
     fn start_fanout(
@@ -715,6 +743,7 @@ impl World {
                     failed: 0,
                     tolerated_count: None,
                     tolerated_percentage: None,
+                    map_run: None,
                 });
                 for (i, branch) in p.branches.iter().enumerate() {
                     let child = self.spawn(th, tid, child_scope(th, i), i, branch.start_at.clone(), eff.clone());
@@ -770,6 +799,7 @@ impl World {
                     None => 0,
                 };
                 let distributed = m.is_distributed();
+                let configured_limit = limit;
                 // 0 means "as many as the mode allows"; inline never runs more than 40.
                 let cap = if distributed { DISTRIBUTED_MAP_CONCURRENCY } else { INLINE_MAP_CONCURRENCY };
                 let limit = match usize::try_from(limit).unwrap_or(usize::MAX) {
@@ -786,6 +816,13 @@ impl World {
                     None => None,
                 };
                 let items = self.batch(m, items, &eff, &view)?;
+                // How many items each child execution processes (a batch's size, or one).
+                let slot_items: Vec<u64> = if distributed {
+                    let size = |b: &Value| b.get("Items").and_then(Value::as_array).map_or(1, |a| a.len() as u64);
+                    items.iter().map(|b| if m.item_batcher.is_some() { size(b) } else { 1 }).collect()
+                } else {
+                    Vec::new()
+                };
                 // Each iteration's input: ItemSelector with `$$.Map.Item`, else the item.
                 let mut inputs = Vec::with_capacity(items.len());
                 for (index, item) in items.into_iter().enumerate() {
@@ -807,6 +844,19 @@ impl World {
                 }
                 let n = inputs.len();
                 self.rec(th, "MapStateStarted", Some(json!({ "length": n })));
+                let map_run = distributed.then(|| {
+                    let express = m.item_processor.config.as_ref().and_then(|c| c.execution_type)
+                        == Some(crate::asl::ExecutionType::Express);
+                    let config = super::map_run::MapRunConfig {
+                        label: m.label.as_deref(),
+                        express,
+                        max_concurrency: configured_limit,
+                        tolerated_failure_count: tolerated_count,
+                        tolerated_failure_percentage: tolerated_percentage,
+                        slot_items,
+                    };
+                    self.open_map_run(th, config)
+                });
                 th.phase = Phase::Fanout(Fanout {
                     children: vec![None; n],
                     results: vec![Value::Null; n],
@@ -818,6 +868,7 @@ impl World {
                     failed: 0,
                     tolerated_count,
                     tolerated_percentage,
+                    map_run,
                 });
                 self.more_iterations(tid, th);
                 Ok(After::Park)
@@ -881,6 +932,9 @@ impl World {
         let Some(state) = World::state_in(&machine.definition, &th) else { return };
         let lang = state.query_language().unwrap_or(machine.definition.default_query_language());
         let Phase::Fanout(fan) = std::mem::replace(&mut th.phase, Phase::Idle) else { return self.put(tid, th) };
+        if let Some(run) = fan.map_run {
+            self.close_map_run(run, &mut th, Ok(()), false);
+        }
         let result = match state {
             State::Map(m) => write_results(m, fan.results),
             _ => Ok(Value::Array(fan.results)),
@@ -1050,7 +1104,10 @@ impl World {
             return Err(super::ExecError::ExecutionNotRunning(arn.into()));
         }
         let f = Failure::new(error.unwrap_or_default(), cause.unwrap_or_default());
-        self.end_execution(id, Status::Aborted, Err(f), None);
+        // A Map Run's child execution also counts as a failed item of its Map.
+        if !self.stop_map_run_child(id, f.clone()) {
+            self.end_execution(id, Status::Aborted, Err(f), None);
+        }
         Ok(())
     }
 }

@@ -48,6 +48,9 @@ pub struct Machine {
     pub(crate) names: rustc_hash::FxHashSet<Arc<str>>,
     /// The top level's (empty) scope, shared by every execution's root thread.
     pub(crate) root_scope: Arc<[Hop]>,
+    /// For the labelled machine of a Map Run's child executions: the ARN of
+    /// the registered state machine it belongs to (whose mocks apply).
+    pub(crate) owner_arn: Option<String>,
 }
 
 impl Machine {
@@ -140,6 +143,8 @@ pub struct Execution {
     pub(crate) timeout_key: Option<Key>,
     /// Invocations of each mocked state so far (Step Functions Local mocks).
     pub(crate) mock_calls: FxHashMap<String, u64>,
+    /// A child workflow execution of a distributed Map: its Map Run's index and ARN.
+    pub(crate) map_run: Option<(usize, Arc<str>)>,
 }
 
 impl Execution {
@@ -244,7 +249,15 @@ impl Execution {
             v["error"] = f.error.clone().into();
             v["cause"] = f.cause.clone().into();
         }
+        if let Some((_, map_run)) = &self.map_run {
+            v["mapRunArn"] = map_run.to_string().into();
+        }
         v
+    }
+
+    /// The ARN of the Map Run that started this child workflow execution, if one did.
+    pub fn map_run_arn(&self) -> Option<&str> {
+        self.map_run.as_ref().map(|(_, arn)| &**arn)
     }
 }
 
@@ -336,6 +349,8 @@ pub(crate) struct Fanout {
     /// A distributed Map's tolerated failures.
     pub(crate) tolerated_count: Option<u64>,
     pub(crate) tolerated_percentage: Option<f64>,
+    /// A distributed Map's Map Run (its index in the world): iterations are child executions.
+    pub(crate) map_run: Option<usize>,
 }
 
 /// What a thread is doing inside its current state.
@@ -420,6 +435,8 @@ pub struct World {
     /// the event that entered their state, but no event or stay is stored,
     /// so a step allocates less and a fork of the world copies less.
     pub(crate) trace: bool,
+    /// The distributed Maps' Map Runs, in the order they started.
+    pub(crate) map_runs: super::map_run::MapRuns,
 }
 
 impl World {
@@ -445,6 +462,7 @@ impl World {
             mocks: FxHashMap::default(),
             injection: None,
             trace: true,
+            map_runs: Default::default(),
         }
     }
 
@@ -499,6 +517,7 @@ impl World {
             needs_context,
             names,
             root_scope: Arc::from(Vec::new()),
+            owner_arn: None,
         });
         self.machines.insert(arn.clone(), machine);
         arn
@@ -600,6 +619,7 @@ impl World {
             waiter,
             timeout_key: None,
             mock_calls: FxHashMap::default(),
+            map_run: None,
         };
         if self.trace {
             let h = &mut exec.history;
@@ -921,7 +941,8 @@ impl World {
     }
 
     /// The most executions inside any of `states` at once, and when that
-    /// first happened. Iterations of one execution's Map count once each.
+    /// first happened. An execution counts once however many of its threads
+    /// are inside; a distributed Map's child executions count on their own.
     pub fn peak_occupancy(&self, states: &[&str]) -> Peak {
         super::timeline::peak(&self.stays, states)
     }
