@@ -119,11 +119,11 @@ impl History {
 
     /// Appends the role ARN of [`role_arn`](super::world::role_arn) without building it apart.
     pub(crate) fn role_arn(&mut self, machine_name: &str) -> Range<usize> {
-        use std::io::Write;
         let text = Arc::make_mut(&mut self.text);
         let start = text.len();
-        // Writing into a Vec<u8> cannot fail.
-        let _ = write!(text, "arn:aws:iam::{}:role/StepFunctions-{machine_name}-role", super::world::ACCOUNT);
+        for part in ["arn:aws:iam::", super::world::ACCOUNT, ":role/StepFunctions-", machine_name, "-role"] {
+            text.extend_from_slice(part.as_bytes());
+        }
         start..text.len()
     }
 
@@ -136,6 +136,20 @@ impl History {
             text.truncate(start);
         }
         start..text.len()
+    }
+
+    /// Appends an event whose details `details` writes through one borrow of
+    /// the text buffer (one copy-on-write check per event, not one per piece).
+    pub(crate) fn record(
+        &mut self,
+        id: u64,
+        previous: u64,
+        timestamp: i64,
+        kind: &'static str,
+        details: impl FnOnce(&mut TextWriter) -> Details,
+    ) {
+        let details = details(&mut TextWriter { text: Arc::make_mut(&mut self.text) });
+        self.push(id, previous, timestamp, kind, details);
     }
 
     /// Appends an event.
@@ -197,6 +211,31 @@ impl History {
             kind: e.kind.to_string(),
             details,
         }
+    }
+}
+
+/// Writes an event's state names and JSON text into a [`History`]'s buffer
+/// (see [`History::record`]); each call returns where its text sits.
+pub(crate) struct TextWriter<'a> {
+    text: &'a mut Vec<u8>,
+}
+
+impl TextWriter<'_> {
+    /// Appends a state name.
+    pub(crate) fn name(&mut self, name: &str) -> Range<usize> {
+        let start = self.text.len();
+        self.text.extend_from_slice(name.as_bytes());
+        start..self.text.len()
+    }
+
+    /// Appends a value's compact JSON text.
+    pub(crate) fn json_text(&mut self, value: &Value) -> Range<usize> {
+        let start = self.text.len();
+        // Writing JSON into a Vec<u8> cannot fail (serde_json's map keys are strings).
+        if serde_json::to_writer(&mut *self.text, value).is_err() {
+            self.text.truncate(start);
+        }
+        start..self.text.len()
     }
 }
 
