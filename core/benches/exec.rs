@@ -179,9 +179,13 @@ fn rss_bytes() -> u64 {
         .map_or(0, |kb| kb * 1024)
 }
 
-/// `--report`: one JSON line per measurement.
+/// `--report`: one JSON line per measurement. `STEPFORGE_BENCH_CASES`
+/// (comma-separated case names, e.g. `choice,parallel-catch`) runs only
+/// those cases and skips the 10,000-execution Wait, to profile one case.
 fn report() {
-    for case in cases() {
+    let only = std::env::var("STEPFORGE_BENCH_CASES").ok();
+    let wanted = |name: &str| only.as_deref().is_none_or(|list| list.split(',').any(|n| n == name));
+    for case in cases().into_iter().filter(|c| wanted(&c.name)) {
         let base = world_for(case.definition);
         let (mut world, input) = (base.clone(), case.input.clone());
         let (transitions, allocs, _) = counted(|| run_checked(&mut world, input, &case.expected));
@@ -219,6 +223,9 @@ fn report() {
         );
     }
 
+    if only.is_some() {
+        return;
+    }
     // 10,000 executions waiting in an hour-long Wait at once.
     let count = 10_000;
     let rss_before = rss_bytes();

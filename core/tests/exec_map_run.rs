@@ -354,3 +354,23 @@ fn ten_thousand_items_run_as_ten_thousand_children_at_once() {
     assert_eq!(w.executions().count(), 10_001);
     eprintln!("10,000-item distributed Map: {elapsed:?}");
 }
+
+// https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+// ("Variable scope": a Distributed Map's states cannot reference variables of
+// outer scopes; an inline Map's iterations can).
+#[test]
+fn a_child_execution_sees_no_outer_variables_an_inline_iteration_does() {
+    let outer = |config: Value| {
+        json!({"QueryLanguage": "JSONata", "StartAt": "Set", "States": {
+            "Set": {"Type": "Pass", "Assign": {"x": 5}, "Next": "Each"},
+            "Each": {"Type": "Map", "End": true, "Items": [1],
+                "ItemProcessor": {"ProcessorConfig": config,
+                    "StartAt": "Read", "States": {"Read": {"Type": "Pass", "Output": "{% $exists($x) %}", "End": true}}}}}})
+    };
+    let mut w = World::new(1);
+    let arn = run(&mut w, outer(json!({"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"})), json!({}));
+    assert_eq!(w.execution(&arn).unwrap().output(), Some(&json!([false])));
+    let mut w = World::new(1);
+    let arn = run(&mut w, outer(json!({"Mode": "INLINE"})), json!({}));
+    assert_eq!(w.execution(&arn).unwrap().output(), Some(&json!([true])));
+}

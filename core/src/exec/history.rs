@@ -79,15 +79,23 @@ struct Recorded {
     details: Details,
 }
 
+/// The recorded events and the text they point into.
+#[derive(Debug, Clone)]
+struct Parts {
+    events: Vec<Recorded>,
+    /// State names and JSON text the events' [`Details`] point into, back to back.
+    text: Vec<u8>,
+}
+
 /// An execution's history, recorded compactly and rendered when read.
 /// Its parts are shared copy-on-write, so a snapshot of an execution (what
 /// the bindings hand out) or a fork of the world copies no event until one
 /// side records another.
 #[derive(Debug, Clone)]
 pub(crate) struct History {
-    events: Arc<Vec<Recorded>>,
-    /// State names and JSON text the events' [`Details`] point into, back to back.
-    text: Arc<Vec<u8>>,
+    /// The events and their text, in one shared allocation (one
+    /// copy-on-write check per event recorded).
+    parts: Arc<Parts>,
     /// The events as [`HistoryEvent`]s, built on the first read after a change.
     rendered: OnceLock<Arc<Vec<HistoryEvent>>>,
 }
@@ -96,8 +104,7 @@ impl Default for History {
     /// Room for a short execution's events and text, so most grow at most once or twice.
     fn default() -> History {
         History {
-            events: Arc::new(Vec::with_capacity(8)),
-            text: Arc::new(Vec::with_capacity(256)),
+            parts: Arc::new(Parts { events: Vec::with_capacity(8), text: Vec::with_capacity(256) }),
             rendered: OnceLock::new(),
         }
     }
@@ -106,12 +113,12 @@ impl Default for History {
 impl History {
     /// How many events are recorded.
     pub(crate) fn len(&self) -> usize {
-        self.events.len()
+        self.parts.events.len()
     }
 
     /// Appends a state name to the text buffer.
     pub(crate) fn name(&mut self, name: &str) -> Range<usize> {
-        let text = Arc::make_mut(&mut self.text);
+        let text = &mut Arc::make_mut(&mut self.parts).text;
         let start = text.len();
         text.extend_from_slice(name.as_bytes());
         start..text.len()
@@ -119,17 +126,17 @@ impl History {
 
     /// Appends the role ARN of [`role_arn`](super::world::role_arn) without building it apart.
     pub(crate) fn role_arn(&mut self, machine_name: &str) -> Range<usize> {
-        use std::io::Write;
-        let text = Arc::make_mut(&mut self.text);
+        let text = &mut Arc::make_mut(&mut self.parts).text;
         let start = text.len();
-        // Writing into a Vec<u8> cannot fail.
-        let _ = write!(text, "arn:aws:iam::{}:role/StepFunctions-{machine_name}-role", super::world::ACCOUNT);
+        for part in ["arn:aws:iam::", super::world::ACCOUNT, ":role/StepFunctions-", machine_name, "-role"] {
+            text.extend_from_slice(part.as_bytes());
+        }
         start..text.len()
     }
 
     /// Appends a value's compact JSON text to the text buffer.
     pub(crate) fn json_text(&mut self, value: &Value) -> Range<usize> {
-        let text = Arc::make_mut(&mut self.text);
+        let text = &mut Arc::make_mut(&mut self.parts).text;
         let start = text.len();
         // Writing JSON into a Vec<u8> cannot fail (serde_json's map keys are strings).
         if serde_json::to_writer(&mut *text, value).is_err() {
@@ -138,35 +145,54 @@ impl History {
         start..text.len()
     }
 
+    /// Appends an event whose details `details` writes through one borrow of
+    /// the text buffer (one copy-on-write check per event, not one per piece).
+    pub(crate) fn record(
+        &mut self,
+        id: u64,
+        previous: u64,
+        timestamp: i64,
+        kind: &'static str,
+        details: impl FnOnce(&mut TextWriter) -> Details,
+    ) {
+        if self.rendered.get().is_some() {
+            self.rendered = OnceLock::new();
+        }
+        let parts = Arc::make_mut(&mut self.parts);
+        let details = details(&mut TextWriter { text: &mut parts.text });
+        parts.events.push(Recorded { id, previous, timestamp, kind, details });
+    }
+
     /// Appends an event.
     pub(crate) fn push(&mut self, id: u64, previous: u64, timestamp: i64, kind: &'static str, details: Details) {
         if self.rendered.get().is_some() {
             self.rendered = OnceLock::new();
         }
-        Arc::make_mut(&mut self.events).push(Recorded { id, previous, timestamp, kind, details });
+        Arc::make_mut(&mut self.parts).events.push(Recorded { id, previous, timestamp, kind, details });
     }
 
     /// The id of the last `*StateEntered` event of the state `name`, if any.
     pub(crate) fn last_entered(&self, name: &str) -> Option<u64> {
-        self.events.iter().rev().find_map(|e| match &e.details {
-            Details::Entered { name: n, .. } if &self.text[n.clone()] == name.as_bytes() => Some(e.id),
+        let Parts { events, text } = &*self.parts;
+        events.iter().rev().find_map(|e| match &e.details {
+            Details::Entered { name: n, .. } if &text[n.clone()] == name.as_bytes() => Some(e.id),
             _ => None,
         })
     }
 
     /// The kind of the last event, if any.
     pub(crate) fn last_kind(&self) -> Option<&'static str> {
-        self.events.last().map(|e| e.kind)
+        self.parts.events.last().map(|e| e.kind)
     }
 
     /// The events in their public form.
     pub(crate) fn events(&self) -> &[HistoryEvent] {
-        self.rendered.get_or_init(|| Arc::new(self.events.iter().map(|e| self.render(e)).collect()))
+        self.rendered.get_or_init(|| Arc::new(self.parts.events.iter().map(|e| self.render(e)).collect()))
     }
 
     fn str(&self, range: &Range<usize>) -> &str {
         // Only whole `&str`s and serde_json's UTF-8 output are ever appended.
-        std::str::from_utf8(self.text.get(range.clone()).unwrap_or_default()).unwrap_or_default()
+        std::str::from_utf8(self.parts.text.get(range.clone()).unwrap_or_default()).unwrap_or_default()
     }
 
     fn render(&self, e: &Recorded) -> HistoryEvent {
@@ -197,6 +223,31 @@ impl History {
             kind: e.kind.to_string(),
             details,
         }
+    }
+}
+
+/// Writes an event's state names and JSON text into a [`History`]'s buffer
+/// (see [`History::record`]); each call returns where its text sits.
+pub(crate) struct TextWriter<'a> {
+    text: &'a mut Vec<u8>,
+}
+
+impl TextWriter<'_> {
+    /// Appends a state name.
+    pub(crate) fn name(&mut self, name: &str) -> Range<usize> {
+        let start = self.text.len();
+        self.text.extend_from_slice(name.as_bytes());
+        start..self.text.len()
+    }
+
+    /// Appends a value's compact JSON text.
+    pub(crate) fn json_text(&mut self, value: &Value) -> Range<usize> {
+        let start = self.text.len();
+        // Writing JSON into a Vec<u8> cannot fail (serde_json's map keys are strings).
+        if serde_json::to_writer(&mut *self.text, value).is_err() {
+            self.text.truncate(start);
+        }
+        start..self.text.len()
     }
 }
 

@@ -23,7 +23,7 @@
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::World;
 use super::errors::Failure;
@@ -364,14 +364,7 @@ impl World {
     /// Starts the child execution for one item (or batch) of a Map Run: its
     /// own ARN, `ExecutionStarted` event and root thread, which reports to
     /// the Map state's thread `pid` when it ends.
-    pub(crate) fn start_map_run_child(
-        &mut self,
-        run: usize,
-        parent: &Thread,
-        pid: ThreadId,
-        slot: usize,
-        input: Value,
-    ) -> ThreadId {
+    pub(crate) fn start_map_run_child(&mut self, run: usize, pid: ThreadId, slot: usize, input: Value) -> ThreadId {
         let name = self.uuid();
         let r = &self.map_runs.runs[run];
         let machine = r.machine.clone();
@@ -411,6 +404,7 @@ impl World {
             timeout_key: None,
             mock_calls: FxHashMap::default(),
             map_run: Some((run, run_arn)),
+            carried_text: None,
         });
         self.exec_by_arn.insert(arn, id);
         let thread = Thread {
@@ -418,8 +412,11 @@ impl World {
             scope: machine.root_scope.clone(),
             state: start_at,
             input,
-            // Workflow variables reach the item processor as they do inline.
-            vars: parent.vars.clone(),
+            // A child workflow execution starts with no workflow variables: AWS's
+            // "Variable scope" rules let a Distributed Map's states reference
+            // only their own scope, not the parent's (pass values in with
+            // ItemSelector instead).
+            vars: Map::new(),
             parent: Some((pid, slot)),
             map_item: None,
             entered: self.now,
@@ -430,7 +427,7 @@ impl World {
             last_event: 1,
             stay: None,
         };
-        self.threads.push(Some(thread));
+        self.threads.push(Some(Box::new(thread)));
         self.schedule(root, self.now, Event::Enter(root));
         let r = &mut self.map_runs.runs[run];
         let items = r.slot_items.get(slot).copied().unwrap_or(1);

@@ -29,6 +29,17 @@ impl EventQueue {
         if !self.ready.is_empty() && key.0 == self.ready_due {
             self.ready.push(key.1);
             self.ready_live += 1;
+        } else if self.ready.is_empty()
+            && key.0 == self.ready_due
+            && self.later.first().is_none_or(|first| first.0 > key.0)
+        {
+            // Due at the instant last drawn from (the world's now: nothing
+            // can be queued earlier) with nothing else due then: the ready
+            // list `pick` would build holds just this event, so start it here
+            // and skip the ordered set (the common one-thread step).
+            self.ready.push(key.1);
+            self.ready_due = key.0;
+            self.ready_live = 1;
         } else {
             self.later.insert(key);
         }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::data::{self, View};
 use super::errors::{self, Failure};
-use super::history::{Details, History, entered_kind, exited_kind, format_millis, parse_timestamp, text};
+use super::history::{Details, TextWriter, entered_kind, exited_kind, format_millis, parse_timestamp, text};
 use super::world::{Event, ExecutionId, Fanout, Hop, Machine, Phase, Status, Stay, TaskRun, Thread, ThreadId, World};
 use crate::asl::{Definition, Dynamic, Payload, QueryLanguage, State, Transition, WaitFor};
 
@@ -74,11 +74,11 @@ impl World {
         }
     }
 
-    pub(crate) fn take(&mut self, t: ThreadId) -> Option<Thread> {
+    pub(crate) fn take(&mut self, t: ThreadId) -> Option<Box<Thread>> {
         self.threads.get_mut(t.0).and_then(Option::take)
     }
 
-    pub(crate) fn put(&mut self, t: ThreadId, th: Thread) {
+    pub(crate) fn put(&mut self, t: ThreadId, th: Box<Thread>) {
         if let Some(slot) = self.threads.get_mut(t.0) {
             *slot = Some(th);
         }
@@ -125,7 +125,7 @@ impl World {
         &mut self,
         th: &mut Thread,
         kind: &'static str,
-        details: impl FnOnce(&mut History) -> Details,
+        details: impl FnOnce(&mut TextWriter) -> Details,
     ) {
         th.last_event = self.record_with(th.exec, th.last_event, kind, details);
     }
@@ -183,9 +183,13 @@ impl World {
         th.retry_counts.clear();
         th.retry_total = 0;
         if self.trace {
+            let carried = match self.executions[th.exec.0].carried_text.take() {
+                Some((t, text)) if t == tid => Some(text),
+                _ => None,
+            };
             let (name, input) = (&th.state, &th.input);
             let last = self.record_with(th.exec, th.last_event, entered_kind(state.type_name()), |h| {
-                Details::Entered { name: h.name(name), input: h.json_text(input) }
+                Details::Entered { name: h.name(name), input: carried.unwrap_or_else(|| h.json_text(input)) }
             });
             th.last_event = last;
         } else {
@@ -198,14 +202,19 @@ impl World {
             }
         }
         self.open_stay(&mut th, &machine);
-        self.body(tid, th);
+        self.run_body(tid, th, &machine.definition, state);
     }
 
     /// Does what the state's type says (also after a retry interval).
-    fn body(&mut self, tid: ThreadId, mut th: Thread) {
+    fn body(&mut self, tid: ThreadId, th: Box<Thread>) {
         let machine = self.machine_of(&th);
-        let def = &machine.definition;
-        let Some(state) = World::state_in(def, &th) else { return };
+        let Some(state) = World::state_in(&machine.definition, &th) else { return };
+        self.run_body(tid, th, &machine.definition, state);
+    }
+
+    /// [`World::body`] with the state already looked up (entering a state
+    /// finds it once).
+    fn run_body(&mut self, tid: ThreadId, mut th: Box<Thread>, def: &Definition, state: &State) {
         let lang = state.query_language().unwrap_or(def.default_query_language());
         let after = match self.run_state(tid, &mut th, state, lang) {
             Ok(a) => a,
@@ -270,7 +279,9 @@ impl World {
                     let placed = data::result_path_ref(p.result_path.as_ref(), &th.input, result)?;
                     (data::filter_path_owned(p.output_path.as_ref(), placed, &view)?, vars)
                 };
-                th.vars.extend(vars.unwrap_or_default());
+                if let Some(vars) = vars {
+                    th.vars.extend(vars);
+                }
                 Ok(go(&p.transition, out))
             }
             State::Choice(c) => {
@@ -331,7 +342,9 @@ impl World {
                         data::filter_path_owned(output_path, eff, &view)?
                     }
                 };
-                th.vars.extend(vars);
+                if !vars.is_empty() {
+                    th.vars.extend(vars);
+                }
                 Ok(After::Next(next, out))
             }
             State::Wait(w) => {
@@ -415,11 +428,20 @@ impl World {
     }
 
     /// Applies a state's decision to its thread.
-    pub(crate) fn settle(&mut self, tid: ThreadId, mut th: Thread, state: &State, lang: QueryLanguage, after: After) {
+    pub(crate) fn settle(
+        &mut self,
+        tid: ThreadId,
+        mut th: Box<Thread>,
+        state: &State,
+        lang: QueryLanguage,
+        after: After,
+    ) {
         match after {
             After::Park => self.put(tid, th),
             After::Next(next, output) => {
-                self.exit(&mut th, state, &output);
+                let text = self.exit(&mut th, state, &output);
+                // The output is the next state's input as it is.
+                self.executions[th.exec.0].carried_text = text.map(|text| (tid, text));
                 // Reuses the name's buffer: no allocation per transition.
                 th.state.clear();
                 th.state.push_str(next);
@@ -429,30 +451,38 @@ impl World {
                 self.put(tid, th);
             }
             After::End(output) => {
-                self.exit(&mut th, state, &output);
+                let text = self.exit(&mut th, state, &output);
+                // At the top level this output is the execution's.
+                self.executions[th.exec.0].carried_text = text.map(|text| (tid, text));
                 self.finish_thread(tid, th, Ok(output));
             }
             After::Fail(f) => self.handle_error(tid, th, state, lang, f),
         }
     }
 
-    fn exit(&mut self, th: &mut Thread, state: &State, output: &Value) {
+    /// Records the state's `*StateExited` event; where its output's JSON text
+    /// sits in the history's buffer (when histories are kept).
+    fn exit(&mut self, th: &mut Thread, state: &State, output: &Value) -> Option<std::ops::Range<usize>> {
         self.cancel_keys(th);
+        let mut text = None;
         if self.trace {
             let name = &th.state;
-            let last = self.record_with(th.exec, th.last_event, exited_kind(state.type_name()), |h| Details::Exited {
-                name: h.name(name),
-                output: h.json_text(output),
+            let last = self.record_with(th.exec, th.last_event, exited_kind(state.type_name()), |h| {
+                let name = h.name(name);
+                let output = h.json_text(output);
+                text = Some(output.clone());
+                Details::Exited { name, output }
             });
             th.last_event = last;
         } else {
             self.rec(th, "", None);
         }
         self.close_stay(th);
+        text
     }
 
     /// Retry, else Catch, else the thread fails.
-    fn handle_error(&mut self, tid: ThreadId, mut th: Thread, state: &State, lang: QueryLanguage, f: Failure) {
+    fn handle_error(&mut self, tid: ThreadId, mut th: Box<Thread>, state: &State, lang: QueryLanguage, f: Failure) {
         self.cancel_keys(&mut th);
         if let Phase::Task(run) = &th.phase {
             self.tokens.remove(&run.token);
@@ -515,7 +545,7 @@ impl World {
 
     /// A thread ends: a branch or iteration reports to its Parallel or Map;
     /// the top level ends the execution.
-    pub(crate) fn finish_thread(&mut self, tid: ThreadId, mut th: Thread, result: Result<Value, Failure>) {
+    pub(crate) fn finish_thread(&mut self, tid: ThreadId, mut th: Box<Thread>, result: Result<Value, Failure>) {
         self.cancel_keys(&mut th);
         self.close_stay(&mut th);
         if let Phase::Task(run) = &th.phase {
@@ -628,7 +658,7 @@ impl World {
                 fan.next += 1;
                 fan.running += 1;
                 if let Some(run) = fan.map_run {
-                    let child = self.start_map_run_child(run, parent, pid, index, input);
+                    let child = self.start_map_run_child(run, pid, index, input);
                     if let Phase::Fanout(fan) = &mut parent.phase {
                         fan.children[index] = Some(child);
                     }
@@ -678,7 +708,7 @@ impl World {
             last_event: parent.last_event,
             stay: None,
         };
-        self.threads.push(Some(th));
+        self.threads.push(Some(Box::new(th)));
         self.schedule(id, self.now, Event::Enter(id));
         id
     }
@@ -1053,7 +1083,15 @@ impl World {
         let (kind, details) = match (&result, status) {
             (Ok(_), _) if !self.trace => ("ExecutionSucceeded", Value::Null),
             (Ok(out), _) => {
-                self.record_with(eid, previous, "ExecutionSucceeded", |h| Details::Output { output: h.json_text(out) });
+                // The top-level thread's last state wrote this output's text just before.
+                let exec = &mut self.executions[eid.0];
+                let carried = match exec.carried_text.take() {
+                    Some((t, text)) if t == exec.root => Some(text),
+                    _ => None,
+                };
+                self.record_with(eid, previous, "ExecutionSucceeded", |h| Details::Output {
+                    output: carried.unwrap_or_else(|| h.json_text(out)),
+                });
                 ("", Value::Null)
             }
             (Err(f), Status::TimedOut) => ("ExecutionTimedOut", json!({"error": f.error, "cause": f.cause})),

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 use super::dynamodb::MemoryDynamoDb;
 use super::errors::Failure;
 use super::handler::{Handlers, TaskHandler};
-use super::history::{Details, History, HistoryEvent, format_millis, history_json};
+use super::history::{Details, History, HistoryEvent, TextWriter, format_millis, history_json};
 use super::schedule::{EnabledEvent, EventKind, Schedule};
 use super::status::StatusRule;
 use crate::Problems;
@@ -145,6 +145,12 @@ pub struct Execution {
     pub(crate) mock_calls: FxHashMap<String, u64>,
     /// A child workflow execution of a distributed Map: its Map Run's index and ARN.
     pub(crate) map_run: Option<(usize, Arc<str>)>,
+    /// The JSON text a thread's next `*StateEntered` event shows as its input,
+    /// already in the history's buffer: the output of the state it just left
+    /// (or the execution input), which becomes its input unchanged. Saves
+    /// writing the same value twice per transition; any other thread's
+    /// transition in between replaces it, and the text is then written anew.
+    pub(crate) carried_text: Option<(ThreadId, std::ops::Range<usize>)>,
 }
 
 impl Execution {
@@ -414,7 +420,7 @@ pub struct World {
     pub(crate) machines: IndexMap<String, Arc<Machine>>,
     pub(crate) executions: Vec<Execution>,
     pub(crate) exec_by_arn: FxHashMap<String, ExecutionId>,
-    pub(crate) threads: Vec<Option<Thread>>,
+    pub(crate) threads: Vec<Option<Box<Thread>>>,
     pub(crate) queue: super::queue::EventQueue,
     pub(crate) seq: u64,
     pub(crate) now: i64,
@@ -595,7 +601,7 @@ impl World {
             Some(n) => n.to_string(),
             None => self.uuid(),
         };
-        let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:{}:{name}", machine.name);
+        let arn = execution_arn(&machine.name, &name);
         if self.exec_by_arn.contains_key(&arn) {
             return Err(ExecError::ExecutionAlreadyExists(name));
         }
@@ -620,15 +626,19 @@ impl World {
             timeout_key: None,
             mock_calls: FxHashMap::default(),
             map_run: None,
+            carried_text: None,
         };
         if self.trace {
             let h = &mut exec.history;
+            let input_text = h.json_text(&input);
             let details = Details::Started {
-                input: h.json_text(&input),
+                input: input_text.clone(),
                 role_arn: h.role_arn(&machine.name),
                 state_machine_arn: h.name(&machine.arn),
             };
             h.push(1, 0, self.now, "ExecutionStarted", details);
+            // The first state's input is the execution input.
+            exec.carried_text = Some((root, input_text));
         }
         self.executions.push(exec);
         self.exec_by_arn.insert(arn, id);
@@ -652,7 +662,7 @@ impl World {
             last_event: 1,
             stay: None,
         };
-        self.threads.push(Some(thread));
+        self.threads.push(Some(Box::new(thread)));
         self.schedule(root, self.now, Event::Enter(root));
         // EventBridge also reports executions that start (status RUNNING).
         for i in 0..self.rules.len() {
@@ -893,7 +903,8 @@ impl World {
     /// A random UUID (version 4 layout) from the seeded generator.
     pub(crate) fn uuid(&mut self) -> String {
         let bytes = self.rng.u128(..).to_be_bytes();
-        uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().to_string()
+        let mut text = uuid::Uuid::encode_buffer();
+        uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().encode_lower(&mut text).to_owned()
     }
 
     /// Appends a history event for an execution; returns its id.
@@ -914,7 +925,7 @@ impl World {
         exec: ExecutionId,
         previous: u64,
         kind: &'static str,
-        details: impl FnOnce(&mut History) -> Details,
+        details: impl FnOnce(&mut TextWriter) -> Details,
     ) -> u64 {
         let e = &mut self.executions[exec.0];
         e.events += 1;
@@ -922,8 +933,7 @@ impl World {
         if !self.trace {
             return id;
         }
-        let details = details(&mut e.history);
-        e.history.push(id, previous, self.now, kind, details);
+        e.history.record(id, previous, self.now, kind, details);
         id
     }
 
@@ -958,6 +968,21 @@ impl World {
 }
 
 use super::timeline::Peak;
+
+/// `arn:aws:states:{REGION}:{ACCOUNT}:execution:{machine}:{name}`, built
+/// without the formatting machinery (once per execution started).
+fn execution_arn(machine_name: &str, name: &str) -> String {
+    let parts = ["arn:aws:states:", REGION, ":", ACCOUNT, ":execution:", machine_name, ":", name];
+    let mut arn = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    parts.iter().for_each(|p| arn.push_str(p));
+    arn
+}
+
+#[cfg(test)]
+#[test]
+fn execution_arns_read_as_formatted() {
+    assert_eq!(execution_arn("m", "n-1"), format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:m:n-1"));
+}
 
 /// The role ARN stepforge shows for a state machine (`$$.Execution.RoleArn`).
 pub(crate) fn role_arn(machine_name: &str) -> String {

@@ -9,12 +9,13 @@
 //!   instants, whatever their offsets; strings compare by UTF-16 code units,
 //!   as Java's `compareTo` does.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use serde_json::Value;
 
 use super::json::compare_numbers;
-use super::select::{root_value, select_in};
+use super::select::{root_value, select_in, select_in_ref};
 use super::{EvalError, Scope};
 use crate::asl::choice::{Comparison, Condition, Operand, Operator};
 use crate::asl::path::Path;
@@ -52,10 +53,14 @@ pub fn choose(rule: &Condition, input: &Value, scope: &Scope) -> Result<bool, Ev
     }
 }
 
-/// The value a path names, or `None` when it names nothing.
-fn lookup(path: &Path, input: &Value, scope: &Scope) -> Result<Option<Value>, EvalError> {
+/// The value a path names, or `None` when it names nothing; borrowed for a
+/// definite path (the usual `$.field`), so a comparison copies nothing.
+fn lookup<'v>(path: &Path, input: &'v Value, scope: &Scope<'v>) -> Result<Option<Cow<'v, Value>>, EvalError> {
     let root = root_value(path, input, scope)?;
-    Ok(select_in(path, root).ok())
+    if path.is_definite() {
+        return Ok(select_in_ref(path, root).map(Cow::Borrowed));
+    }
+    Ok(select_in(path, root).ok().map(Cow::Owned))
 }
 
 fn invalid(path: &Path) -> EvalError {

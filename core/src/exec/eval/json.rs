@@ -13,8 +13,12 @@ pub(crate) fn decimal(n: &Number) -> Option<BigDecimal> {
     BigDecimal::from_str(n.as_str()).ok()
 }
 
-/// Compares two JSON numbers exactly.
+/// Compares two JSON numbers exactly: integers that fit in 64 bits (the
+/// usual case, and exact as they are) without building decimals.
 pub(crate) fn compare_numbers(a: &Number, b: &Number) -> Option<Ordering> {
+    if let (Some(x), Some(y)) = (a.as_i64(), b.as_i64()) {
+        return Some(x.cmp(&y));
+    }
     Some(decimal(a)?.cmp(&decimal(b)?))
 }
 
@@ -41,4 +45,48 @@ pub(crate) fn as_integer(n: &Number) -> Option<i64> {
         return None;
     }
     i64::from_str(&d.with_scale(0).to_string()).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The 64-bit shortcuts of `States.MathAdd` and the numeric comparisons
+    /// give exactly what the decimal path gives (same order, same text).
+    #[test]
+    fn integer_shortcuts_agree_with_decimals() {
+        let values = [
+            "0",
+            "-0",
+            "1",
+            "-1",
+            "7",
+            "999",
+            "1000",
+            "-1000",
+            "4294967296",
+            "-4294967296",
+            "9223372036854775806",
+            "9223372036854775807",
+            "-9223372036854775807",
+            "-9223372036854775808",
+        ];
+        let number = |t: &str| Number::from_string_unchecked(t.to_string());
+        for a in values {
+            for b in values {
+                let (x, y) = (number(a), number(b));
+                let exact = decimal(&x).unwrap().cmp(&decimal(&y).unwrap());
+                assert_eq!(compare_numbers(&x, &y), Some(exact), "{a} vs {b}");
+                let (i, j) = (x.as_i64().unwrap(), y.as_i64().unwrap());
+                if let Some(sum) = i.checked_add(j) {
+                    let slow = number_value(&(decimal(&x).unwrap() + decimal(&y).unwrap()));
+                    assert_eq!(Value::from(sum).to_string(), slow.to_string(), "{a} + {b}");
+                }
+            }
+        }
+        // Not integers in 64 bits: the decimal path alone.
+        assert_eq!(compare_numbers(&number("7.5"), &number("7")), Some(Ordering::Greater));
+        assert_eq!(compare_numbers(&number("1e3"), &number("1000")), Some(Ordering::Equal));
+        assert_eq!(compare_numbers(&number("9223372036854775808"), &number("1")), Some(Ordering::Greater));
+    }
 }

@@ -26,6 +26,24 @@ pub fn select_reference(path: &ReferencePath, input: &Value, scope: &Scope) -> R
     select(path.path(), input, scope)
 }
 
+/// The value a definite path (fields and indexes only) names, by reference;
+/// `None` for an indefinite path or one that names nothing (where
+/// [`select`] gives the copy or the error).
+pub(crate) fn select_ref<'v>(path: &Path, input: &'v Value, scope: &Scope<'v>) -> Option<&'v Value> {
+    if !path.is_definite() {
+        return None;
+    }
+    select_in_ref(path, root_value(path, input, scope).ok()?)
+}
+
+/// [`select_ref`] from the document the path starts from.
+pub(crate) fn select_in_ref<'v>(path: &Path, root: &'v Value) -> Option<&'v Value> {
+    if !path.is_definite() {
+        return None;
+    }
+    definite(path.segments(), root).ok()
+}
+
 /// The document a path starts from.
 pub(crate) fn root_value<'v>(path: &Path, input: &'v Value, scope: &Scope<'v>) -> Result<&'v Value, EvalError> {
     match path.root() {
