@@ -12,9 +12,8 @@ use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, Object, This, Unknown}
 use napi::{Env, JsValue, ValueType};
 use napi_derive::napi;
 use serde_json::Value;
-use stepforge::builder::{self, Chainable};
 use stepforge::fragments::{
-    self as core, DynamoDbListMap as CoreMap, MapConfig, PhasedJob as CorePhased, PolicyStatement,
+    self as core, DynamoDbListMap as CoreMap, MapConfig, PhasedJob as CorePhased, TableGrants, statements_json,
 };
 
 use crate::chain::{Fragment, Link, link};
@@ -24,46 +23,29 @@ use crate::value::{At, JsonValue, Props, constructed_with_new, own_keys, scalar,
 
 /// A job: stepforge states (a chainable) or ASL JSON (an object with
 /// `StartAt` and `States`, or its text), built by the core.
-enum Job {
-    Link(Link),
-    Json(builder::Chain),
-}
-
-impl Chainable for Job {
-    fn start_state(&self) -> builder::StateRef {
-        match self {
-            Job::Link(l) => l.start_state(),
-            Job::Json(c) => c.start_state(),
-        }
-    }
-    fn end_states(&self) -> Vec<builder::EndRef> {
-        match self {
-            Job::Link(l) => l.end_states(),
-            Job::Json(c) => c.end_states(),
-        }
-    }
-}
+type Job = core::Job<Link>;
 
 fn job(env: &Env, value: Unknown, what: &str) -> Result<Job> {
     let at = At::new(what);
     match value.get_type()? {
         ValueType::String => {
             let text: String = scalar(value, &at)?;
-            return Ok(Job::Json(core::job_from_str(&text)?));
+            return Ok(Job::from_text(&text)?);
         }
         ValueType::Object if !value.is_array()? => {
             let object = Object::from_unknown(value)?;
             if object.has_named_property("States")? || object.has_named_property("StartAt")? {
-                return Ok(Job::Json(core::job_from_json(&to_json(env, value, &at)?)?));
+                return Ok(Job::from_json(&to_json(env, value, &at)?)?);
             }
         }
         _ => {}
     }
-    Ok(Job::Link(link(env, value, &at)?))
+    Ok(Job::States(link(env, value, &at)?))
 }
 
-fn statements(list: &[PolicyStatement]) -> JsonValue {
-    JsonValue(Value::Array(list.iter().map(PolicyStatement::to_json).collect()))
+/// `iam(tableArn)` of a fragment whose statements are on a table.
+fn table_iam(env: &Env, fragment: &impl TableGrants, table_arn: Unknown) -> napi::Result<JsonValue> {
+    guard(env, || Ok(JsonValue(fragment.iam_json(&scalar::<String>(table_arn, &At::new("tableArn"))?))))
 }
 
 /// A JSON argument: an object, or its text.
@@ -214,10 +196,7 @@ impl Semaphore {
     /// The IAM policy statements the states need, on `tableArn`.
     #[napi(ts_return_type = "Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>")]
     pub fn iam(&self, env: Env, #[napi(ts_arg_type = "string")] table_arn: Unknown) -> napi::Result<JsonValue> {
-        guard(&env, || {
-            let arn: String = scalar(table_arn, &At::new("tableArn"))?;
-            Ok(statements(&self.inner.iam(&arn)))
-        })
+        table_iam(&env, &self.inner, table_arn)
     }
 }
 
@@ -286,10 +265,7 @@ impl Semaphores {
     /// The IAM policy statements of the wrapped states, on `tableArn`.
     #[napi(ts_return_type = "Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>")]
     pub fn iam(&self, env: Env, #[napi(ts_arg_type = "string")] table_arn: Unknown) -> napi::Result<JsonValue> {
-        guard(&env, || {
-            let arn: String = scalar(table_arn, &At::new("tableArn"))?;
-            self.with(|s| Ok(statements(&s.iam(&arn))))
-        })
+        table_iam(&env, &*self.inner.lock().unwrap_or_else(|e| e.into_inner()), table_arn)
     }
 }
 
@@ -331,7 +307,7 @@ pub fn cleanup_event_pattern(
 pub fn cleanup_iam(env: Env, #[napi(ts_arg_type = "string")] table_arn: Unknown) -> napi::Result<JsonValue> {
     guard(&env, || {
         let arn: String = scalar(table_arn, &At::new("tableArn"))?;
-        Ok(statements(&core::cleanup_iam(&arn)))
+        Ok(JsonValue(statements_json(&core::cleanup_iam(&arn))))
     })
 }
 
@@ -385,11 +361,7 @@ impl DynamoDbListMap {
     /// The configuration, as `config.json` writes it.
     #[napi(getter, ts_return_type = "Record<string, unknown>")]
     pub fn config(&self) -> JsonValue {
-        let c = self.inner.config();
-        JsonValue(serde_json::json!({
-            "ddb": {"tableName": c.table_name, "partitionKeyName": c.partition_key_name, "partitionKeyValueField": c.partition_key_value},
-            "stepfunc": {"maxConcurrency": c.max_concurrency, "waitDurationSeconds": c.wait_duration_seconds, "timeoutDurationSeconds": c.timeout_duration_seconds},
-        }))
+        JsonValue(self.inner.config().to_json())
     }
 
     /// The states (`Get List` → `Process Items`) as a fragment.
@@ -407,10 +379,7 @@ impl DynamoDbListMap {
     /// The IAM policy statements, on `tableArn` (and the function, by default).
     #[napi(ts_return_type = "Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>")]
     pub fn iam(&self, env: Env, #[napi(ts_arg_type = "string")] table_arn: Unknown) -> napi::Result<JsonValue> {
-        guard(&env, || {
-            let arn: String = scalar(table_arn, &At::new("tableArn"))?;
-            Ok(statements(&self.inner.iam(&arn)))
-        })
+        table_iam(&env, &self.inner, table_arn)
     }
 }
 
@@ -456,17 +425,7 @@ impl PhasedJob {
             let mut inner = CorePhased::from_json(&json_or_text(&env, graph, "graph")?)?;
             let props = Props::new(&env, options, "PhasedJob options", &["resources"])?;
             if let Some(resources) = props.json(&env, "resources")? {
-                let Value::Object(map) = resources else {
-                    return Err(type_error(
-                        "`PhasedJob options.resources` must be an object of job name → resource ARN",
-                    ));
-                };
-                for (job, resource) in map {
-                    let Value::String(resource) = resource else {
-                        return Err(type_error(format!("`PhasedJob options.resources.{job}` must be a string")));
-                    };
-                    inner = inner.resource(&job, &resource);
-                }
+                inner = inner.resources_from_json(&resources, "PhasedJob options.resources").map_err(type_error)?;
             }
             Ok(PhasedJob { inner })
         })
@@ -505,6 +464,6 @@ impl PhasedJob {
     /// The IAM policy statements (invoking the jobs' functions).
     #[napi(ts_return_type = "Array<{ Effect: 'Allow'; Action: string[]; Resource: string[] }>")]
     pub fn iam(&self) -> JsonValue {
-        statements(&self.inner.iam())
+        JsonValue(statements_json(&self.inner.iam()))
     }
 }

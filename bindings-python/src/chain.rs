@@ -155,8 +155,22 @@ pub(crate) fn next(from: &Bound<'_, PyAny>, to: &Bound<'_, PyAny>, what: &str) -
 /// The Python objects of `wanted`, found by walking the Python side of the
 /// links from `roots`.
 pub(crate) fn objects_of(py: Python<'_>, roots: &[Py<PyAny>], wanted: &[StateRef]) -> PyResult<Vec<Py<PyAny>>> {
+    let found = known_objects(py, roots);
+    wanted
+        .iter()
+        .map(|w| {
+            found.iter().find(|(s, _)| s.same(w)).map(|(_, o)| o.clone_ref(py)).ok_or_else(|| {
+                InternalError::new_err(format!("stepforge lost track of the Python object of state `{}`", w.name()))
+            })
+        })
+        .collect()
+}
+
+/// Every state object reachable from `roots` through the Python side of the
+/// links, with the core state it stands for.
+pub(crate) fn known_objects(py: Python<'_>, roots: &[Py<PyAny>]) -> Vec<(StateRef, Py<PyAny>)> {
     let mut seen = HashSet::new();
-    let mut found: Vec<(StateRef, Py<PyAny>)> = Vec::new();
+    let mut found = Vec::new();
     let mut stack: Vec<Py<PyAny>> = clone_all(py, roots);
     while let Some(obj) = stack.pop() {
         if !seen.insert(obj.as_ptr() as usize) {
@@ -167,14 +181,7 @@ pub(crate) fn objects_of(py: Python<'_>, roots: &[Py<PyAny>], wanted: &[StateRef
             found.push((state.get().handle.clone(), obj));
         }
     }
-    wanted
-        .iter()
-        .map(|w| {
-            found.iter().find(|(s, _)| s.same(w)).map(|(_, o)| o.clone_ref(py)).ok_or_else(|| {
-                InternalError::new_err(format!("stepforge lost track of the Python object of state `{}`", w.name()))
-            })
-        })
-        .collect()
+    found
 }
 
 /// The `end_states` list: the state of each `Next` end; a Choice's missing

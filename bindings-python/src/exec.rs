@@ -16,9 +16,10 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyList, PyModule, PyString, PyTuple};
 use serde_json::Value;
-use stepforge::dynamo::attr::{item_from_dynamodb_json, item_to_dynamodb_json, item_to_plain_json, marshall_item};
-use stepforge::exec::dynamodb::{KeyType, MemoryDynamoDb};
-use stepforge::exec::{ExecError, Status, StatusRule, TaskCall, TaskHandler, TaskOutcome, World};
+use stepforge::exec::dynamodb::{KeyType, MemoryDynamoDb, item_from_json};
+use stepforge::exec::host_args::{key_type, non_negative, positive, task_delay};
+use stepforge::exec::settle::INVALID_HANDLER_RESULT;
+use stepforge::exec::{ExecError, StatusRule, TaskCall, TaskHandler, TaskOutcome, World};
 
 use crate::convert::{from_json, to_json};
 use crate::errors::{guard, marshal_error, problems_error};
@@ -47,15 +48,10 @@ fn exec_error(py: Python<'_>, code: &str, message: impl Into<String>) -> PyErr {
 /// The core's refusal as a Python exception: the validator's problems stay a
 /// `ValidationError`; the rest is `ExecutionError` with AWS's exception name.
 fn refused(py: Python<'_>, e: ExecError) -> PyErr {
-    let code = match &e {
-        ExecError::InvalidDefinition(problems) => return problems_error(problems.clone()),
-        ExecError::StateMachineDoesNotExist(_) => "StateMachineDoesNotExist",
-        ExecError::ExecutionAlreadyExists(_) => "ExecutionAlreadyExists",
-        ExecError::ExecutionDoesNotExist(_) => "ExecutionDoesNotExist",
-        ExecError::TaskDoesNotExist(_) => "TaskDoesNotExist",
-        ExecError::ExecutionNotRunning(_) => "ExecutionNotRunning",
-    };
-    exec_error(py, code, e.to_string())
+    match e.problems() {
+        Some(problems) => problems_error(problems.clone()),
+        None => exec_error(py, e.code(), e.to_string()),
+    }
 }
 
 /// A definition given as JSON text, a dict, or a `StateMachine` (rendered by the core).
@@ -125,7 +121,7 @@ impl PyHandler {
             }
             let place = format!("`{}` in {}", call.state_name, call.execution_arn);
             let Some(token) = call.token.clone() else {
-                return Ok(TaskOutcome::fail("stepforge.InvalidHandlerResult", "no task token for pending work"));
+                return Ok(TaskOutcome::fail(INVALID_HANDLER_RESULT, "no task token for pending work"));
             };
             self.shared.pending.lock().map_err(poisoned)?.push(Pending { token, work: answer.unbind(), place });
             return Ok(TaskOutcome::Pending);
@@ -182,42 +178,34 @@ fn outcome_of(answer: &Bound<'_, PyAny>, state: &str) -> TaskOutcome {
         let result = result.get();
         return match to_json(result.output.bind(answer.py()), &what) {
             Ok(output) => TaskOutcome::Succeed { output, after: result.after },
-            Err(e) => TaskOutcome::fail("stepforge.InvalidHandlerResult", e.to_string()),
+            Err(e) => TaskOutcome::fail(INVALID_HANDLER_RESULT, e.to_string()),
         };
     }
     match to_json(answer, &what) {
         Ok(output) => TaskOutcome::ok(output),
-        Err(e) => TaskOutcome::fail("stepforge.InvalidHandlerResult", e.to_string()),
+        Err(e) => TaskOutcome::fail(INVALID_HANDLER_RESULT, e.to_string()),
     }
 }
 
 /// One call of a task handler: what the Task asks for.
-#[pyclass(frozen, module = "stepforge", name = "TaskCall")]
+#[pyclass(frozen, get_all, module = "stepforge", name = "TaskCall")]
 pub struct PyTaskCall {
     /// The resource the handler was registered for (for `lambda:invoke`, the `FunctionName`).
-    #[pyo3(get)]
     resource: String,
     /// The task's input: the state input after `InputPath` and `Parameters` (for `lambda:invoke`, the `Payload`).
-    #[pyo3(get)]
     input: Py<PyAny>,
     /// The task token (`send_task_success`/`send_task_failure` answer with it).
-    #[pyo3(get)]
     token: Option<String>,
     /// The execution's ARN.
-    #[pyo3(get)]
     execution_arn: String,
     /// The Task state's name.
-    #[pyo3(get)]
     state_name: String,
     /// How many times the state was retried so far (0 on the first attempt).
-    #[pyo3(get)]
     retry_count: u64,
     /// A number from the world's seeded generator: a handler that behaves
     /// randomly should draw from it so that a seed gives one run.
-    #[pyo3(get)]
     random: u64,
     /// The virtual time of the call, ms since the Unix epoch.
-    #[pyo3(get)]
     now_millis: i64,
 }
 
@@ -244,9 +232,7 @@ impl PyTaskResult {
     #[new]
     #[pyo3(signature = (output = None, *, after_seconds = 0.0))]
     fn new(py: Python<'_>, output: Option<Py<PyAny>>, after_seconds: f64) -> PyResult<Self> {
-        let after = Duration::try_from_secs_f64(after_seconds).map_err(|_| {
-            PyValueError::new_err(format!("TaskResult after_seconds must be a finite number >= 0, not {after_seconds}"))
-        })?;
+        let after = task_delay(after_seconds, "TaskResult after_seconds").map_err(PyValueError::new_err)?;
         Ok(PyTaskResult { output: output.unwrap_or_else(|| py.None()), after })
     }
 
@@ -268,16 +254,13 @@ impl PyTaskResult {
 }
 
 /// Why `run_until_idle` returned.
-#[pyclass(frozen, module = "stepforge", name = "Idle")]
+#[pyclass(frozen, get_all, module = "stepforge", name = "Idle")]
 pub struct PyIdle {
     /// Transitions taken.
-    #[pyo3(get)]
     steps: u64,
     /// Executions still running (they wait on task tokens or pending handlers).
-    #[pyo3(get)]
     running: usize,
     /// Tasks whose handler's work is still in flight.
-    #[pyo3(get)]
     host_pending: usize,
 }
 
@@ -295,13 +278,11 @@ impl From<stepforge::exec::Idle> for PyIdle {
 }
 
 /// The timeline's answer: the most executions inside a set of states at once, and when.
-#[pyclass(frozen, module = "stepforge", name = "Peak")]
+#[pyclass(frozen, get_all, module = "stepforge", name = "Peak")]
 pub struct PyPeak {
     /// The most executions inside at once.
-    #[pyo3(get)]
     count: usize,
     /// When that count was first reached, virtual ms since the Unix epoch (None if never).
-    #[pyo3(get)]
     at_millis: Option<i64>,
 }
 
@@ -423,9 +404,7 @@ fn key_spec(spec: &Bound<'_, PyAny>, what: &str) -> PyResult<(String, KeyType)> 
     let (name, kind): (String, String) = spec.extract().map_err(|_| {
         PyTypeError::new_err(format!("{what} is a name or a (name, type) pair such as (\"id\", \"S\")"))
     })?;
-    let kind = KeyType::parse(&kind)
-        .ok_or_else(|| PyValueError::new_err(format!("{what}: {kind:?} is not a key type (S, N or B)")))?;
-    Ok((name, kind))
+    Ok((name, key_type(&kind, what).map_err(PyValueError::new_err)?))
 }
 
 #[pymethods]
@@ -437,14 +416,9 @@ impl PyWorld {
     #[new]
     #[pyo3(signature = (seed = 0, *, time_scale = None, transition_limit = None, handler_timeout = 60.0))]
     fn new(seed: u64, time_scale: Option<f64>, transition_limit: Option<u64>, handler_timeout: f64) -> PyResult<Self> {
-        if let Some(scale) = time_scale
-            && !(scale.is_finite() && scale >= 0.0)
-        {
-            return Err(PyValueError::new_err(format!("time_scale must be a finite number >= 0, not {scale}")));
-        }
-        if !(handler_timeout.is_finite() && handler_timeout > 0.0) {
-            return Err(PyValueError::new_err(format!("handler_timeout must be a number > 0, not {handler_timeout}")));
-        }
+        let time_scale =
+            time_scale.map(|s| non_negative(s, "time_scale")).transpose().map_err(PyValueError::new_err)?;
+        let handler_timeout = positive(handler_timeout, "handler_timeout").map_err(PyValueError::new_err)?;
         let mut world = World::new(seed);
         if let Some(limit) = transition_limit {
             world.set_transition_limit(limit);
@@ -485,18 +459,9 @@ impl PyWorld {
         source: Option<String>,
         statuses: Option<Vec<String>>,
     ) -> PyResult<()> {
-        let statuses = statuses
-            .unwrap_or_else(|| ["FAILED", "TIMED_OUT", "ABORTED"].map(String::from).to_vec())
-            .iter()
-            .map(|s| {
-                Status::from_str_opt(s).ok_or_else(|| {
-                    PyValueError::new_err(format!(
-                        "on_status_change: {s:?} is not a status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED)"
-                    ))
-                })
-            })
-            .collect::<PyResult<Vec<_>>>()?;
-        self.world.on_status_change(StatusRule { source, statuses, target });
+        let rule = StatusRule::from_names(target, source, statuses.as_deref(), "on_status_change")
+            .map_err(PyValueError::new_err)?;
+        self.world.on_status_change(rule);
         Ok(())
     }
 
@@ -522,9 +487,7 @@ impl PyWorld {
     /// JSON with `dynamodb_json=True`.
     #[pyo3(signature = (table, item, *, dynamodb_json = false))]
     fn put_item(&mut self, py: Python<'_>, table: &str, item: &Bound<'_, PyAny>, dynamodb_json: bool) -> PyResult<()> {
-        let value = to_json(item, "put_item() item")?;
-        let item = if dynamodb_json { item_from_dynamodb_json(&value) } else { marshall_item(&value) }
-            .map_err(marshal_error)?;
+        let item = item_from_json(&to_json(item, "put_item() item")?, dynamodb_json).map_err(marshal_error)?;
         self.world.dynamodb_mut().put(table, item).map_err(|e| exec_error(py, &e.code, e.message))
     }
 
@@ -538,25 +501,15 @@ impl PyWorld {
         key: &Bound<'py, PyAny>,
         dynamodb_json: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let value = to_json(key, "get_item() key")?;
-        let key = if dynamodb_json { item_from_dynamodb_json(&value) } else { marshall_item(&value) }
-            .map_err(marshal_error)?;
-        match self.world.dynamodb().get(table, &key) {
-            Some(item) if dynamodb_json => from_json(py, &item_to_dynamodb_json(item)),
-            Some(item) => from_json(py, &item_to_plain_json(item)),
-            None => Ok(py.None().into_bound(py)),
-        }
+        let key = to_json(key, "get_item() key")?;
+        let item = self.world.dynamodb().get_json(table, &key, dynamodb_json).map_err(marshal_error)?;
+        from_json(py, &item.unwrap_or(Value::Null))
     }
 
     /// Every item of a table in key order (plain data, or DynamoDB JSON).
     #[pyo3(signature = (table, *, dynamodb_json = false))]
-    fn items<'py>(&self, py: Python<'py>, table: &str, dynamodb_json: bool) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        for item in self.world.dynamodb().items(table) {
-            let value = if dynamodb_json { item_to_dynamodb_json(item) } else { item_to_plain_json(item) };
-            list.append(from_json(py, &value)?)?;
-        }
-        Ok(list)
+    fn items<'py>(&self, py: Python<'py>, table: &str, dynamodb_json: bool) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, &Value::Array(self.world.dynamodb().items_json(table, dynamodb_json)))
     }
 
     /// One DynamoDB API call on the in-memory tables (`"UpdateItem"`, a
@@ -650,10 +603,8 @@ impl PyWorld {
 
     /// Runs until nothing is left to do, awaiting handlers' coroutines (in a
     /// new event loop); inside a running loop use `await world.run_async()`.
-    fn run(slf: &Bound<'_, Self>) -> PyResult<PyIdle> {
-        let idle = host(slf.py())?.getattr("run")?.call1((slf,))?;
-        let idle = idle.cast::<PyIdle>()?.get();
-        Ok(PyIdle { steps: idle.steps, running: idle.running, host_pending: idle.host_pending })
+    fn run<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        host(slf.py())?.getattr("run")?.call1((slf,))
     }
 
     /// `run`, as a coroutine for a running event loop.
@@ -764,7 +715,7 @@ impl PyWorld {
 
     /// Virtual seconds until the next event, if any.
     fn _next_due_seconds(&self) -> Option<f64> {
-        self.world.next_due_millis().map(|due| (due - self.world.now_millis()).max(0) as f64 / 1000.0)
+        self.world.next_due_seconds()
     }
 
     fn _is_waiting(&self, token: &str) -> bool {
@@ -773,19 +724,9 @@ impl PyWorld {
 
     /// A coroutine's value: the task succeeds (or fails if it is not JSON).
     fn _settle(&mut self, token: &str, value: &Bound<'_, PyAny>) {
-        let outcome = outcome_of(value, "a pending task");
-        let answer = match outcome {
-            TaskOutcome::Succeed { output, after } if after.is_zero() => self.world.send_task_success(token, output),
-            TaskOutcome::Succeed { .. } => self.world.send_task_failure(
-                token,
-                "stepforge.InvalidHandlerResult",
-                "a coroutine's TaskResult cannot take virtual time: return the output, or TaskResult without after_seconds",
-            ),
-            TaskOutcome::Fail { error, cause } => self.world.send_task_failure(token, &error, &cause),
-            TaskOutcome::Pending => Ok(()),
-        };
-        // A task that ended meanwhile (timeout, stop) has nobody to answer.
-        drop(answer);
+        let delayed =
+            "a coroutine's TaskResult cannot take virtual time: return the output, or TaskResult without after_seconds";
+        self.world.settle_host_work(token, outcome_of(value, "a pending task"), delayed);
     }
 
     fn _settle_failure(&mut self, token: &str, error: &str, cause: &str) {

@@ -7,7 +7,6 @@
 //! states, so each gets a new Python object here ([`states::object_for`]),
 //! while a job given as stepforge states keeps the user's own objects.
 
-use std::collections::HashSet;
 use std::sync::Mutex;
 
 use pyo3::exceptions::PyTypeError;
@@ -15,66 +14,36 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use serde_json::Value;
 use stepforge::Problems;
-use stepforge::builder::{Chain, Chainable, EndRef, Fragment, StateMachine, StateRef};
-use stepforge::fragments::{self as core, DynamoDbListMap, MapConfig, PhasedJob, PolicyStatement, Semaphore};
+use stepforge::builder::{Chainable, EndRef, Fragment, StateMachine, StateRef};
+use stepforge::fragments::{
+    self as core, DynamoDbListMap, MapConfig, PhasedJob, Semaphore, TableGrants, statements_json,
+};
 
-use crate::chain::{Linkable, PyFragment};
+use crate::chain::{Linkable, PyFragment, known_objects};
 use crate::convert::{from_json, to_json};
 use crate::errors::{check, guard};
 use crate::machine::PyStateMachine;
 use crate::states::{self, PyState};
 
-/// A job argument: stepforge states (the user's objects) or ASL JSON (a dict
-/// or its text) built by the core.
-enum Job {
-    Objects(Linkable),
-    Json(Chain),
+/// A job argument: stepforge states (the user's objects), or ASL JSON (a
+/// dict or its text) the core builds.
+type Job = core::Job<Linkable>;
+
+fn job(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Job> {
+    if let Ok(text) = value.cast::<PyString>() {
+        let text = text.to_cow()?.to_string();
+        return check(|| Job::from_text(&text));
+    }
+    if value.cast::<PyDict>().is_ok() {
+        let json = to_json(value, what)?;
+        return check(|| Job::from_json(&json));
+    }
+    Ok(Job::States(Linkable::extract(value, what)?))
 }
 
-impl Job {
-    fn extract(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Job> {
-        if let Ok(text) = value.cast::<PyString>() {
-            let text = text.to_cow()?.to_string();
-            return Ok(Job::Json(check(|| core::job_from_str(&text))?));
-        }
-        if value.cast::<PyDict>().is_ok() {
-            let json = to_json(value, what)?;
-            return Ok(Job::Json(check(|| core::job_from_json(&json))?));
-        }
-        Ok(Job::Objects(Linkable::extract(value, what)?))
-    }
-
-    fn chainable(&self) -> &dyn Chainable {
-        match self {
-            Job::Objects(l) => l,
-            Job::Json(c) => c,
-        }
-    }
-
-    /// The Python objects already made for the job's states.
-    fn roots(&self, py: Python<'_>) -> Vec<Py<PyAny>> {
-        match self {
-            Job::Objects(l) => vec![l.start_obj().clone_ref(py)],
-            Job::Json(_) => Vec::new(),
-        }
-    }
-}
-
-/// Every state object reachable from `roots` through the Python side of the links.
-fn known_objects(py: Python<'_>, roots: &[Py<PyAny>]) -> Vec<(StateRef, Py<PyAny>)> {
-    let mut seen = HashSet::new();
-    let mut found = Vec::new();
-    let mut stack: Vec<Py<PyAny>> = roots.iter().map(|r| r.clone_ref(py)).collect();
-    while let Some(obj) = stack.pop() {
-        if !seen.insert(obj.as_ptr() as usize) {
-            continue;
-        }
-        if let Ok(state) = obj.bind(py).cast::<PyState>() {
-            stack.extend(state.get().links(py));
-            found.push((state.get().handle.clone(), obj));
-        }
-    }
-    found
+/// The Python objects the user made for the job's states (none for ASL JSON).
+fn roots(py: Python<'_>, job: &Job) -> Vec<Py<PyAny>> {
+    job.states().map(|l| vec![l.start_obj().clone_ref(py)]).unwrap_or_default()
 }
 
 /// The Python `Fragment` over a fragment the core built. States the user
@@ -143,10 +112,10 @@ fn machine_object(py: Python<'_>, machine: &StateMachine, roots: &[Py<PyAny>]) -
     Ok(py.get_type::<PyStateMachine>().call((start,), Some(&kwargs))?.unbind())
 }
 
-/// Policy statements as `[{"Effect": "Allow", "Action": [...], "Resource": [...]}]`.
-fn statements<'py>(py: Python<'py>, list: &[PolicyStatement]) -> PyResult<Bound<'py, PyList>> {
-    let items = list.iter().map(|s| from_json(py, &s.to_json())).collect::<PyResult<Vec<_>>>()?;
-    PyList::new(py, items)
+/// `iam(table_arn)` of a fragment whose statements are on a table: a list of
+/// `{"Effect": "Allow", "Action": [...], "Resource": [...]}`.
+fn table_iam<'py>(py: Python<'py>, fragment: &impl TableGrants, table_arn: &str) -> PyResult<Bound<'py, PyAny>> {
+    from_json(py, &guard(|| fragment.iam_json(table_arn))?)
 }
 
 /// A semaphore: at most `limit` executions run a job at once, counted in the
@@ -205,22 +174,22 @@ impl PySemaphore {
     /// acquire a slot, run the job, release the slot (also when the job
     /// fails). Returns a `Fragment`; chain the next state to it.
     fn wrap(&self, py: Python<'_>, job: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        let job = Job::extract(job, "Semaphore.wrap() job")?;
-        let fragment = check(|| self.inner.wrap(job.chainable()))?;
-        fragment_object(py, &fragment, &job.roots(py))
+        let job = self::job(job, "Semaphore.wrap() job")?;
+        let fragment = check(|| self.inner.wrap(&job))?;
+        fragment_object(py, &fragment, &roots(py, &job))
     }
 
     /// A whole `StateMachine`: the wrapped job, with `TimeoutSeconds` when
     /// the `timeout_seconds` option is given.
     fn state_machine(&self, py: Python<'_>, job: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        let job = Job::extract(job, "Semaphore.state_machine() job")?;
-        let machine = check(|| self.inner.state_machine(job.chainable()))?;
-        machine_object(py, &machine, &job.roots(py))
+        let job = self::job(job, "Semaphore.state_machine() job")?;
+        let machine = check(|| self.inner.state_machine(&job))?;
+        machine_object(py, &machine, &roots(py, &job))
     }
 
     /// The IAM policy statements the states need, on `table_arn`.
-    fn iam<'py>(&self, py: Python<'py>, table_arn: &str) -> PyResult<Bound<'py, PyList>> {
-        statements(py, &guard(|| self.inner.iam(table_arn))?)
+    fn iam<'py>(&self, py: Python<'py>, table_arn: &str) -> PyResult<Bound<'py, PyAny>> {
+        table_iam(py, &self.inner, table_arn)
     }
 
     fn __repr__(&self) -> String {
@@ -252,10 +221,10 @@ impl PySemaphores {
 
     /// Wraps `job` in `semaphore` (see `Semaphore.wrap`), numbering this use of its lock.
     fn wrap(&self, py: Python<'_>, semaphore: &Bound<'_, PySemaphore>, job: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        let job = Job::extract(job, "Semaphores.wrap() job")?;
+        let job = self::job(job, "Semaphores.wrap() job")?;
         let semaphore = &semaphore.get().inner;
-        let fragment = self.with(|s| s.wrap(semaphore, job.chainable()))?;
-        fragment_object(py, &fragment, &job.roots(py))
+        let fragment = self.with(|s| s.wrap(semaphore, &job))?;
+        fragment_object(py, &fragment, &roots(py, &job))
     }
 
     /// How many times `lock_name` was used.
@@ -276,9 +245,8 @@ impl PySemaphores {
     }
 
     /// The IAM policy statements of the wrapped states, on `table_arn`.
-    fn iam<'py>(&self, py: Python<'py>, table_arn: &str) -> PyResult<Bound<'py, PyList>> {
-        let list = self.with(|s| Ok(s.iam(table_arn)))?;
-        statements(py, &list)
+    fn iam<'py>(&self, py: Python<'py>, table_arn: &str) -> PyResult<Bound<'py, PyAny>> {
+        table_iam(py, &*self.inner.lock().unwrap_or_else(|e| e.into_inner()), table_arn)
     }
 }
 
@@ -301,8 +269,8 @@ pub(crate) fn cleanup_event_pattern<'py>(
 
 /// The IAM policy statements of the cleanup machine, on `table_arn`.
 #[pyfunction]
-pub(crate) fn cleanup_iam<'py>(py: Python<'py>, table_arn: &str) -> PyResult<Bound<'py, PyList>> {
-    statements(py, &guard(|| core::cleanup_iam(table_arn))?)
+pub(crate) fn cleanup_iam<'py>(py: Python<'py>, table_arn: &str) -> PyResult<Bound<'py, PyAny>> {
+    from_json(py, &guard(|| statements_json(&core::cleanup_iam(table_arn)))?)
 }
 
 /// A `config.json` as a dict, or its text.
@@ -341,9 +309,9 @@ impl PyDynamoDbListMap {
         match (function, task) {
             (Some(f), None) => Ok(PyDynamoDbListMap { inner: DynamoDbListMap::new(config, &f), roots: Vec::new() }),
             (None, Some(t)) => {
-                let job = Job::extract(t, "DynamoDbListMap task")?;
-                let inner = guard(|| DynamoDbListMap::with_task(config, job.chainable()))?;
-                Ok(PyDynamoDbListMap { inner, roots: job.roots(py) })
+                let job = job(t, "DynamoDbListMap task")?;
+                let inner = guard(|| DynamoDbListMap::with_task(config, &job))?;
+                Ok(PyDynamoDbListMap { inner, roots: roots(py, &job) })
             }
             _ => Err(PyTypeError::new_err("DynamoDbListMap: give either `function` or `task`, not both or neither")),
         }
@@ -352,12 +320,7 @@ impl PyDynamoDbListMap {
     /// The configuration, as `config.json` writes it.
     #[getter]
     fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let c = self.inner.config();
-        let json = serde_json::json!({
-            "ddb": {"tableName": c.table_name, "partitionKeyName": c.partition_key_name, "partitionKeyValueField": c.partition_key_value},
-            "stepfunc": {"maxConcurrency": c.max_concurrency, "waitDurationSeconds": c.wait_duration_seconds, "timeoutDurationSeconds": c.timeout_duration_seconds},
-        });
-        from_json(py, &json)
+        from_json(py, &self.inner.config().to_json())
     }
 
     /// The states (`Get List` → `Process Items`) as a `Fragment`.
@@ -373,8 +336,8 @@ impl PyDynamoDbListMap {
     }
 
     /// The IAM policy statements, on `table_arn` (and the function, by default).
-    fn iam<'py>(&self, py: Python<'py>, table_arn: &str) -> PyResult<Bound<'py, PyList>> {
-        statements(py, &guard(|| self.inner.iam(table_arn))?)
+    fn iam<'py>(&self, py: Python<'py>, table_arn: &str) -> PyResult<Bound<'py, PyAny>> {
+        table_iam(py, &self.inner, table_arn)
     }
 }
 
@@ -448,7 +411,7 @@ impl PyPhasedJob {
     }
 
     /// The IAM policy statements (invoking the jobs' functions).
-    fn iam<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        statements(py, &guard(|| self.inner.iam())?)
+    fn iam<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        from_json(py, &guard(|| statements_json(&self.inner.iam()))?)
     }
 }

@@ -65,6 +65,18 @@ fn jobs_can_be_mapped_to_resources() {
 }
 
 #[test]
+fn resources_read_from_json_name_the_bad_entry() {
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:Cook";
+    let graph = PhasedJob::from_json(&catch_the_fish()).unwrap();
+    let mapped = graph.clone().resources_from_json(&json!({"cook": arn}), "resources").unwrap();
+    assert_eq!(render(&mapped.state_machine().unwrap())["States"]["cook"]["Resource"], arn);
+    let err = graph.clone().resources_from_json(&json!(["cook"]), "opts.resources").unwrap_err();
+    assert_eq!(err, "`opts.resources` must be an object of job name → resource ARN");
+    let err = graph.resources_from_json(&json!({"cook": 1}), "opts.resources").unwrap_err();
+    assert_eq!(err, "`opts.resources.cook` must be a string");
+}
+
+#[test]
 fn the_graph_starts_at_the_current_phase() {
     let mut graph = catch_the_fish();
     graph["currentPhase"] = json!("cooking");

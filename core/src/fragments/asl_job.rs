@@ -16,6 +16,52 @@ use crate::error::{Code, Problem, Problems};
 const STRUCTURAL: &[&str] =
     &["Type", "Next", "End", "Choices", "Default", "Retry", "Catch", "Branches", "ItemProcessor", "Iterator"];
 
+/// A job a fragment wraps, as a binding receives it: states built in code
+/// (`T`, the binding's handle on its own state objects) or ASL JSON, built
+/// into states by [`job_from_json`]. Either way the fragment chains it.
+pub enum Job<T> {
+    /// States built in code.
+    States(T),
+    /// States built from ASL JSON.
+    Asl(Chain),
+}
+
+impl<T> Job<T> {
+    /// A job from ASL JSON text (see [`job_from_str`]).
+    pub fn from_text(text: &str) -> Result<Job<T>, Problems> {
+        job_from_str(text).map(Job::Asl)
+    }
+
+    /// A job from ASL JSON (see [`job_from_json`]).
+    pub fn from_json(job: &Value) -> Result<Job<T>, Problems> {
+        job_from_json(job).map(Job::Asl)
+    }
+
+    /// The states built in code, if that is what the job is.
+    pub fn states(&self) -> Option<&T> {
+        match self {
+            Job::States(t) => Some(t),
+            Job::Asl(_) => None,
+        }
+    }
+}
+
+impl<T: Chainable> Chainable for Job<T> {
+    fn start_state(&self) -> StateRef {
+        match self {
+            Job::States(t) => t.start_state(),
+            Job::Asl(c) => c.start_state(),
+        }
+    }
+
+    fn end_states(&self) -> Vec<EndRef> {
+        match self {
+            Job::States(t) => t.end_states(),
+            Job::Asl(c) => c.end_states(),
+        }
+    }
+}
+
 /// Builds the states of `job` (an object with `StartAt` and `States`, and
 /// optionally `QueryLanguage`, `Comment`, `TimeoutSeconds`, `Version`) and
 /// returns them as a chain from `StartAt` to the states that had `End: true`.

@@ -37,6 +37,22 @@ pub struct MapConfig {
 const MAX_SECONDS: u64 = 31_536_000;
 
 impl MapConfig {
+    /// The configuration as `config.json` writes it (what [`MapConfig::from_json`] reads).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "ddb": {
+                "tableName": self.table_name,
+                "partitionKeyName": self.partition_key_name,
+                "partitionKeyValueField": self.partition_key_value,
+            },
+            "stepfunc": {
+                "maxConcurrency": self.max_concurrency,
+                "waitDurationSeconds": self.wait_duration_seconds,
+                "timeoutDurationSeconds": self.timeout_duration_seconds,
+            },
+        })
+    }
+
     /// Reads `config.json`'s value. Every field is required; an unknown field
     /// is an error naming it (a misspelt `maxConcurency` must not be ignored).
     pub fn from_json(config: &Value) -> Result<MapConfig, Problems> {
@@ -215,5 +231,11 @@ impl DynamoDbListMap {
             out.push(PolicyStatement::new(&["lambda:InvokeFunction"], lambda::invoke_resources(f)));
         }
         out
+    }
+}
+
+impl super::TableGrants for DynamoDbListMap {
+    fn statements(&self, table_arn: &str) -> Vec<PolicyStatement> {
+        self.iam(table_arn)
     }
 }

@@ -26,8 +26,26 @@ impl PolicyStatement {
 
 /// A whole policy document (`Version` 2012-10-17) holding `statements`.
 pub fn policy_document(statements: &[PolicyStatement]) -> Value {
-    let list: Vec<Value> = statements.iter().map(PolicyStatement::to_json).collect();
-    json!({"Version": "2012-10-17", "Statement": list})
+    json!({"Version": "2012-10-17", "Statement": statements_json(statements)})
+}
+
+/// Statements as the JSON list a policy's `Statement` holds: what the
+/// bindings' `iam()` methods hand back.
+pub fn statements_json(statements: &[PolicyStatement]) -> Value {
+    Value::Array(statements.iter().map(PolicyStatement::to_json).collect())
+}
+
+/// A fragment whose statements are on a table its caller names (the
+/// semaphore's lock table, the list's table): the table's ARN is often a
+/// CDK token, known only where the fragment is placed in a stack.
+pub trait TableGrants {
+    /// The statements the fragment's states need, on `table_arn`.
+    fn statements(&self, table_arn: &str) -> Vec<PolicyStatement>;
+
+    /// The same statements as JSON (see [`statements_json`]).
+    fn iam_json(&self, table_arn: &str) -> Value {
+        statements_json(&self.statements(table_arn))
+    }
 }
 
 /// Merges statements with the same resources, keeping the first order of
@@ -71,5 +89,15 @@ mod tests {
         assert_eq!(merged.len(), 2);
         assert_eq!(merged[0].actions, ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem"]);
         assert_eq!(policy_document(&merged)["Statement"][1]["Action"][0], "lambda:InvokeFunction");
+    }
+
+    #[test]
+    fn statements_render_as_a_policys_list() {
+        let list = [PolicyStatement::new(&["dynamodb:GetItem"], vec!["arn:t".into()])];
+        assert_eq!(
+            statements_json(&list),
+            json!([{"Effect": "Allow", "Action": ["dynamodb:GetItem"], "Resource": ["arn:t"]}])
+        );
+        assert_eq!(statements_json(&[]), json!([]));
     }
 }

@@ -15,10 +15,10 @@ pub mod lambda;
 pub mod phased_job;
 pub mod semaphore;
 
-pub use asl_job::{job_from_json, job_from_str};
+pub use asl_job::{Job, job_from_json, job_from_str};
 pub use cleanup::{CLEANUP_STATUSES, cleanup_event_pattern, cleanup_iam, cleanup_machine};
 pub use dynamodb_map::{DynamoDbListMap, MapConfig};
-pub use iam::{PolicyStatement, merge, policy_document, table_arn_placeholder};
+pub use iam::{PolicyStatement, TableGrants, merge, policy_document, statements_json, table_arn_placeholder};
 pub use phased_job::{Phase, PhasedJob};
 pub use semaphore::{DEFAULT_LEASE_SECONDS, DynamoRetry, SEMAPHORE_OPTIONS, Semaphore, Semaphores, WaitStrategy};
 

@@ -186,6 +186,22 @@ impl PhasedJob {
         self
     }
 
+    /// [`resource`](Self::resource) for each entry of `resources`, a JSON
+    /// object of job name → resource ARN; anything else is the message,
+    /// naming the place as `what` (`PhasedJob options.resources`).
+    pub fn resources_from_json(mut self, resources: &Value, what: &str) -> Result<Self, String> {
+        let Value::Object(map) = resources else {
+            return Err(format!("`{what}` must be an object of job name → resource ARN"));
+        };
+        for (job, resource) in map {
+            let Value::String(resource) = resource else {
+                return Err(format!("`{what}.{job}` must be a string"));
+            };
+            self = self.resource(job, resource);
+        }
+        Ok(self)
+    }
+
     /// The phases, in the order they run.
     pub fn phases(&self) -> &[Phase] {
         &self.phases

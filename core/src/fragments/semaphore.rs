@@ -917,6 +917,18 @@ fn build(semaphore: &Semaphore, names: &Names, job: &dyn Chainable) -> Result<Fr
     Ok(Fragment::new(&get, vec![EndRef::Next(released.state().clone())]))
 }
 
+impl super::TableGrants for Semaphore {
+    fn statements(&self, table_arn: &str) -> Vec<PolicyStatement> {
+        self.iam(table_arn)
+    }
+}
+
+impl super::TableGrants for Semaphores {
+    fn statements(&self, table_arn: &str) -> Vec<PolicyStatement> {
+        self.iam(table_arn)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

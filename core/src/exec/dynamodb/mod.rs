@@ -53,6 +53,7 @@
 
 mod error;
 mod expr;
+mod item_json;
 mod json_io;
 mod key;
 mod ops;
@@ -65,6 +66,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 pub use error::ServiceError;
+pub use item_json::{item_from_json, item_to_json};
 use key::KeySchema;
 pub use key::KeyType;
 use table::Table;
