@@ -16,8 +16,7 @@ use napi::bindgen_prelude::{Array, BigInt, FnArgs, FromNapiValue, Function, JsOb
 use napi::{Env, JsValue, ValueType, sys};
 use napi_derive::napi;
 use serde_json::Value;
-use stepforge::dynamo::attr::{item_from_dynamodb_json, item_to_dynamodb_json, item_to_plain_json, marshall_item};
-use stepforge::exec::dynamodb::{KeyType, MemoryDynamoDb};
+use stepforge::exec::dynamodb::{KeyType, MemoryDynamoDb, item_from_json};
 use stepforge::exec::{ExecError, Status, StatusRule, TaskCall as CoreCall, TaskHandler, TaskOutcome};
 
 use crate::errors::{Failure, Result, guard, type_error, value_error};
@@ -459,8 +458,7 @@ fn key_spec(env: &Env, value: Unknown, what: &str) -> Result<(String, KeyType)> 
 }
 
 fn item_of(env: &Env, value: Unknown, what: &str, dynamodb_json: bool) -> Result<stepforge::dynamo::attr::Item> {
-    let value = to_json(env, value, &At::new(what))?;
-    if dynamodb_json { item_from_dynamodb_json(&value) } else { marshall_item(&value) }.map_err(Failure::Marshal)
+    item_from_json(&to_json(env, value, &At::new(what))?, dynamodb_json).map_err(Failure::Marshal)
 }
 
 #[napi]
@@ -634,13 +632,9 @@ impl World {
     ) -> napi::Result<JsonValue> {
         guard(&env, || {
             let typed = options.and_then(|o| o.dynamodb_json).unwrap_or(false);
-            let key = item_of(&env, key, "getItem() key", typed)?;
-            let core = self.core(&env)?;
-            Ok(JsonValue(match core.dynamodb().get(&table, &key) {
-                Some(item) if typed => item_to_dynamodb_json(item),
-                Some(item) => item_to_plain_json(item),
-                None => Value::Null,
-            }))
+            let key = to_json(&env, key, &At::new("getItem() key"))?;
+            let item = self.core(&env)?.dynamodb().get_json(&table, &key, typed).map_err(Failure::Marshal)?;
+            Ok(JsonValue(item.unwrap_or(Value::Null)))
         })
     }
 
@@ -649,14 +643,7 @@ impl World {
     pub fn items(&self, env: Env, table: String, options: Option<ItemOptions>) -> napi::Result<JsonValue> {
         guard(&env, || {
             let typed = options.and_then(|o| o.dynamodb_json).unwrap_or(false);
-            let core = self.core(&env)?;
-            let items = core.dynamodb().items(&table);
-            Ok(JsonValue(Value::Array(
-                items
-                    .into_iter()
-                    .map(|i| if typed { item_to_dynamodb_json(i) } else { item_to_plain_json(i) })
-                    .collect(),
-            )))
+            Ok(JsonValue(Value::Array(self.core(&env)?.dynamodb().items_json(&table, typed))))
         })
     }
 

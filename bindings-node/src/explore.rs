@@ -255,7 +255,9 @@ impl WorldView {
     /// Every item of `table` in key order (plain data, or DynamoDB JSON).
     #[napi(ts_return_type = "Array<Record<string, any>>")]
     pub fn items(&self, env: Env, table: String, options: Option<ViewItemOptions>) -> napi::Result<JsonValue> {
-        guard(&env, || self.with(|v| Ok(JsonValue(surface::items(v, &table, dynamodb_json(&options))))))
+        guard(&env, || {
+            self.with(|v| Ok(JsonValue(Value::Array(v.dynamodb().items_json(&table, dynamodb_json(&options))))))
+        })
     }
 
     /// The item of `table` with this key, or `null`.
@@ -269,8 +271,11 @@ impl WorldView {
     ) -> napi::Result<JsonValue> {
         guard(&env, || {
             let ddb = dynamodb_json(&options);
-            let key = surface::key(&to_json(&env, key, &At::new("getItem() key"))?, ddb).map_err(Failure::Marshal)?;
-            self.with(|v| Ok(JsonValue(surface::get_item(v, &table, &key, ddb))))
+            let key = to_json(&env, key, &At::new("getItem() key"))?;
+            self.with(|v| {
+                let item = v.dynamodb().get_json(&table, &key, ddb).map_err(Failure::Marshal)?;
+                Ok(JsonValue(item.unwrap_or(Value::Null)))
+            })
         })
     }
 

@@ -251,7 +251,7 @@ impl PyWorldView {
     /// Every item of `table` in key order (plain data, or DynamoDB JSON); [] for a table that does not exist.
     #[pyo3(signature = (table, *, dynamodb_json = false))]
     fn items<'py>(&self, py: Python<'py>, table: &str, dynamodb_json: bool) -> PyResult<Bound<'py, PyAny>> {
-        self.with(|v| from_json(py, &surface::items(v, table, dynamodb_json)))
+        self.with(|v| from_json(py, &Value::Array(v.dynamodb().items_json(table, dynamodb_json))))
     }
 
     /// The item of `table` with this key, or None.
@@ -263,8 +263,11 @@ impl PyWorldView {
         key: &Bound<'py, PyAny>,
         dynamodb_json: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let key = surface::key(&to_json(key, "get_item() key")?, dynamodb_json).map_err(marshal_error)?;
-        self.with(|v| from_json(py, &surface::get_item(v, table, &key, dynamodb_json)))
+        let key = to_json(key, "get_item() key")?;
+        self.with(|v| {
+            let item = v.dynamodb().get_json(table, &key, dynamodb_json).map_err(marshal_error)?;
+            from_json(py, &item.unwrap_or(Value::Null))
+        })
     }
 
     /// The tables' names.

@@ -14,8 +14,6 @@ use serde_json::{Map, Value, json};
 use super::{CheckAt, Invariant, report};
 use super::{Counterexample, Explorer, Fault, Faults, Probe, Report, SemaphoreSpec, StepRecord, Violation, WorldView};
 pub use crate::builder::Naming;
-use crate::dynamo::attr::{item_from_dynamodb_json, item_to_dynamodb_json, item_to_plain_json, marshall_item};
-use crate::dynamo::{Item, MarshalError};
 use crate::exec::World;
 
 /// `words` (separated by `-` or `_`) as the host spells API names.
@@ -372,26 +370,6 @@ impl LentView {
     }
 }
 
-/// Every item of `table` in key order, as plain data or DynamoDB JSON (`[]` for no such table).
-pub fn items(view: &WorldView<'_>, table: &str, dynamodb_json: bool) -> Value {
-    Value::Array(view.dynamodb().items(table).into_iter().map(|i| item_json(i, dynamodb_json)).collect())
-}
-
-/// The item of `table` whose key is `key` (plain data or DynamoDB JSON, as
-/// the items are given), or null.
-pub fn get_item(view: &WorldView<'_>, table: &str, key: &Item, dynamodb_json: bool) -> Value {
-    view.dynamodb().get(table, key).map_or(Value::Null, |i| item_json(i, dynamodb_json))
-}
-
-/// Reads a key given as plain data or DynamoDB JSON.
-pub fn key(key: &Value, dynamodb_json: bool) -> Result<Item, MarshalError> {
-    if dynamodb_json { item_from_dynamodb_json(key) } else { marshall_item(key) }
-}
-
-fn item_json(item: &Item, dynamodb_json: bool) -> Value {
-    if dynamodb_json { item_to_dynamodb_json(item) } else { item_to_plain_json(item) }
-}
-
 /// What a host invariant answered, as the binding classifies it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
@@ -639,13 +617,12 @@ mod tests {
         let world = World::new(0);
         let view = WorldView::new(&world, true);
         let kept = LentView::lend(&view, |lent| {
-            assert_eq!(lent.with(|v| (v.at_end(), items(v, "none", true))), Ok((true, json!([]))));
+            assert_eq!(lent.with(|v| (v.at_end(), v.dynamodb().items_json("none", true))), Ok((true, vec![])));
             assert!(lent.live());
             lent.clone()
         });
         assert!(!kept.live());
         assert_eq!(kept.with(|_| ()).unwrap_err().kind, ErrorKind::Expired);
-        assert!(key(&json!({"k": "a"}), false).is_ok() && key(&json!({"k": "a"}), true).is_err());
     }
 
     #[test]
