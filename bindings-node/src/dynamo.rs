@@ -7,9 +7,10 @@
 //! `Host`: string S; number N, written as `String(n)`; bigint N, exact;
 //! boolean BOOL; null NULL; Uint8Array, Buffer, ArrayBuffer, other views B;
 //! array L; plain object M; `Set` SS, NS or BS; `DynamoNumber` N, exact; in
-//! attribute values `B` also as base64 text) and how to make them: [`Typed`]
-//! makes attribute value objects (`marshall`), [`Native`] plain values
-//! (`unmarshall`); the core's `Attr` makes `loadDdb`'s items.
+//! attribute values `B` also as base64 text) and how to make them (`Make`:
+//! the core's `Typed` builder makes attribute value objects for `marshall`,
+//! its `Plain` builder plain values for `unmarshall`, its `Attr` `loadDdb`'s
+//! items).
 //!
 //! Speed: everything goes through Node-API's value calls directly, with no
 //! JSON text and no intermediate tree. Strings and Uint8Arrays are passed on
@@ -27,16 +28,17 @@ use std::ptr;
 use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue, sys};
 use napi_derive::napi;
-use stepforge::dynamo::attr::{self, AttributeValue};
 use stepforge::dynamo::walk::js::{self as rules, JsNumber};
-use stepforge::dynamo::walk::{self, Build, Dialect, Host, Kind, MapKey, Member, SetValue, Tag, Tagged, Unsupported};
-use stepforge::dynamo::{MarshalError, number};
+use stepforge::dynamo::walk::{
+    self, BinaryForm, Dialect, Host, Kind, Make, MapKey, Numbers, Plain, Tag, Tagged, Typed, Unsupported,
+};
+use stepforge::dynamo::{Item, MarshalError, number};
 
 use crate::errors::{Failure, Result, guard};
 use crate::runtime::{self, js_class};
 use crate::value::Props;
 
-pub(crate) use walk::{Attr, PlainReader, TypedReader};
+use walk::{Attr, PlainReader, TypedReader};
 
 type Value = sys::napi_value;
 
@@ -276,11 +278,11 @@ impl Js {
     }
 
     /// Opens a handle scope: values made until it closes die with it.
-    pub(crate) fn open_scope(self) -> Result<sys::napi_handle_scope> {
+    fn open_scope(self) -> Result<sys::napi_handle_scope> {
         out!(napi_open_handle_scope(self.0) -> sys::napi_handle_scope)
     }
 
-    pub(crate) fn close_scope(self, scope: sys::napi_handle_scope) -> Result<()> {
+    fn close_scope(self, scope: sys::napi_handle_scope) -> Result<()> {
         check(unsafe { sys::napi_close_handle_scope(self.0, scope) })
     }
 }
@@ -388,16 +390,30 @@ impl Cx {
         Ok(v)
     }
 
-    /// Fetches every slot now, so that they outlive inner handle scopes.
-    pub(crate) fn fetch_all(&self) -> Result<()> {
+    /// `loadDdb`'s items in memory, as the core's attribute values: by the
+    /// rules of `marshall` (`typed`: of `unmarshall`'s input), each in a
+    /// handle scope of its own; an error's pointer starts with the index.
+    pub(crate) fn items(&self, array: Value, typed: bool, skip_undefined: bool) -> Result<Vec<Item>> {
+        // Fetched once out here: an item's handle scope would take them with it.
         for (i, slot) in self.slots.iter().enumerate() {
             slot.set(self.js.element(self.table, i as u32)?);
         }
-        Ok(())
-    }
-
-    pub(crate) fn js(&self) -> Js {
-        self.js
+        let js = self.js;
+        let len = js.length(array)?;
+        let mut items = Vec::with_capacity(len as usize);
+        for i in 0..len {
+            let scope = js.open_scope()?;
+            let item = js.element(array, i).and_then(|v| {
+                let at = Loc::Index(&Loc::Root, i as usize);
+                match typed {
+                    true => TypedReader { host: self, build: Attr }.item(&v, &at),
+                    false => PlainReader { host: self, build: Attr, skip_undefined }.item(&v, &at),
+                }
+            });
+            js.close_scope(scope)?;
+            items.push(item?);
+        }
+        Ok(items)
     }
 
     /// Sets `map[key] = value` on a map being built. The key `__proto__`
@@ -726,156 +742,70 @@ impl JsList {
     }
 }
 
-/// Makes attribute value objects, as `@aws-sdk/util-dynamodb`'s `marshall` does.
-pub(crate) struct Typed {
-    /// Binary as base64 text (DynamoDB JSON, as the AWS CLI prints it)
-    /// instead of a Uint8Array (what the AWS SDK takes).
-    pub(crate) base64: bool,
-}
-
-impl Typed {
-    fn bytes(&self, cx: &Cx, b: &Binary) -> Result<Value> {
-        if self.base64 { cx.js.string(&attr::base64(b.as_ref())) } else { b.uint8array(cx.js) }
-    }
-}
-
-impl Build<Cx> for Typed {
+impl Make for Cx {
     type Out = Value;
-    type Map = Value;
-    type List = JsList;
-    const NEEDS_UTF8: bool = true;
+    type MapOut = Value;
+    type ListOut = JsList;
 
-    fn string(&mut self, cx: &Cx, s: Value, _: &Loc<'_>) -> Result<Value> {
-        cx.tagged(Tag::S, s)
-    }
-    fn number(&mut self, cx: &Cx, n: Num, _: &Loc<'_>) -> Result<Value> {
-        cx.tagged(Tag::N, cx.number_string(&n)?)
-    }
-    fn boolean(&mut self, cx: &Cx, b: bool) -> Result<Value> {
-        cx.tagged(Tag::Bool, cx.js.boolean(b)?)
-    }
-    fn null(&mut self, cx: &Cx) -> Result<Value> {
-        cx.tagged(Tag::Null, cx.js.boolean(true)?)
-    }
-    fn binary(&mut self, cx: &Cx, b: Binary) -> Result<Value> {
-        cx.tagged(Tag::B, self.bytes(cx, &b)?)
-    }
-    fn set(&mut self, cx: &Cx, set: SetValue<Cx>, _: &Loc<'_>) -> Result<Value> {
-        let tag = match set.attr {
-            AttributeValue::Ss(_) => Tag::Ss,
-            AttributeValue::Ns(_) => Tag::Ns,
-            _ => Tag::Bs,
-        };
-        let members = set.members.iter().map(|m| match m {
-            Member::Str(s) => Ok(*s),
-            Member::Num(n) => cx.number_string(n),
-            Member::Bin(b) => self.bytes(cx, b),
-        });
-        cx.tagged(tag, cx.js.array(&members.collect::<Result<Vec<_>>>()?)?)
-    }
-    fn new_map(&mut self, cx: &Cx, _: usize) -> Result<Value> {
-        cx.js.object()
-    }
-    fn insert(&mut self, cx: &Cx, map: &mut Value, key: Value, value: Value) -> Result<()> {
-        cx.insert(*map, key, value)
-    }
-    fn map(&mut self, cx: &Cx, map: Value) -> Result<Value> {
-        cx.tagged(Tag::M, map)
-    }
-    fn new_list(&mut self, cx: &Cx, len: usize) -> Result<JsList> {
-        JsList::new(cx.js, len)
-    }
-    fn push(&mut self, cx: &Cx, list: &mut JsList, value: Value) -> Result<()> {
-        list.push(cx.js, value)
-    }
-    fn list(&mut self, cx: &Cx, list: JsList) -> Result<Value> {
-        cx.tagged(Tag::L, list.finish(cx.js)?)
-    }
-}
-
-/// Makes plain JavaScript values, for `unmarshall`.
-pub(crate) struct Native {
-    /// Every number as a `DynamoNumber`.
-    pub(crate) wrap_numbers: bool,
-}
-
-impl Native {
-    /// A number as a JavaScript value: a number when one holds it exactly, a
-    /// BigInt for a larger integer, a `DynamoNumber` with the exact text for
-    /// a decimal no number holds (see `walk::js::js_number`).
-    fn number(&self, cx: &Cx, n: &Num, loc: &Loc<'_>) -> Result<Value> {
-        let text = match n {
-            Num::Int(i) if !self.wrap_numbers => return cx.js.create_double(*i as f64),
-            Num::Double(v) if !self.wrap_numbers => return Ok(*v),
-            Num::Text(t, _) => Cow::Borrowed(t.as_str()),
-            other => cx.number_text(other, loc)?,
-        };
-        if self.wrap_numbers {
-            return cx.dynamo_number(&text);
-        }
-        match rules::js_number(&text) {
-            JsNumber::Double(f) => cx.js.create_double(f),
-            JsNumber::BigInt { negative, digits } => cx.js.bigint(negative, digits),
-            JsNumber::Exact => cx.dynamo_number(&text),
-        }
-    }
-}
-
-impl Build<Cx> for Native {
-    type Out = Value;
-    type Map = Value;
-    type List = JsList;
-    const NEEDS_UTF8: bool = false;
-
-    fn string(&mut self, _: &Cx, s: Value, _: &Loc<'_>) -> Result<Value> {
+    fn make_str(&self, s: Value) -> Result<Value> {
         Ok(s)
     }
-    fn number(&mut self, cx: &Cx, n: Num, loc: &Loc<'_>) -> Result<Value> {
-        Native::number(self, cx, &n, loc)
+    fn make_text(&self, text: &str) -> Result<Value> {
+        self.js.string(text)
     }
-    fn boolean(&mut self, cx: &Cx, b: bool) -> Result<Value> {
-        cx.js.boolean(b)
+    fn make_bool(&self, b: bool) -> Result<Value> {
+        self.js.boolean(b)
     }
-    fn null(&mut self, cx: &Cx) -> Result<Value> {
-        cx.js.null()
+    fn make_null(&self) -> Result<Value> {
+        self.js.null()
     }
-    fn binary(&mut self, cx: &Cx, b: Binary) -> Result<Value> {
-        b.uint8array(cx.js)
+    fn make_binary(&self, b: &Binary) -> Result<Value> {
+        b.uint8array(self.js)
     }
-    fn set(&mut self, cx: &Cx, set: SetValue<Cx>, loc: &Loc<'_>) -> Result<Value> {
-        let members = match set.attr {
-            AttributeValue::Ns(texts) => {
-                texts.into_iter().map(|t| Native::number(self, cx, &Num::Text(t, None), loc)).collect()
-            }
-            _ => set
-                .members
-                .iter()
-                .map(|m| match m {
-                    Member::Str(s) => Ok(*s),
-                    Member::Num(n) => Native::number(self, cx, n, loc),
-                    Member::Bin(b) => b.uint8array(cx.js),
-                })
-                .collect::<Result<Vec<_>>>(),
-        }?;
-        cx.js.new1(cx.slot(Slot::Set)?, cx.js.array(&members)?)
+    fn make_number_text(&self, n: &Num, _: &Loc<'_>) -> Result<Value> {
+        self.number_string(n)
     }
-    fn new_map(&mut self, cx: &Cx, _: usize) -> Result<Value> {
-        cx.js.object()
+    /// A number when one holds it exactly, a BigInt for a larger integer, a
+    /// `DynamoNumber` with the exact text for a decimal no number holds (see
+    /// `walk::js::js_number`); every one a `DynamoNumber` for `Exact`.
+    fn make_number(&self, n: &Num, numbers: Numbers, loc: &Loc<'_>) -> Result<Value> {
+        let exact = numbers == Numbers::Exact;
+        let text = match n {
+            Num::Int(i) if !exact => return self.js.create_double(*i as f64),
+            Num::Double(v) if !exact => return Ok(*v),
+            Num::Text(t, _) => Cow::Borrowed(t.as_str()),
+            other => self.number_text(other, loc)?,
+        };
+        match rules::js_number(&text) {
+            _ if exact => self.dynamo_number(&text),
+            JsNumber::Double(f) => self.js.create_double(f),
+            JsNumber::BigInt { negative, digits } => self.js.bigint(negative, digits),
+            JsNumber::Exact => self.dynamo_number(&text),
+        }
     }
-    fn insert(&mut self, cx: &Cx, map: &mut Value, key: Value, value: Value) -> Result<()> {
-        cx.insert(*map, key, value)
+    fn make_tagged(&self, tag: Tag, value: Value) -> Result<Value> {
+        self.tagged(tag, value)
     }
-    fn map(&mut self, _: &Cx, map: Value) -> Result<Value> {
+    fn make_set(&self, members: Vec<Value>) -> Result<Value> {
+        self.js.new1(self.slot(Slot::Set)?, self.js.array(&members)?)
+    }
+    fn new_map_out(&self) -> Result<Value> {
+        self.js.object()
+    }
+    fn insert_out(&self, map: &mut Value, key: Value, value: Value) -> Result<()> {
+        self.insert(*map, key, value)
+    }
+    fn map_out(&self, map: Value) -> Result<Value> {
         Ok(map)
     }
-    fn new_list(&mut self, cx: &Cx, len: usize) -> Result<JsList> {
-        JsList::new(cx.js, len)
+    fn new_list_out(&self, len: usize) -> Result<JsList> {
+        JsList::new(self.js, len)
     }
-    fn push(&mut self, cx: &Cx, list: &mut JsList, value: Value) -> Result<()> {
-        list.push(cx.js, value)
+    fn push_out(&self, list: &mut JsList, value: Value) -> Result<()> {
+        list.push(self.js, value)
     }
-    fn list(&mut self, cx: &Cx, list: JsList) -> Result<Value> {
-        list.finish(cx.js)
+    fn list_out(&self, list: JsList) -> Result<Value> {
+        list.finish(self.js)
     }
 }
 
@@ -920,27 +850,22 @@ pub struct UnmarshallOptions {
 /// `marshall`'s options: whether to remove `undefined`, and the builder.
 fn marshall_options(env: &Env, options: Option<Unknown>, what: &'static str) -> Result<(bool, Typed)> {
     if options.is_none() {
-        return Ok((false, Typed { base64: false }));
+        return Ok((false, Typed::default()));
     }
     let p = Props::new(env, options, what, &["removeUndefinedValues", "binary"])?;
-    let base64 = match p.string("binary")?.as_deref() {
-        None | Some("bytes") => false,
-        Some("base64") => true,
-        Some(other) => {
-            return Err(crate::errors::type_error(format!(
-                "{what}: binary must be 'bytes' or 'base64', not {other:?}"
-            )));
-        }
+    let binary = match p.string("binary")? {
+        None => BinaryForm::Bytes,
+        Some(name) => BinaryForm::parse(Dialect::JavaScript, &name)
+            .map_err(|e| crate::errors::type_error(format!("{what}: {e}")))?,
     };
-    Ok((p.bool("removeUndefinedValues")?.unwrap_or(false), Typed { base64 }))
+    Ok((p.bool("removeUndefinedValues")?.unwrap_or(false), Typed { binary }))
 }
 
-fn wrap_numbers(env: &Env, options: Option<Unknown>, what: &'static str) -> Result<bool> {
-    if options.is_none() {
-        return Ok(false);
-    }
-    let p = Props::new(env, options, what, &["wrapNumbers"])?;
-    Ok(p.bool("wrapNumbers")?.unwrap_or(false))
+/// `unmarshall`'s options: the builder.
+fn unmarshall_options(env: &Env, options: Option<Unknown>, what: &'static str) -> Result<Plain> {
+    let wrap =
+        options.is_some() && Props::new(env, options, what, &["wrapNumbers"])?.bool("wrapNumbers")? == Some(true);
+    Ok(Plain { numbers: if wrap { Numbers::Exact } else { Numbers::Native } })
 }
 
 fn unknown(env: &Env, value: Value) -> Unknown<'_> {
@@ -1005,7 +930,7 @@ pub fn marshall_value<'env>(env: &'env Env, value: Unknown, options: Option<Unkn
 )]
 pub fn unmarshall<'env>(env: &'env Env, item: Unknown, options: Option<Unknown>) -> napi::Result<Unknown<'env>> {
     guard(env, || {
-        let build = Native { wrap_numbers: wrap_numbers(env, options, "unmarshall options")? };
+        let build = unmarshall_options(env, options, "unmarshall options")?;
         let cx = Cx::new(env)?;
         Ok(unknown(env, TypedReader { host: &cx, build }.item(&item.raw(), &Loc::Root)?))
     })
@@ -1016,7 +941,7 @@ pub fn unmarshall<'env>(env: &'env Env, item: Unknown, options: Option<Unknown>)
 #[napi(ts_args_type = "value: AttributeValueInput, options?: UnmarshallOptions", ts_return_type = "NativeValue")]
 pub fn unmarshall_value<'env>(env: &'env Env, value: Unknown, options: Option<Unknown>) -> napi::Result<Unknown<'env>> {
     guard(env, || {
-        let build = Native { wrap_numbers: wrap_numbers(env, options, "unmarshallValue options")? };
+        let build = unmarshall_options(env, options, "unmarshallValue options")?;
         let cx = Cx::new(env)?;
         Ok(unknown(env, TypedReader { host: &cx, build }.value(&value.raw(), &Loc::Root, 0)?))
     })

@@ -6,15 +6,14 @@
 //! exact and of any size, `float` N with the digits `repr` prints, `Decimal`
 //! N exact, `bool` BOOL, `None` NULL, `bytes`/`bytearray`/`memoryview` B,
 //! `dict` with str keys M, `list`/`tuple` L, `set`/`frozenset` SS, NS or BS)
-//! and how to make them: [`Typed`] makes DynamoDB JSON dicts (`marshall`),
-//! [`Plain`] plain Python values (`unmarshall`); the core's `Attr` makes the
-//! loader's items. There is no JSON text and no intermediate tree in
-//! between: strings and dict keys are passed on as the same Python objects,
-//! a number already in normal form (most are) stays on the stack and its
-//! Python str is passed on too.
+//! and how to make them (`Make`: the core's `Typed` builder makes DynamoDB
+//! JSON dicts for `marshall`, its `Plain` builder plain values for
+//! `unmarshall`, its `Attr` the loader's items). There is no JSON text and
+//! no intermediate tree in between: strings and dict keys are passed on as
+//! the same Python objects, a number already in normal form (most are) stays
+//! on the stack (the core's `Normal`) and its Python str is passed on too.
 
 use std::borrow::Cow;
-use std::io::Write as _;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -25,11 +24,11 @@ use pyo3::types::{
     PyString, PyTuple, PyType,
 };
 use pyo3::{ffi, intern};
-use stepforge::dynamo::attr::{self, AttributeValue};
+use stepforge::dynamo::MarshalError;
 use stepforge::dynamo::walk::{
-    self, Build, Dialect, Host, Kind, MapKey, PlainReader, SetValue, Tag, Tagged, TypedReader, Unsupported,
+    self, BinaryForm, Dialect, Host, Kind, Make, MapKey, Normal, Numbers, Plain, PlainReader, Tag, Tagged, Typed,
+    TypedReader, Unsupported,
 };
-use stepforge::dynamo::{MarshalError, number};
 
 use crate::errors::{guard, marshal_error};
 
@@ -63,102 +62,14 @@ fn utf8<'s>(host: &PyHost<'_>, s: &'s Bound<'_, PyString>, loc: &Loc<'_, '_>) ->
     })
 }
 
-/// `dict[key] = value` with `key` as an exact str.
-fn set_str_item<'py>(dict: &Bound<'py, PyDict>, key: &Bound<'py, PyString>, value: &Bound<'py, PyAny>) -> PyResult<()> {
-    if key.is_exact_instance_of::<PyString>() {
-        dict.set_item(key, value)
-    } else {
-        dict.set_item(exact_str(key)?, value)
-    }
-}
+/// A number in DynamoDB's normal form; its Python str, when it had one
+/// that reads the same (an exact `str`), is passed on instead of a new one.
+pub(crate) type Num<'py> = Normal<Bound<'py, PyString>>;
 
-/// The longest number text kept on the stack.
-const INLINE: usize = 64;
-
-/// Copies the text of a short ASCII str onto the stack and returns its
-/// length, so that a number in normal form (most are) needs no `String`.
-/// `None` when the str is longer than the buffer, not ASCII, or not
-/// encodable (the caller then takes the slow path, which reports it).
-fn short_ascii(s: &Bound<'_, PyString>, buf: &mut [u8; INLINE]) -> Option<usize> {
-    let text = s.to_str().ok()?;
-    if text.len() > INLINE || !text.is_ascii() {
-        return None;
-    }
-    buf[..text.len()].copy_from_slice(text.as_bytes());
-    Some(text.len())
-}
-
-/// The ASCII text `short_ascii` (or an integer formatter) left in `buf`.
-fn inline_text(buf: &[u8; INLINE], len: usize) -> &str {
-    std::str::from_utf8(&buf[..len]).unwrap_or("0")
-}
-
-/// A number in DynamoDB's normal form.
-pub(crate) enum Num<'py> {
-    /// Short normal text on the stack, no heap allocation: a machine
-    /// integer, or a str that was already in normal form (the common case);
-    /// `spelled` is then that str, passed on instead of a new one.
-    Inline { buf: [u8; INLINE], len: usize, spelled: Option<Bound<'py, PyString>> },
-    /// Longer text, or text the core had to rewrite (`1.50` → `1.5`);
-    /// `spelled` as above.
-    Normal { text: String, spelled: Option<Bound<'py, PyString>> },
-}
-
-impl<'py> Num<'py> {
-    fn text(&self) -> &str {
-        match self {
-            Num::Inline { buf, len, .. } => inline_text(buf, *len),
-            Num::Normal { text, .. } => text,
-        }
-    }
-
-    fn spelled(&self) -> Option<&Bound<'py, PyString>> {
-        match self {
-            Num::Inline { spelled, .. } | Num::Normal { spelled, .. } => spelled.as_ref(),
-        }
-    }
-
-    /// The text `short_ascii` copied from `s` into `buf`, checked by the
-    /// core; kept where it is (and `s` with it) when already normal.
-    fn from_inline(
-        s: &Bound<'py, PyString>,
-        buf: [u8; INLINE],
-        len: usize,
-        host: &PyHost<'py>,
-        loc: &Loc<'_, 'py>,
-    ) -> PyResult<Num<'py>> {
-        match number::normalize_cow(inline_text(&buf, len)).map_err(|e| host.error_at(loc, e))? {
-            Cow::Borrowed(_) => Ok(Num::Inline { buf, len, spelled: is_exact_str(s).then(|| s.clone()) }),
-            Cow::Owned(text) => Ok(Num::Normal { text, spelled: None }),
-        }
-    }
-
-    /// `text` (the text of `s`), checked and normalized by the core; `s` is
-    /// kept when it already reads the same.
-    fn from_text(s: &Bound<'py, PyString>, text: String, host: &PyHost<'py>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
-        let rewritten = match number::normalize_cow(&text).map_err(|e| host.error_at(loc, e))? {
-            Cow::Borrowed(_) => None,
-            Cow::Owned(normal) => Some(normal),
-        };
-        Ok(match rewritten {
-            None => Num::Normal { text, spelled: is_exact_str(s).then(|| s.clone()) },
-            Some(text) => Num::Normal { text, spelled: None },
-        })
-    }
-
-    /// The text of the str `s`, checked and normalized.
-    fn from_str(s: &Bound<'py, PyString>, host: &PyHost<'py>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
-        let mut buf = [0u8; INLINE];
-        match short_ascii(s, &mut buf) {
-            Some(len) => Num::from_inline(s, buf, len, host, loc),
-            None => Num::from_text(s, utf8(host, s, loc)?.to_owned(), host, loc),
-        }
-    }
-}
-
-/// Whether `s` is a `str` itself (a subclass is not passed on into results).
-fn is_exact_str(s: &Bound<'_, PyString>) -> bool {
-    s.is_exact_instance_of::<PyString>()
+/// The text of the str `s`, checked and normalized by the core.
+fn str_number<'py>(s: &Bound<'py, PyString>, host: &PyHost<'py>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
+    let spelled = || s.is_exact_instance_of::<PyString>().then(|| s.clone());
+    Num::parse(utf8(host, s, loc)?, spelled).map_err(|e| host.error_at(loc, e))
 }
 
 /// A Python int as DynamoDB's normal text: exact, any size up to 38 significant digits.
@@ -173,19 +84,13 @@ fn int_number<'py>(i: &Bound<'py, PyInt>, host: &PyHost<'py>, loc: &Loc<'_, 'py>
         {
             return Err(e);
         }
-        // At most 20 characters, no leading zeros, never "-0": already what
-        // `number::normalize` returns.
-        let mut buf = [0u8; INLINE];
-        let mut w = &mut buf[..];
-        let _ = write!(w, "{n}");
-        let len = INLINE - w.len();
-        return Ok(Num::Inline { buf, len, spelled: None });
+        return Ok(Num::int(n));
     }
     // Beyond 64 bits: the decimal text of the value (of `int(i)` for a
     // subclass, whose `str` may say something else).
     let text =
         if i.is_exact_instance_of::<PyInt>() { i.str()? } else { i.py().get_type::<PyInt>().call1((i,))?.str()? };
-    Num::from_str(&text, host, loc)
+    str_number(&text, host, loc)
 }
 
 /// A float as DynamoDB's normal text, from the digits `repr` prints: the
@@ -199,7 +104,7 @@ fn float_number<'py>(f: &Bound<'py, PyFloat>, host: &PyHost<'py>, loc: &Loc<'_, 
         return Err(host.error_at(loc, Dialect::Python.not_finite(&value.to_string())));
     }
     let repr = if f.is_exact_instance_of::<PyFloat>() { f.repr()? } else { PyFloat::new(f.py(), value).repr()? };
-    Num::from_str(&repr, host, loc)
+    str_number(&repr, host, loc)
 }
 
 /// A Decimal as DynamoDB's normal text, exactly. (`Decimal.__str__` itself,
@@ -211,44 +116,12 @@ fn decimal_number<'py>(d: &Bound<'py, PyAny>, host: &PyHost<'py>, loc: &Loc<'_, 
     } else {
         decimal.getattr(intern!(d.py(), "__str__"))?.call1((d,))?.cast_into::<PyString>()?
     };
-    let not_finite = |text: &str| host.error_at(loc, Dialect::Python.not_finite(&format!("Decimal('{text}')")));
-    let mut buf = [0u8; INLINE];
-    match short_ascii(&s, &mut buf) {
-        Some(len) => {
-            let text = inline_text(&buf, len);
-            if text.contains(['N', 'n', 'I', 'i']) {
-                return Err(not_finite(text));
-            }
-            Num::from_inline(&s, buf, len, host, loc)
-        }
-        None => {
-            let text = s.to_cow()?.into_owned();
-            if text.contains(['N', 'n', 'I', 'i']) {
-                return Err(not_finite(&text));
-            }
-            Num::from_text(&s, text, host, loc)
-        }
+    let text = s.to_cow()?;
+    if text.contains(['N', 'n', 'I', 'i']) {
+        return Err(host.error_at(loc, Dialect::Python.not_finite(&format!("Decimal('{text}')"))));
     }
-}
-
-/// How `marshall` writes binary (`B`, `BS`).
-#[derive(Clone, Copy)]
-pub(crate) enum BinaryForm {
-    /// `bytes`: what boto3's client and `TypeSerializer` use (the client
-    /// base64-encodes it for the wire itself).
-    Bytes,
-    /// Base64 text: DynamoDB JSON as the AWS CLI prints it, for JSON files.
-    Base64,
-}
-
-impl BinaryForm {
-    fn parse(name: &str) -> PyResult<BinaryForm> {
-        match name {
-            "bytes" => Ok(BinaryForm::Bytes),
-            "base64" => Ok(BinaryForm::Base64),
-            other => Err(PyValueError::new_err(format!("binary={other:?}: expected \"bytes\" or \"base64\""))),
-        }
-    }
+    let spelled = || s.is_exact_instance_of::<PyString>().then(|| s.clone());
+    Num::parse(&text, spelled).map_err(|e| host.error_at(loc, e))
 }
 
 /// Binary read from Python: a `bytes` object, or bytes copied or decoded.
@@ -444,7 +317,7 @@ impl<'py> Host for PyHost<'py> {
             return Ok(Tagged::NotText(type_name(&tag)));
         };
         let tag = match known_tag(tag) {
-            Some(name) => Tag::from_name(name.as_bytes()).ok_or_else(|| name.to_owned()),
+            Some(tag) => Ok(tag),
             None => {
                 let name = tag.to_cow()?;
                 Tag::from_name(name.as_bytes()).ok_or_else(|| name.into_owned())
@@ -467,7 +340,7 @@ impl<'py> Host for PyHost<'py> {
     }
 
     fn typed_number(&self, text: &Bound<'py, PyString>, loc: &Loc<'_, 'py>) -> PyResult<Num<'py>> {
-        Num::from_str(text, self, loc)
+        str_number(text, self, loc)
     }
 
     fn number_text<'n>(&self, n: &'n Num<'py>, _: &Loc<'_, 'py>) -> PyResult<Cow<'n, str>> {
@@ -475,221 +348,115 @@ impl<'py> Host for PyHost<'py> {
     }
 }
 
-/// Builds DynamoDB JSON as Python dicts: `{"S": "x"}`, `{"N": "1"}`, …
-pub(crate) struct Typed<'py> {
-    py: Python<'py>,
-    binary: BinaryForm,
-}
+impl<'py> Make for PyHost<'py> {
+    type Out = Bound<'py, PyAny>;
+    type MapOut = Bound<'py, PyDict>;
+    type ListOut = Vec<Bound<'py, PyAny>>;
 
-impl<'py> Typed<'py> {
-    /// One binary value in the chosen form.
-    fn bytes(&self, bytes: &[u8]) -> Bound<'py, PyAny> {
-        match self.binary {
-            BinaryForm::Bytes => PyBytes::new(self.py, bytes).into_any(),
-            BinaryForm::Base64 => PyString::new(self.py, &attr::base64(bytes)).into_any(),
+    fn make_str(&self, s: Bound<'py, PyString>) -> PyResult<Out<'py>> {
+        Ok(exact_str(&s)?.into_any())
+    }
+    fn make_text(&self, text: &str) -> PyResult<Out<'py>> {
+        Ok(PyString::new(self.py, text).into_any())
+    }
+    fn make_bool(&self, b: bool) -> PyResult<Out<'py>> {
+        Ok(PyBool::new(self.py, b).to_owned().into_any())
+    }
+    fn make_null(&self) -> PyResult<Out<'py>> {
+        Ok(self.py.None().into_bound(self.py))
+    }
+    fn make_binary(&self, b: &PyBin<'py>) -> PyResult<Out<'py>> {
+        match b {
+            PyBin::Bytes(b) if b.is_exact_instance_of::<PyBytes>() => Ok(b.clone().into_any()),
+            other => Ok(PyBytes::new(self.py, other.as_ref()).into_any()),
         }
     }
-
-    fn tagged(&self, tag: &Bound<'py, PyString>, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-        let dict = PyDict::new(self.py);
-        dict.set_item(tag, value)?;
-        Ok(dict.into_any())
-    }
-}
-
-/// Python lists are built from a `Vec` once the walk has the items.
-type Out<'py> = Bound<'py, PyAny>;
-
-impl<'py> Build<PyHost<'py>> for Typed<'py> {
-    type Out = Out<'py>;
-    type Map = Bound<'py, PyDict>;
-    type List = Vec<Out<'py>>;
-    const NEEDS_UTF8: bool = true;
-
-    fn string(&mut self, _: &PyHost<'py>, s: Bound<'py, PyString>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
-        self.tagged(intern!(self.py, "S"), exact_str(&s)?.as_any())
-    }
-    fn number(&mut self, _: &PyHost<'py>, n: Num<'py>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
+    fn make_number_text(&self, n: &Num<'py>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
         match n.spelled() {
-            Some(s) => self.tagged(intern!(self.py, "N"), s.as_any()),
-            None => self.tagged(intern!(self.py, "N"), PyString::new(self.py, n.text()).as_any()),
+            Some(s) => Ok(s.clone().into_any()),
+            None => self.make_text(n.text()),
         }
     }
-    fn boolean(&mut self, _: &PyHost<'py>, b: bool) -> PyResult<Out<'py>> {
-        self.tagged(intern!(self.py, "BOOL"), PyBool::new(self.py, b).as_any())
-    }
-    fn null(&mut self, _: &PyHost<'py>) -> PyResult<Out<'py>> {
-        self.tagged(intern!(self.py, "NULL"), PyBool::new(self.py, true).as_any())
-    }
-    fn binary(&mut self, _: &PyHost<'py>, b: PyBin<'py>) -> PyResult<Out<'py>> {
-        self.tagged(intern!(self.py, "B"), &self.bytes(b.as_ref()))
-    }
-    fn set(&mut self, _: &PyHost<'py>, set: SetValue<PyHost<'py>>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
-        let py = self.py;
-        match set.attr {
-            AttributeValue::Ss(s) => self.tagged(intern!(py, "SS"), PyList::new(py, s)?.as_any()),
-            AttributeValue::Ns(n) => self.tagged(intern!(py, "NS"), PyList::new(py, n)?.as_any()),
-            AttributeValue::Bs(b) => {
-                self.tagged(intern!(py, "BS"), PyList::new(py, b.iter().map(|x| self.bytes(x)))?.as_any())
-            }
-            other => Err(PyValueError::new_err(format!("not a set: {}", other.type_name()))),
-        }
-    }
-    fn new_map(&mut self, _: &PyHost<'py>, _: usize) -> PyResult<Bound<'py, PyDict>> {
-        Ok(PyDict::new(self.py))
-    }
-    fn insert(
-        &mut self,
-        _: &PyHost<'py>,
-        map: &mut Bound<'py, PyDict>,
-        key: Bound<'py, PyString>,
-        value: Out<'py>,
-    ) -> PyResult<()> {
-        set_str_item(map, &key, &value)
-    }
-    fn map(&mut self, _: &PyHost<'py>, map: Bound<'py, PyDict>) -> PyResult<Out<'py>> {
-        self.tagged(intern!(self.py, "M"), map.as_any())
-    }
-    fn new_list(&mut self, _: &PyHost<'py>, len: usize) -> PyResult<Vec<Out<'py>>> {
-        Ok(Vec::with_capacity(len))
-    }
-    fn push(&mut self, _: &PyHost<'py>, list: &mut Vec<Out<'py>>, value: Out<'py>) -> PyResult<()> {
-        list.push(value);
-        Ok(())
-    }
-    fn list(&mut self, _: &PyHost<'py>, list: Vec<Out<'py>>) -> PyResult<Out<'py>> {
-        self.tagged(intern!(self.py, "L"), PyList::new(self.py, list)?.as_any())
-    }
-}
-
-/// How `unmarshall` returns numbers.
-#[derive(Clone, Copy)]
-enum Numbers {
-    /// `decimal.Decimal`, exact (as boto3's `TypeDeserializer`).
-    Decimal,
-    /// `int` when integral, else `float`.
-    IntOrFloat,
-}
-
-/// Builds plain Python values: str, Decimal (or int/float), bytes, bool,
-/// None, dict, list, set.
-pub(crate) struct Plain<'py> {
-    py: Python<'py>,
-    decimal: Bound<'py, PyType>,
-    numbers: Numbers,
-}
-
-impl<'py> Plain<'py> {
-    fn new(py: Python<'py>, numbers: &str) -> PyResult<Self> {
-        let numbers = match numbers {
-            "decimal" => Numbers::Decimal,
-            "int_or_float" => Numbers::IntOrFloat,
-            other => {
-                return Err(PyValueError::new_err(format!(
-                    "numbers={other:?}: expected \"decimal\" or \"int_or_float\""
-                )));
-            }
-        };
-        Ok(Plain { py, decimal: decimal_type(py)?, numbers })
-    }
-
-    fn number(&self, n: &Num<'py>) -> PyResult<Out<'py>> {
-        let py = self.py;
-        let text = n.text();
-        match self.numbers {
-            Numbers::Decimal => match n.spelled() {
-                Some(s) => self.decimal.call1((s,)),
-                None => self.decimal.call1((text,)),
-            },
-            // Normalized text has a point exactly when it is not integral.
-            Numbers::IntOrFloat if text.contains('.') => {
+    fn make_number(&self, n: &Num<'py>, numbers: Numbers, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
+        let (py, text) = (self.py, n.text());
+        match numbers {
+            Numbers::Exact => self.decimal.call1((self.make_number_text(n, &Loc::Root)?,)),
+            // Normal text has a point exactly when it is not integral.
+            Numbers::Native if text.contains('.') => {
                 let f = text.parse::<f64>().map_err(|e| PyValueError::new_err(format!("{text}: {e}")))?;
                 Ok(PyFloat::new(py, f).into_any())
             }
-            Numbers::IntOrFloat => match text.parse::<i64>() {
+            Numbers::Native => match text.parse::<i64>() {
                 Ok(i) => Ok(i.into_pyobject(py)?.into_any()),
                 // Beyond 64 bits: Python's int parses it exactly.
                 Err(_) => py.get_type::<PyInt>().call1((text,)),
             },
         }
     }
-}
-
-impl<'py> Build<PyHost<'py>> for Plain<'py> {
-    type Out = Out<'py>;
-    type Map = Bound<'py, PyDict>;
-    type List = Vec<Out<'py>>;
-    const NEEDS_UTF8: bool = false;
-
-    fn string(&mut self, _: &PyHost<'py>, s: Bound<'py, PyString>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
-        Ok(exact_str(&s)?.into_any())
+    fn make_tagged(&self, tag: Tag, value: Out<'py>) -> PyResult<Out<'py>> {
+        let dict = PyDict::new(self.py);
+        dict.set_item(tag_key(self.py, tag), value)?;
+        Ok(dict.into_any())
     }
-    fn number(&mut self, _: &PyHost<'py>, n: Num<'py>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
-        Plain::number(self, &n)
+    fn make_set(&self, members: Vec<Out<'py>>) -> PyResult<Out<'py>> {
+        Ok(PySet::new(self.py, members)?.into_any())
     }
-    fn boolean(&mut self, _: &PyHost<'py>, b: bool) -> PyResult<Out<'py>> {
-        Ok(PyBool::new(self.py, b).to_owned().into_any())
-    }
-    fn null(&mut self, _: &PyHost<'py>) -> PyResult<Out<'py>> {
-        Ok(self.py.None().into_bound(self.py))
-    }
-    fn binary(&mut self, _: &PyHost<'py>, b: PyBin<'py>) -> PyResult<Out<'py>> {
-        Ok(PyBytes::new(self.py, b.as_ref()).into_any())
-    }
-    fn set(&mut self, _: &PyHost<'py>, set: SetValue<PyHost<'py>>, _: &Loc<'_, 'py>) -> PyResult<Out<'py>> {
-        let py = self.py;
-        Ok(match set.attr {
-            AttributeValue::Ss(s) => PySet::new(py, s)?.into_any(),
-            AttributeValue::Ns(n) => {
-                let numbers = n
-                    .into_iter()
-                    .map(|text| Plain::number(self, &Num::Normal { text, spelled: None }))
-                    .collect::<PyResult<Vec<_>>>()?;
-                PySet::new(py, numbers)?.into_any()
-            }
-            AttributeValue::Bs(b) => PySet::new(py, b.iter().map(|x| PyBytes::new(py, x)))?.into_any(),
-            other => return Err(PyValueError::new_err(format!("not a set: {}", other.type_name()))),
-        })
-    }
-    fn new_map(&mut self, _: &PyHost<'py>, _: usize) -> PyResult<Bound<'py, PyDict>> {
+    fn new_map_out(&self) -> PyResult<Bound<'py, PyDict>> {
         Ok(PyDict::new(self.py))
     }
-    fn insert(
-        &mut self,
-        _: &PyHost<'py>,
-        map: &mut Bound<'py, PyDict>,
-        key: Bound<'py, PyString>,
-        value: Out<'py>,
-    ) -> PyResult<()> {
-        set_str_item(map, &key, &value)
+    fn insert_out(&self, map: &mut Bound<'py, PyDict>, key: Bound<'py, PyString>, value: Out<'py>) -> PyResult<()> {
+        if key.is_exact_instance_of::<PyString>() {
+            map.set_item(key, value)
+        } else {
+            map.set_item(exact_str(&key)?, value)
+        }
     }
-    fn map(&mut self, _: &PyHost<'py>, map: Bound<'py, PyDict>) -> PyResult<Out<'py>> {
+    fn map_out(&self, map: Bound<'py, PyDict>) -> PyResult<Out<'py>> {
         Ok(map.into_any())
     }
-    fn new_list(&mut self, _: &PyHost<'py>, len: usize) -> PyResult<Vec<Out<'py>>> {
+    fn new_list_out(&self, len: usize) -> PyResult<Vec<Out<'py>>> {
         Ok(Vec::with_capacity(len))
     }
-    fn push(&mut self, _: &PyHost<'py>, list: &mut Vec<Out<'py>>, value: Out<'py>) -> PyResult<()> {
+    fn push_out(&self, list: &mut Vec<Out<'py>>, value: Out<'py>) -> PyResult<()> {
         list.push(value);
         Ok(())
     }
-    fn list(&mut self, _: &PyHost<'py>, list: Vec<Out<'py>>) -> PyResult<Out<'py>> {
+    fn list_out(&self, list: Vec<Out<'py>>) -> PyResult<Out<'py>> {
         Ok(PyList::new(self.py, list)?.into_any())
     }
 }
 
-/// The tag when it is one of the interned tag strings (the usual case for
-/// literals and for dicts `marshall` made): no text conversion needed.
-fn known_tag(tag: &Bound<'_, PyString>) -> Option<&'static str> {
-    let py = tag.py();
-    let p = tag.as_ptr();
-    macro_rules! check {
-        ($($t:literal),*) => {
-            $(if p == intern!(py, $t).as_ptr() { return Some($t); })*
-        };
+/// Python values are made from a `Vec` once the walk has the items.
+type Out<'py> = Bound<'py, PyAny>;
+
+/// A type tag's key, as an interned str.
+fn tag_key(py: Python<'_>, tag: Tag) -> &Bound<'_, PyString> {
+    match tag {
+        Tag::S => intern!(py, "S"),
+        Tag::N => intern!(py, "N"),
+        Tag::B => intern!(py, "B"),
+        Tag::Bool => intern!(py, "BOOL"),
+        Tag::Null => intern!(py, "NULL"),
+        Tag::M => intern!(py, "M"),
+        Tag::L => intern!(py, "L"),
+        Tag::Ss => intern!(py, "SS"),
+        Tag::Ns => intern!(py, "NS"),
+        Tag::Bs => intern!(py, "BS"),
     }
-    check!("S", "N", "M", "L", "BOOL", "NULL", "B", "SS", "NS", "BS");
-    None
+}
+
+/// The tag when its key is one of the interned tag strs (the usual case for
+/// literals and for dicts `marshall` made): no text conversion needed.
+fn known_tag(tag: &Bound<'_, PyString>) -> Option<Tag> {
+    Tag::ALL.into_iter().find(|&t| tag_key(tag.py(), t).as_ptr() == tag.as_ptr())
+}
+
+fn binary_form(binary: &str) -> PyResult<Typed> {
+    Ok(Typed { binary: BinaryForm::parse(Dialect::Python, binary).map_err(PyValueError::new_err)? })
+}
+
+fn numbers(numbers: &str) -> PyResult<Plain> {
+    Ok(Plain { numbers: Numbers::parse_python(numbers).map_err(PyValueError::new_err)? })
 }
 
 /// The DynamoDB JSON of an item (a dict with str keys), as the AWS CLI
@@ -711,10 +478,10 @@ fn known_tag(tag: &Bound<'_, PyString>) -> Option<&'static str> {
 #[pyfunction]
 #[pyo3(signature = (item, *, binary = "bytes"))]
 pub(crate) fn marshall<'py>(py: Python<'py>, item: &Bound<'py, PyAny>, binary: &str) -> PyResult<Bound<'py, PyDict>> {
-    let binary = BinaryForm::parse(binary)?;
+    let build = binary_form(binary)?;
     guard(|| {
         let host = PyHost::new(py)?;
-        PlainReader { host: &host, build: Typed { py, binary }, skip_undefined: false }.item(item, &Loc::Root)
+        PlainReader { host: &host, build, skip_undefined: false }.item(item, &Loc::Root)
     })?
 }
 
@@ -728,10 +495,10 @@ pub(crate) fn marshall_value<'py>(
     value: &Bound<'py, PyAny>,
     binary: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let binary = BinaryForm::parse(binary)?;
+    let build = binary_form(binary)?;
     guard(|| {
         let host = PyHost::new(py)?;
-        PlainReader { host: &host, build: Typed { py, binary }, skip_undefined: false }.value(value, &Loc::Root, 0)
+        PlainReader { host: &host, build, skip_undefined: false }.value(value, &Loc::Root, 0)
     })?
 }
 
@@ -752,7 +519,7 @@ pub(crate) fn unmarshall<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     guard(|| {
         let host = PyHost::new(py)?;
-        TypedReader { host: &host, build: Plain::new(py, numbers)? }.item(item, &Loc::Root)
+        TypedReader { host: &host, build: self::numbers(numbers)? }.item(item, &Loc::Root)
     })?
 }
 
@@ -767,6 +534,6 @@ pub(crate) fn unmarshall_value<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     guard(|| {
         let host = PyHost::new(py)?;
-        TypedReader { host: &host, build: Plain::new(py, numbers)? }.value(value, &Loc::Root, 0)
+        TypedReader { host: &host, build: self::numbers(numbers)? }.value(value, &Loc::Root, 0)
     })?
 }

@@ -23,45 +23,47 @@ use std::time::Duration;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyIterator, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyFloat, PyInt, PyIterator, PyList, PyString, PyTuple};
 use stepforge::dynamo::Item;
-use stepforge::dynamo::loader::{self, InputFormat, LoadOptions, Rate, RateUnit, Source, Summary};
+use stepforge::dynamo::loader::{self, InputFormat, LoadOptions, OptionValue, Source, Summary};
+use stepforge::dynamo::walk::{Attr, Dialect, PlainReader, TypedReader};
 
 use crate::convert::from_json;
-use stepforge::dynamo::walk::{Attr, PlainReader, TypedReader};
 
 use crate::dynamo::{Loc, PyHost};
 use crate::errors::{InternalError, LoadError, guard};
 
-/// `rate=`: items per second as a number, or the CLI's text (`"500"`, `"200wcu"`).
-fn rate(value: &Bound<'_, PyAny>) -> PyResult<Rate> {
-    if let Ok(s) = value.cast::<PyString>() {
-        return s.to_cow()?.parse::<Rate>().map_err(PyValueError::new_err);
-    }
-    let is_number = (value.cast::<PyInt>().is_ok() || value.cast::<PyFloat>().is_ok())
-        && value.cast::<pyo3::types::PyBool>().is_err();
-    if !is_number {
-        return Err(PyTypeError::new_err(format!(
-            "rate: expected items per second (an int or float) or a str such as \"200wcu\", not {}",
-            value.get_type().name()?
-        )));
-    }
-    let per_second: f64 = value.extract()?;
-    if !(per_second > 0.0 && per_second.is_finite()) {
-        return Err(PyValueError::new_err(format!("rate: {per_second} is not a positive number of items per second")));
-    }
-    Ok(Rate { per_second, unit: RateUnit::Items })
+/// A keyword argument as the core's table reads it (`None`: not given).
+fn option_value(value: &Bound<'_, PyAny>) -> PyResult<Option<OptionValue>> {
+    Ok(Some(if value.is_none() {
+        return Ok(None);
+    } else if let Ok(b) = value.cast::<PyBool>() {
+        OptionValue::Bool(b.is_true())
+    } else if value.cast::<PyInt>().is_ok() || value.cast::<PyFloat>().is_ok() {
+        OptionValue::Number(value.extract()?)
+    } else if let Ok(s) = value.cast::<PyString>() {
+        OptionValue::Text(s.to_cow()?.into_owned())
+    } else if value.hasattr(intern!(value.py(), "__fspath__"))? {
+        OptionValue::Path(value.extract()?)
+    } else {
+        OptionValue::Other(format!("a {}", value.get_type().name()?))
+    }))
 }
 
-fn input_format(name: &str) -> PyResult<InputFormat> {
-    match name {
-        "auto" => Ok(InputFormat::Auto),
-        "plain" => Ok(InputFormat::Plain),
-        "dynamodb" => Ok(InputFormat::DynamoDb),
-        other => {
-            Err(PyValueError::new_err(format!("input_format={other:?}: expected \"auto\", \"plain\" or \"dynamodb\"")))
-        }
+/// The load's options from `load_ddb`'s keyword arguments, by the core's table.
+fn load_options(table: String, options: Option<&Bound<'_, PyDict>>) -> PyResult<LoadOptions> {
+    if table.is_empty() {
+        return Err(PyValueError::new_err("table: give the name of the table"));
     }
+    let mut load = LoadOptions::new(table);
+    for (name, value) in options.into_iter().flat_map(|o| o.iter()) {
+        let name = name.cast::<PyString>()?.to_cow()?;
+        load.set(Dialect::Python, &name, option_value(&value)?).map_err(|e| match e.wrong_type {
+            true => PyTypeError::new_err(e.message),
+            false => PyValueError::new_err(e.message),
+        })?;
+    }
+    Ok(load)
 }
 
 /// An item of `source`, converted by the rules of `marshall` (or, for
@@ -256,15 +258,12 @@ fn attach(py: Python<'_>, e: &PyErr, summary: Option<&Summary>, context: Option<
 /// memory stays flat. For a file, `input_format` is "auto" (DynamoDB JSON
 /// when an item looks like it), "plain" or "dynamodb".
 ///
-/// Credentials and region come from the standard AWS chain; `region`,
-/// `profile` and `endpoint_url` (DynamoDB Local, moto) override. `concurrency`
-/// requests (1 to 256) are in flight at once; `rate` caps the write rate in
-/// items per second (an int or float) or as the CLI writes it ("200wcu").
-/// `dry_run` checks and counts, writing nothing; `reject_file` receives the
-/// items that could not be written, one JSON line each with its reason;
-/// `checkpoint` (default: beside the input file) and `resume` continue a
-/// load that stopped. `progress` shows a progress bar when stderr is a
-/// terminal.
+/// The options (keyword arguments) are the `load-ddb` command's, in the
+/// core's table (`stepforge::dynamo::load_surface`, typed in the stub):
+/// `region`, `endpoint_url`, `profile` override the standard AWS chain;
+/// `concurrency` (1 to 256), `rate` (items per second, or "200wcu"),
+/// `dry_run`, `reject_file`, `resume`, `checkpoint`, `input_format`,
+/// `progress`.
 ///
 /// Items DynamoDB refuses do not raise: they are counted as rejected and
 /// the summary's "succeeded" is False. A load that cannot go on raises
@@ -281,51 +280,21 @@ fn attach(py: Python<'_>, e: &PyErr, summary: Option<&Summary>, context: Option<
 /// summary (`"interrupted": True`) as its `summary` attribute; `resume=True`
 /// continues from the checkpoint.
 #[pyfunction]
-#[pyo3(signature = (
-    table, source, *, region = None, endpoint_url = None, profile = None, concurrency = 8, rate = None,
-    dry_run = false, reject_file = None, resume = false, checkpoint = None, input_format = "auto", progress = false
-))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (table, source, **options))]
 pub(crate) fn load_ddb<'py>(
     py: Python<'py>,
     table: String,
     source: &Bound<'py, PyAny>,
-    region: Option<String>,
-    endpoint_url: Option<String>,
-    profile: Option<String>,
-    concurrency: i64,
-    rate: Option<&Bound<'py, PyAny>>,
-    dry_run: bool,
-    reject_file: Option<PathBuf>,
-    resume: bool,
-    checkpoint: Option<PathBuf>,
-    input_format: &str,
-    progress: bool,
+    options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    if table.is_empty() {
-        return Err(PyValueError::new_err("table: give the name of the table"));
-    }
-    if !(1..=256).contains(&concurrency) {
-        return Err(PyValueError::new_err(format!("concurrency: {concurrency} is not between 1 and 256")));
-    }
-    let mut options = LoadOptions::new(table);
-    options.region = region;
-    options.endpoint_url = endpoint_url;
-    options.profile = profile;
-    options.concurrency = concurrency as usize;
-    options.rate = rate.map(self::rate).transpose()?;
-    options.dry_run = dry_run;
-    options.reject_file = reject_file;
-    options.resume = resume;
-    options.checkpoint = checkpoint;
-    options.progress = progress;
+    let mut options = load_options(table, options)?;
     // The process belongs to Python: no signal handlers; Ctrl-C reaches the
     // load through the cancel flag.
     options.handle_ctrl_c = false;
     let cancel = Arc::new(AtomicBool::new(false));
     options.cancel = Some(cancel.clone());
     let raised = Raised::default();
-    let (source, format) = self::source(source, self::input_format(input_format)?, &raised)?;
+    let (source, format) = self::source(source, options.format, &raised)?;
     options.format = format;
     let (result, signal) = run(py, source, options, cancel)?;
     let raised = raised.lock().ok().and_then(|mut r| r.take());

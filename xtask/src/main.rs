@@ -28,6 +28,9 @@ fn parts() -> Vec<Part> {
         Part { file: python::STUB, name: "state machine", text: python::state_machine() },
         Part { file: python::PACKAGE, name: "constants", text: python::constants() },
         Part { file: typescript::HEADER, name: "options", text: typescript::options() },
+        Part { file: typescript::HEADER, name: "load ddb", text: typescript::load_ddb() },
+        Part { file: python::TYPES, name: "load summary", text: python::load_summary() },
+        Part { file: python::STUB, name: "load ddb", text: python::load_ddb() },
     ]
 }
 
@@ -99,7 +102,7 @@ fn main() -> ExitCode {
         }
         Ok(stale) => {
             eprintln!(
-                "out of date with the tables in core/src/builder/: {}\nrun `cargo run -p xtask -- gen` and commit the result",
+                "out of date with the tables in core/src/builder/ and core/src/dynamo/load_surface.rs: {}\nrun `cargo run -p xtask -- gen` and commit the result",
                 stale.join(", ")
             );
             ExitCode::FAILURE

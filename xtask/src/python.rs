@@ -204,3 +204,55 @@ pub fn json_path() -> String {
     }
     out
 }
+
+/// The package's typed dicts (`_types.py`).
+pub const TYPES: &str = "bindings-python/python/stepforge/_types.py";
+
+/// `load_ddb`'s keyword parameters, from the core's `load_surface` table.
+pub fn load_ddb() -> String {
+    use stepforge::dynamo::load_surface::{LOAD_OPTIONS, LoadKind};
+    let mut out = String::new();
+    for o in LOAD_OPTIONS.iter().filter(|o| !o.js_only) {
+        let (annotation, default) = match o.kind {
+            LoadKind::Text => ("Optional[str]".to_string(), "None".to_string()),
+            LoadKind::Path => ("Union[str, \"os.PathLike[str]\", None]".to_string(), "None".to_string()),
+            LoadKind::Count { default, .. } => ("int".to_string(), default.to_string()),
+            LoadKind::Boolean => ("bool".to_string(), "False".to_string()),
+            LoadKind::Rate => ("Union[int, float, str, None]".to_string(), "None".to_string()),
+            LoadKind::OneOf(spellings) => {
+                let quoted: Vec<String> = spellings.iter().map(|s| format!("\"{s}\"")).collect();
+                (format!("Literal[{}]", quoted.join(", ")), quoted[0].clone())
+            }
+        };
+        let _ = writeln!(out, "    {}: {annotation} = {default},", o.name);
+    }
+    out
+}
+
+/// `RetryCounts` and `LoadSummary`, from the core's `load_surface` table.
+pub fn load_summary() -> String {
+    use stepforge::dynamo::load_surface::{FieldType, RETRY_FIELDS, SUMMARY_FIELDS, SummaryField};
+    let class = |out: &mut String, name: &str, doc: &str, fields: &[SummaryField]| {
+        let _ = writeln!(out, "\n\nclass {name}(TypedDict):\n    \"\"\"{doc}\"\"\"\n");
+        for f in fields {
+            let ty = match f.ty {
+                FieldType::Count => "int",
+                FieldType::Real => "float",
+                FieldType::Boolean => "bool",
+                FieldType::OptionalText => "Optional[str]",
+                FieldType::Retries => "RetryCounts",
+            };
+            let _ = writeln!(out, "    #: {}\n    {}: {ty}", f.doc.replace('`', "``"), f.name);
+        }
+    };
+    let mut out = String::new();
+    class(&mut out, "RetryCounts", "What a load retried.", RETRY_FIELDS);
+    class(
+        &mut out,
+        "LoadSummary",
+        "What a load did: the dict :func:`stepforge.load_ddb` returns (and\n    ``LoadError.summary``), the same as ``load-ddb --summary json`` prints.",
+        SUMMARY_FIELDS,
+    );
+    out.push_str("\n\n");
+    out
+}

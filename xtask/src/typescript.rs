@@ -54,3 +54,46 @@ pub fn options() -> String {
     interface(&mut out, "StateMachineProps", "Top-level fields of a state machine.", STATE_MACHINE_PROPS);
     out
 }
+
+/// `loadDdb`'s options and summary, from the core's `load_surface` table.
+pub fn load_ddb() -> String {
+    use stepforge::dynamo::load_surface::{
+        FieldType, LOAD_OPTIONS, LoadKind, RETRY_FIELDS, SUMMARY_FIELDS, SummaryField,
+    };
+    use stepforge::dynamo::walk::Dialect;
+    let mut out = String::from(
+        "\n/** Options of `loadDdb`: the `load-ddb` command's, in camelCase. */\nexport interface LoadDdbOptions {\n",
+    );
+    for o in LOAD_OPTIONS {
+        let ty = match o.kind {
+            LoadKind::Text | LoadKind::Path => "string".to_string(),
+            LoadKind::Count { .. } => "number".to_string(),
+            LoadKind::Boolean => "boolean".to_string(),
+            LoadKind::Rate => "number | string".to_string(),
+            LoadKind::OneOf(spellings) => spellings.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(" | "),
+        };
+        let _ = writeln!(out, "  /** {} */\n  {}?: {ty}", o.doc, o.spelled(Dialect::JavaScript));
+    }
+    out.push_str("}\n");
+    let fields = |out: &mut String, name: &str, doc: &str, fields: &[SummaryField]| {
+        let _ = writeln!(out, "\n/** {doc} */\nexport interface {name} {{");
+        for f in fields {
+            let ty = match f.ty {
+                FieldType::Count | FieldType::Real => "number",
+                FieldType::Boolean => "boolean",
+                FieldType::OptionalText => "string | null",
+                FieldType::Retries => "LoadRetries",
+            };
+            let _ = writeln!(out, "  /** {} */\n  {}: {ty}", f.doc, f.name);
+        }
+        out.push_str("}\n");
+    };
+    fields(&mut out, "LoadRetries", "Retries counted in a `LoadSummary`.", RETRY_FIELDS);
+    fields(
+        &mut out,
+        "LoadSummary",
+        "What a load did: the object `load-ddb --summary json` prints and Python's `load_ddb` returns, with the same snake_case keys.",
+        SUMMARY_FIELDS,
+    );
+    out
+}

@@ -120,6 +120,7 @@ def load_ddb(
     table: str,
     source: Union[str, "os.PathLike[str]", Iterable[Dict[str, Any]]],
     *,
+    # BEGIN GENERATED: load ddb (`cargo run -p xtask -- gen`, from core/src/dynamo/load_surface.rs; do not edit)
     region: Optional[str] = None,
     endpoint_url: Optional[str] = None,
     profile: Optional[str] = None,
@@ -131,6 +132,7 @@ def load_ddb(
     checkpoint: Union[str, "os.PathLike[str]", None] = None,
     input_format: Literal["auto", "plain", "dynamodb"] = "auto",
     progress: bool = False,
+    # END GENERATED: load ddb
 ) -> LoadSummary:
     """Loads items into a DynamoDB table, as the ``load-ddb`` command does; returns the summary.
 

@@ -7,6 +7,9 @@ from typing import Optional, TypedDict
 __all__ = ["LoadSummary", "RetryCounts"]
 
 
+# BEGIN GENERATED: load summary (`cargo run -p xtask -- gen`, from core/src/dynamo/load_surface.rs; do not edit)
+
+
 class RetryCounts(TypedDict):
     """What a load retried."""
 
@@ -14,7 +17,7 @@ class RetryCounts(TypedDict):
     unprocessed_items: int
     #: Requests retried after throttling.
     throttled_requests: int
-    #: Requests retried after other errors (5xx, dropped connections).
+    #: Requests retried after other errors.
     failed_requests: int
 
 
@@ -30,28 +33,31 @@ class LoadSummary(TypedDict):
     rejected: int
     #: Items rejected by an earlier run that this one resumed.
     rejected_before: int
-    #: Items that shared a key with an earlier item (the later one wins).
+    #: Items that shared a key with an earlier item still pending (the later one wins).
     duplicates: int
     #: Items done by an earlier run and skipped on resume.
     skipped: int
     #: ``BatchWriteItem`` requests sent.
     requests: int
+    #: Retries, by cause.
     retried: RetryCounts
-    #: Wall time.
+    #: Wall time, in seconds.
     seconds: float
+    #: Items written (checked, in a dry run) per second.
     items_per_second: float
-    #: Nothing was written.
+    #: Nothing was written (a dry run).
     dry_run: bool
-    #: Stopped before the end (the checkpoint says where).
+    #: Stopped before the end (Ctrl-C, or a cancel from the host; the checkpoint says where).
     interrupted: bool
     #: Every item of the input is in the table (or would be, in a dry run).
     succeeded: bool
-    #: The reject file, if items went there.
+    #: The reject file, if any items went there.
     reject_file: Optional[str]
     #: The checkpoint to resume from, if the load did not finish.
     checkpoint: Optional[str]
 
 
+# END GENERATED: load summary
 for _cls in (RetryCounts, LoadSummary):
     _cls.__module__ = "stepforge"
 del _cls

@@ -1,6 +1,7 @@
 //! DynamoDB: attribute values and marshalling, and the batch loader.
 
 pub mod attr;
+pub mod load_surface;
 #[cfg(feature = "loader")]
 pub mod loader;
 pub mod number;

@@ -13,6 +13,7 @@
 
 mod checkpoint;
 pub mod input;
+pub mod options;
 pub mod pacing;
 mod reject;
 pub mod sdk;
@@ -34,9 +35,11 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use super::attr::{self, AttributeValue, Item};
+use super::load_surface::{RETRY_FIELDS, SUMMARY_FIELDS, SummaryField};
 use checkpoint::{Checkpoint, InputId};
 use input::Entry;
 pub use input::{Position, Source};
+pub use options::{OptionError, OptionValue};
 pub use pacing::{Backoff, Rate, RateUnit};
 use reject::RejectFile;
 pub use write::RetryPolicy;
@@ -95,6 +98,9 @@ pub struct LoadOptions {
     /// Stop cleanly (as on Ctrl-C) once this flag is set: how a host
     /// language cancels a load running on another thread.
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Leave out JavaScript's `undefined` in items given in memory (the
+    /// binding converts them; the loader itself never sees one).
+    pub skip_undefined: bool,
 }
 
 impl LoadOptions {
@@ -116,6 +122,7 @@ impl LoadOptions {
             progress: false,
             handle_ctrl_c: false,
             cancel: None,
+            skip_undefined: false,
         }
     }
 }
@@ -167,29 +174,37 @@ impl Summary {
         if self.seconds > 0.0 { n as f64 / self.seconds } else { 0.0 }
     }
 
-    /// The summary as JSON.
+    /// The summary as JSON: the fields of `load_surface::SUMMARY_FIELDS`, in its order.
     pub fn to_json(&self) -> Value {
-        json!({
-            "read": self.read,
-            "written": self.written,
-            "rejected": self.rejected,
-            "rejected_before": self.rejected_before,
-            "duplicates": self.duplicates,
-            "skipped": self.skipped,
-            "requests": self.requests,
-            "retried": {
-                "unprocessed_items": self.unprocessed_retries,
-                "throttled_requests": self.throttled_retries,
-                "failed_requests": self.error_retries,
-            },
-            "seconds": (self.seconds * 1000.0).round() / 1000.0,
-            "items_per_second": self.items_per_second().round(),
-            "dry_run": self.dry_run,
-            "interrupted": self.interrupted,
-            "succeeded": self.succeeded(),
-            "reject_file": self.reject_file,
-            "checkpoint": self.checkpoint,
-        })
+        let fields = |fields: &[SummaryField]| {
+            Value::Object(fields.iter().map(|f| (f.name.to_string(), self.field(f.name))).collect())
+        };
+        fields(SUMMARY_FIELDS)
+    }
+
+    /// The value of the field `name` of [`SUMMARY_FIELDS`] or [`RETRY_FIELDS`].
+    fn field(&self, name: &str) -> Value {
+        match name {
+            "read" => json!(self.read),
+            "written" => json!(self.written),
+            "rejected" => json!(self.rejected),
+            "rejected_before" => json!(self.rejected_before),
+            "duplicates" => json!(self.duplicates),
+            "skipped" => json!(self.skipped),
+            "requests" => json!(self.requests),
+            "retried" => Value::Object(RETRY_FIELDS.iter().map(|f| (f.name.to_string(), self.field(f.name))).collect()),
+            "unprocessed_items" => json!(self.unprocessed_retries),
+            "throttled_requests" => json!(self.throttled_retries),
+            "failed_requests" => json!(self.error_retries),
+            "seconds" => json!((self.seconds * 1000.0).round() / 1000.0),
+            "items_per_second" => json!(self.items_per_second().round()),
+            "dry_run" => json!(self.dry_run),
+            "interrupted" => json!(self.interrupted),
+            "succeeded" => json!(self.succeeded()),
+            "reject_file" => json!(self.reject_file),
+            "checkpoint" => json!(self.checkpoint),
+            _ => Value::Null,
+        }
     }
 }
 

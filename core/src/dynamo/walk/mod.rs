@@ -9,12 +9,17 @@
 //! repeats), binary text, lone surrogates, where an error is (a JSON pointer,
 //! built only when one is needed) and what it says (in the host's
 //! [`Dialect`]). A binding supplies, through [`Host`], only how to look at
-//! and read its values; numbers are read by the binding (each language has
-//! its own number types) and checked by [`number`](super::number).
+//! and read its values, and through [`Make`] how to make them ([`Typed`] and
+//! [`Plain`] decide what is made); numbers are read by the binding (each
+//! language has its own number types) and checked by
+//! [`number`](super::number), carried as [`Normal`] text where the host has
+//! no number of its own.
 
 pub mod dialect;
 pub mod js;
 mod loc;
+mod make;
+mod normal;
 mod plain;
 mod typed;
 
@@ -22,6 +27,8 @@ use std::borrow::Cow;
 
 pub use dialect::{Dialect, SetKind, Unsupported};
 pub use loc::Loc;
+pub use make::{BinaryForm, Make, Numbers, Plain, Typed};
+pub use normal::Normal;
 pub use plain::PlainReader;
 pub use typed::{Tag, Tagged, TypedReader};
 
