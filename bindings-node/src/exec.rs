@@ -17,7 +17,8 @@ use napi::{Env, JsValue, ValueType, sys};
 use napi_derive::napi;
 use serde_json::Value;
 use stepforge::exec::dynamodb::{KeyType, MemoryDynamoDb, item_from_json};
-use stepforge::exec::{ExecError, Status, StatusRule, TaskCall as CoreCall, TaskHandler, TaskOutcome};
+use stepforge::exec::settle::INVALID_HANDLER_RESULT;
+use stepforge::exec::{ExecError, StatusRule, TaskCall as CoreCall, TaskHandler, TaskOutcome, host_args};
 
 use crate::errors::{Failure, Result, guard, type_error, value_error};
 use crate::runtime;
@@ -42,15 +43,10 @@ pub(crate) fn stepforge_error(env: &Env, code: &str, message: impl Into<String>)
 
 /// The core's refusal: the validator's problems stay a `ValidationError`.
 fn refused(env: &Env, e: ExecError) -> Failure {
-    let code = match &e {
-        ExecError::InvalidDefinition(problems) => return Failure::Invalid(problems.clone()),
-        ExecError::StateMachineDoesNotExist(_) => "StateMachineDoesNotExist",
-        ExecError::ExecutionAlreadyExists(_) => "ExecutionAlreadyExists",
-        ExecError::ExecutionDoesNotExist(_) => "ExecutionDoesNotExist",
-        ExecError::TaskDoesNotExist(_) => "TaskDoesNotExist",
-        ExecError::ExecutionNotRunning(_) => "ExecutionNotRunning",
-    };
-    stepforge_error(env, code, e.to_string())
+    match e.problems() {
+        Some(problems) => Failure::Invalid(problems.clone()),
+        None => stepforge_error(env, e.code(), e.to_string()),
+    }
 }
 
 /// A definition given as JSON text, an object, or a `StateMachine`.
@@ -164,8 +160,8 @@ fn outcome_of(env: &Env, value: Unknown, state: &str) -> TaskOutcome {
     };
     match converted {
         Ok(output) => TaskOutcome::ok(output),
-        Err(Failure::Type { message, .. }) => TaskOutcome::fail("stepforge.InvalidHandlerResult", message),
-        Err(other) => TaskOutcome::fail("stepforge.InvalidHandlerResult", format!("{what}: {other:?}")),
+        Err(Failure::Type { message, .. }) => TaskOutcome::fail(INVALID_HANDLER_RESULT, message),
+        Err(other) => TaskOutcome::fail(INVALID_HANDLER_RESULT, format!("{what}: {other:?}")),
     }
 }
 
@@ -187,10 +183,8 @@ impl TaskResult {
     ) -> napi::Result<Self> {
         guard(&env, || {
             let output = to_json(&env, output, &At::new("TaskResult output"))?;
-            let seconds = after_seconds.unwrap_or(0.0);
-            let after = Duration::try_from_secs_f64(seconds).map_err(|_| {
-                value_error(format!("TaskResult afterSeconds must be a finite number >= 0, not {seconds}"))
-            })?;
+            let after =
+                host_args::task_delay(after_seconds.unwrap_or(0.0), "TaskResult afterSeconds").map_err(value_error)?;
             Ok(TaskResult { output, after })
         })
     }
@@ -452,9 +446,7 @@ fn key_spec(env: &Env, value: Unknown, what: &str) -> Result<(String, KeyType)> 
         },
         _ => return Err(type_error(format!("{what} is a name or a [name, type] pair such as ['id', 'S']"))),
     };
-    let kind =
-        KeyType::parse(kind).ok_or_else(|| value_error(format!("{what}: {kind:?} is not a key type (S, N or B)")))?;
-    Ok((name, kind))
+    Ok((name, host_args::key_type(kind, what).map_err(value_error)?))
 }
 
 fn item_of(env: &Env, value: Unknown, what: &str, dynamodb_json: bool) -> Result<stepforge::dynamo::attr::Item> {
@@ -473,15 +465,11 @@ impl World {
             }
             let options =
                 options.unwrap_or(WorldOptions { time_scale: None, transition_limit: None, handler_timeout: None });
-            if let Some(scale) = options.time_scale
-                && !(scale.is_finite() && scale >= 0.0)
-            {
-                return Err(value_error(format!("timeScale must be a finite number >= 0, not {scale}")));
+            if let Some(scale) = options.time_scale {
+                host_args::non_negative(scale, "timeScale").map_err(value_error)?;
             }
-            let handler_timeout = options.handler_timeout.unwrap_or(60.0);
-            if !(handler_timeout.is_finite() && handler_timeout > 0.0) {
-                return Err(value_error(format!("handlerTimeout must be a number > 0, not {handler_timeout}")));
-            }
+            let handler_timeout =
+                host_args::positive(options.handler_timeout.unwrap_or(60.0), "handlerTimeout").map_err(value_error)?;
             let mut core = stepforge::exec::World::new(seed as u64);
             if let Some(limit) = options.transition_limit {
                 if !(limit.is_finite() && limit >= 1.0) {
@@ -570,18 +558,9 @@ impl World {
     pub fn on_status_change(&self, env: Env, target: String, options: Option<StatusRuleOptions>) -> napi::Result<()> {
         guard(&env, || {
             let (source, statuses) = options.map(|o| (o.source, o.statuses)).unwrap_or((None, None));
-            let statuses = statuses
-                .unwrap_or_else(|| ["FAILED", "TIMED_OUT", "ABORTED"].map(String::from).to_vec())
-                .iter()
-                .map(|s| {
-                    Status::from_str_opt(s).ok_or_else(|| {
-                        value_error(format!(
-                            "onStatusChange: {s:?} is not a status (RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED)"
-                        ))
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            self.core(&env)?.on_status_change(StatusRule { source, statuses, target });
+            let rule =
+                StatusRule::from_names(target, source, statuses.as_deref(), "onStatusChange").map_err(value_error)?;
+            self.core(&env)?.on_status_change(rule);
             Ok(())
         })
     }
@@ -891,18 +870,11 @@ impl World {
     pub fn settle(&self, env: Env, token: String, value: Unknown) -> napi::Result<()> {
         guard(&env, || {
             let outcome = outcome_of(&env, value, "a pending task");
-            let mut core = self.core(&env)?;
-            // A task that ended meanwhile (timeout, stop) has nobody to answer: the refusal is dropped.
-            let _ = match outcome {
-                TaskOutcome::Succeed { output, after } if after.is_zero() => core.send_task_success(&token, output),
-                TaskOutcome::Succeed { .. } => core.send_task_failure(
-                    &token,
-                    "stepforge.InvalidHandlerResult",
-                    "a Promise's TaskResult cannot take virtual time: resolve with the output, or a TaskResult without afterSeconds",
-                ),
-                TaskOutcome::Fail { error, cause } => core.send_task_failure(&token, &error, &cause),
-                TaskOutcome::Pending => Ok(()),
-            };
+            self.core(&env)?.settle_host_work(
+                &token,
+                outcome,
+                "a Promise's TaskResult cannot take virtual time: resolve with the output, or a TaskResult without afterSeconds",
+            );
             Ok(())
         })
     }
@@ -925,10 +897,7 @@ impl World {
     /// Virtual seconds until the next event, if any.
     #[napi(js_name = "__nextDueSeconds", skip_typescript)]
     pub fn next_due_seconds(&self, env: Env) -> napi::Result<Option<f64>> {
-        guard(&env, || {
-            let core = self.core(&env)?;
-            Ok(core.next_due_millis().map(|due| (due - core.now_millis()).max(0) as f64 / 1000.0))
-        })
+        guard(&env, || Ok(self.core(&env)?.next_due_seconds()))
     }
 
     /// Fires the next event even though host work holds the clock (real time only).

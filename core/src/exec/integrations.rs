@@ -521,17 +521,8 @@ impl World {
 /// Calls a handler; a handler that panics fails the task instead of the
 /// world (`stepforge.HandlerPanicked`, with the panic message as the cause).
 fn guarded(handler: &dyn super::handler::TaskHandler, call: &TaskCall) -> TaskOutcome {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.call(call))) {
-        Ok(outcome) => outcome,
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "the handler panicked".to_string());
-            TaskOutcome::fail("stepforge.HandlerPanicked", message)
-        }
-    }
+    crate::error::catch_panic(|| handler.call(call))
+        .unwrap_or_else(|what| TaskOutcome::fail("stepforge.HandlerPanicked", what))
 }
 
 fn missing_handler(resource: &str, name: &str) -> Failure {

@@ -158,17 +158,8 @@ impl Invariant {
     /// Checks it. A panic inside the check is caught and reported as a broken
     /// invariant, never passed on.
     pub fn check(&self, view: &WorldView<'_>) -> Result<(), String> {
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (self.check)(view))) {
-            Ok(r) => r,
-            Err(panic) => {
-                let what = panic
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| panic.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "a panic".into());
-                Err(format!("the invariant itself failed: {what}"))
-            }
-        }
+        crate::error::catch_panic(|| (self.check)(view))
+            .unwrap_or_else(|what| Err(format!("the invariant itself failed: {what}")))
     }
 }
 
