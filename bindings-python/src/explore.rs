@@ -218,22 +218,37 @@ fn field<'py>(py: Python<'py>, fields: &Value, class: &str, name: &str) -> PyRes
     }
 }
 
+/// The `#[pymethods]` of a class whose fields are the core's JSON: one
+/// getter per listed field (so `dir()`, the stubs and `hasattr` see real
+/// attributes), then the class's own methods.
+macro_rules! json_fields {
+    ($class:ident.$json:tt as $name:literal [$($field:ident),* $(,)?] { $($methods:tt)* }) => {
+        #[pymethods]
+        impl $class {
+            $(
+                #[getter]
+                fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                    field(py, &self.$json, $name, stringify!($field))
+                }
+            )*
+            $($methods)*
+        }
+    };
+}
+
 /// An execution as an invariant sees it: `arn`, `name`, `state_machine_arn`,
 /// `status`, `states` (those it is in now), `input`, `output` (None until it
 /// succeeded), `error` and `cause`.
 #[pyclass(frozen, module = "stepforge", name = "ExecutionView")]
 pub struct PyExecutionView(Value);
 
-#[pymethods]
-impl PyExecutionView {
-    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        field(py, &self.0, "ExecutionView", name)
-    }
+json_fields! {
+PyExecutionView.0 as "ExecutionView" [arn, name, state_machine_arn, status, states, input, output, error, cause] {
     fn __repr__(&self) -> String {
         let states: Vec<&str> = self.0["states"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
         format!("ExecutionView(name={}, status={}, states={states:?})", self.0["name"], self.0["status"])
     }
-}
+}}
 
 /// What an invariant sees: the tables and executions after a step, and what
 /// the step did. Read-only, and valid only during the invariant's call.
@@ -390,16 +405,13 @@ fn assertion_message(py: Python<'_>, e: &PyErr) -> String {
 #[pyclass(frozen, module = "stepforge", name = "Violation")]
 pub struct PyViolation(Value);
 
-#[pymethods]
-impl PyViolation {
-    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        field(py, &self.0, "Violation", name)
-    }
+json_fields! {
+PyViolation.0 as "Violation" [invariant, message, step] {
     fn __repr__(&self) -> String {
         let v = &self.0;
         format!("Violation(invariant={}, message={}, step={})", v["invariant"], v["message"], v["step"])
     }
-}
+}}
 
 /// A failing schedule, shrunk, with what happened in it: `violation`,
 /// `schedule` (`SEED:PICKS`: `explorer.replay(this)` runs it again), `found`
@@ -408,11 +420,8 @@ impl PyViolation {
 #[pyclass(frozen, module = "stepforge", name = "Counterexample")]
 pub struct PyCounterexample(Value);
 
-#[pymethods]
-impl PyCounterexample {
-    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        field(py, &self.0, "Counterexample", name)
-    }
+json_fields! {
+PyCounterexample.0 as "Counterexample" [violation, schedule, found, steps, timeline, mermaid] {
     /// The counterexample in words: what broke, the schedule to replay, the timeline.
     fn describe(&self) -> &str {
         self.0["description"].as_str().unwrap_or_default()
@@ -421,7 +430,7 @@ impl PyCounterexample {
         let (c, v) = (&self.0, &self.0["violation"]);
         format!("Counterexample(invariant={}, steps={}, schedule={})", v["invariant"], c["steps"], c["schedule"])
     }
-}
+}}
 
 /// What an exploration did: `mode`, `schedules`, `states`, `pruned`,
 /// `transitions`, `elapsed_seconds`, `complete`, `schedules_per_second`,
@@ -429,11 +438,8 @@ impl PyCounterexample {
 #[pyclass(frozen, module = "stepforge", name = "ExploreReport")]
 pub struct PyReport(Value);
 
-#[pymethods]
-impl PyReport {
-    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        field(py, &self.0, "ExploreReport", name)
-    }
+json_fields! {
+PyReport.0 as "ExploreReport" [mode, schedules, states, pruned, transitions, elapsed_seconds, complete, schedules_per_second, transitions_per_second, counterexample] {
     /// One line: mode, counts, rates, verdict.
     fn summary(&self) -> &str {
         self.0["summary"].as_str().unwrap_or_default()
@@ -441,7 +447,7 @@ impl PyReport {
     fn __repr__(&self) -> String {
         format!("ExploreReport({})", self.summary())
     }
-}
+}}
 
 /// One schedule replayed: `violation` (or None), `timeline`, `mermaid`, and the executions at its end.
 #[pyclass(frozen, module = "stepforge", name = "Replay")]
@@ -450,11 +456,8 @@ pub struct PyReplay {
     executions: Vec<stepforge::exec::Execution>,
 }
 
-#[pymethods]
-impl PyReplay {
-    fn __getattr__<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        field(py, &self.fields, "Replay", name)
-    }
+json_fields! {
+PyReplay.fields as "Replay" [violation, timeline, mermaid] {
     /// Every execution at the schedule's end, with its history.
     fn executions(&self) -> Vec<PyExecution> {
         self.executions.iter().map(|e| PyExecution { inner: e.clone() }).collect()
@@ -465,7 +468,7 @@ impl PyReplay {
             self.fields["violation"].get("invariant").map_or("None".into(), |i| format!("Some({i})"))
         )
     }
-}
+}}
 
 /// Explores the schedules of a world: random (`random`), every
 /// distinguishable one (`exhaustive`), or one given (`replay`), checking the
