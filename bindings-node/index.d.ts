@@ -611,8 +611,82 @@ export interface ExploreOptions {
   shrinkRuns?: number
 }
 
-// ---- generated from the Rust sources ----
+// BEGIN GENERATED: load ddb (`cargo run -p xtask -- gen`, from core/src/dynamo/load_surface.rs; do not edit)
 
+/** Options of `loadDdb`: the `load-ddb` command's, in camelCase. */
+export interface LoadDdbOptions {
+  /** The AWS region (else the standard chain: `AWS_REGION`, the profile). */
+  region?: string
+  /** A DynamoDB-compatible endpoint (DynamoDB Local, moto): `http://127.0.0.1:8000`. */
+  endpointUrl?: string
+  /** A named profile from the AWS config files. */
+  profile?: string
+  /** `BatchWriteItem` requests in flight at once, 1 to 256 (default 8). */
+  concurrency?: number
+  /** A cap on the write rate: items per second (`500`), or write units as the CLI writes them (`'200wcu'`). */
+  rate?: number | string
+  /** Check and count every item; write nothing. */
+  dryRun?: boolean
+  /** Where to write the items that could not be written: JSON Lines, each with its reason. */
+  rejectFile?: string
+  /** Continue a load that stopped, from its checkpoint. */
+  resume?: boolean
+  /** Where to keep the checkpoint (default: beside the input file; items in memory need one to resume). */
+  checkpoint?: string
+  /** How items are written: for a file, `'auto'` (the default: DynamoDB JSON when an item looks like it), `'plain'` or `'dynamodb'`; items in memory are plain values (as `marshall` takes) unless `'dynamodb'` (attribute values, as `marshall` returns). */
+  inputFormat?: 'auto' | 'plain' | 'dynamodb'
+  /** Leave out `undefined` in items given in memory, as `marshall` does with this option. */
+  removeUndefinedValues?: boolean
+  /** A progress bar on stderr, when it is a terminal. */
+  progress?: boolean
+}
+
+/** Retries counted in a `LoadSummary`. */
+export interface LoadRetries {
+  /** Items resent after DynamoDB returned them unprocessed. */
+  unprocessed_items: number
+  /** Requests retried after throttling. */
+  throttled_requests: number
+  /** Requests retried after other errors. */
+  failed_requests: number
+}
+
+/** What a load did: the object `load-ddb --summary json` prints and Python's `load_ddb` returns, with the same snake_case keys. */
+export interface LoadSummary {
+  /** Items read from the input in this run (not counting `skipped`). */
+  read: number
+  /** Items written. */
+  written: number
+  /** Items that could not be written (in the reject file), this run. */
+  rejected: number
+  /** Items rejected by an earlier run that this one resumed. */
+  rejected_before: number
+  /** Items that shared a key with an earlier item still pending (the later one wins). */
+  duplicates: number
+  /** Items done by an earlier run and skipped on resume. */
+  skipped: number
+  /** `BatchWriteItem` requests sent. */
+  requests: number
+  /** Retries, by cause. */
+  retried: LoadRetries
+  /** Wall time, in seconds. */
+  seconds: number
+  /** Items written (checked, in a dry run) per second. */
+  items_per_second: number
+  /** Nothing was written (a dry run). */
+  dry_run: boolean
+  /** Stopped before the end (Ctrl-C, or a cancel from the host; the checkpoint says where). */
+  interrupted: boolean
+  /** Every item of the input is in the table (or would be, in a dry run). */
+  succeeded: boolean
+  /** The reject file, if any items went there. */
+  reject_file: string | null
+  /** The checkpoint to resume from, if the load did not finish. */
+  checkpoint: string | null
+}
+// END GENERATED: load ddb
+
+// ---- generated from the Rust sources ----
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -1286,6 +1360,22 @@ export declare class World {
   peakOccupancy(states: string | string[]): Peak
   /** Every stay inside a state. */
   stays(): Array<Stay>
+  /**
+   * The Map Run as `DescribeMapRun` returns it (dates as epoch milliseconds).
+   * Throws a `StepforgeError` with code `ResourceNotFound` if no Map Run has that ARN.
+   */
+  describeMapRun(mapRunArn: string): Record<string, any>
+  /**
+   * `{mapRuns: [...]}`: the Map Runs an execution started, as `ListMapRuns` lists them.
+   * Throws a `StepforgeError` with code `ExecutionDoesNotExist` for an unknown execution.
+   */
+  listMapRuns(executionArn: string): Record<string, any>
+  /**
+   * `{executions: [...]}`: a Map Run's child executions, as `ListExecutions`
+   * with `mapRunArn` lists them (each with `mapRunArn` and `itemCount`),
+   * optionally only those whose status is `statusFilter` (`RUNNING`, `SUCCEEDED`…).
+   */
+  listMapRunExecutions(mapRunArn: string, statusFilter?: string | undefined | null): Record<string, any>
 }
 
 /**
@@ -1495,38 +1585,6 @@ export declare const JsonPathExpr: JsonPathExprConstructor
  */
 export declare function loadDdb(table: string, source: string | ReadonlyArray<object>, options?: LoadDdbOptions): Promise<LoadSummary>
 
-/** Options of `loadDdb`: the `load-ddb` command's, in camelCase. */
-export interface LoadDdbOptions {
-  /** The AWS region (else the standard chain: `AWS_REGION`, the profile). */
-  region?: string
-  /** A DynamoDB-compatible endpoint (DynamoDB Local, moto): `http://127.0.0.1:8000`. */
-  endpointUrl?: string
-  /** A named profile from the AWS config files. */
-  profile?: string
-  /** `BatchWriteItem` requests in flight at once, 1 to 256 (default 8). */
-  concurrency?: number
-  /** A cap on the write rate: items per second (`500`), or write units as the CLI writes them (`'200wcu'`). */
-  rate?: number | string
-  /** Check and count every item; write nothing. */
-  dryRun?: boolean
-  /** Where to write the items that could not be written: JSON Lines, each with its reason. */
-  rejectFile?: string
-  /** Continue a load that stopped, from its checkpoint. */
-  resume?: boolean
-  /** Where to keep the checkpoint (default: beside the input file; items in memory need one to resume). */
-  checkpoint?: string
-  /**
-   * How items are written: for a file, `'auto'` (the default: DynamoDB JSON when an item looks like it),
-   * `'plain'` or `'dynamodb'`; items in memory are plain values (as `marshall` takes) unless `'dynamodb'`
-   * (attribute values, as `marshall` returns).
-   */
-  inputFormat?: 'auto' | 'plain' | 'dynamodb'
-  /** Leave out `undefined` in items given in memory, as `marshall` does with this option. */
-  removeUndefinedValues?: boolean
-  /** A progress bar on stderr, when it is a terminal. */
-  progress?: boolean
-}
-
 /**
  * A load that could not go on at all (no such table, no credentials, an
  * unreadable file…): `loadDdb` rejects with it. `summary` is what was done
@@ -1534,53 +1592,6 @@ export interface LoadDdbOptions {
  * not a `LoadError`: they are counted in the summary.
  */
 export declare const LoadError: LoadErrorConstructor
-
-/** Retries counted in a `LoadSummary`. */
-export interface LoadRetries {
-  /** Items resent after DynamoDB returned them unprocessed. */
-  unprocessed_items: number
-  /** Requests retried after throttling. */
-  throttled_requests: number
-  /** Requests retried after other errors. */
-  failed_requests: number
-}
-
-/**
- * What a load did: the object `load-ddb --summary json` prints and Python's
- * `load_ddb` returns, with the same snake_case keys.
- */
-export interface LoadSummary {
-  /** Items read from the input in this run (not counting `skipped`). */
-  read: number
-  /** Items written. */
-  written: number
-  /** Items that could not be written (in the reject file), this run. */
-  rejected: number
-  /** Items rejected by an earlier run that this one resumed. */
-  rejected_before: number
-  /** Items that shared a key with an earlier item still pending (the later one wins). */
-  duplicates: number
-  /** Items done by an earlier run and skipped on resume. */
-  skipped: number
-  /** `BatchWriteItem` requests sent. */
-  requests: number
-  /** Retries, by cause. */
-  retried: LoadRetries
-  /** Wall time, in seconds. */
-  seconds: number
-  /** Items written (checked, in a dry run) per second. */
-  items_per_second: number
-  /** Nothing was written (`dryRun`). */
-  dry_run: boolean
-  /** Stopped before the end (only the command line stops on Ctrl-C). */
-  interrupted: boolean
-  /** Every item of the input is in the table (or would be, in a dry run). */
-  succeeded: boolean
-  /** The reject file, if any items went there. */
-  reject_file: string | null
-  /** The checkpoint to resume from, if the load did not finish. */
-  checkpoint: string | null
-}
 
 /** Seed 004's whole machine from `config` (see `DynamoDbListMap`). */
 export declare function mapOverDynamoDb(config: Record<string, unknown> | string, options?: DynamoDbListMapOptions): StateMachine
