@@ -171,6 +171,11 @@ impl History {
         Arc::make_mut(&mut self.parts).events.push(Recorded { id, previous, timestamp, kind, details });
     }
 
+    /// The JSON value whose text [`History::json_text`] wrote at `range`.
+    pub(crate) fn json_at(&self, range: &Range<usize>) -> Option<Value> {
+        serde_json::from_slice(self.parts.text.get(range.clone())?).ok()
+    }
+
     /// The id of the last `*StateEntered` event of the state `name`, if any.
     pub(crate) fn last_entered(&self, name: &str) -> Option<u64> {
         let Parts { events, text } = &*self.parts;
