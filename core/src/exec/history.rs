@@ -63,6 +63,8 @@ pub(crate) enum Details {
     Exited { name: Range<usize>, output: Range<usize> },
     /// `ExecutionSucceeded`: `{"output", "outputDetails": {"truncated": false}}`.
     Output { output: Range<usize> },
+    /// `*Failed`, `ExecutionAborted`, `ExecutionTimedOut`…: `{"error", "cause"}`.
+    Failed { error: Range<usize>, cause: Range<usize> },
     /// `MapIteration*`: `{"name", "index"}`.
     Iteration { name: Range<usize>, index: u64 },
     /// Any other details object, built when recorded.
@@ -218,6 +220,7 @@ impl History {
             Details::Output { output } => {
                 Some(json!({"output": self.str(output), "outputDetails": {"truncated": false}}))
             }
+            Details::Failed { error, cause } => Some(json!({"error": self.str(error), "cause": self.str(cause)})),
             Details::Iteration { name, index } => Some(json!({"name": self.str(name), "index": index})),
             Details::Json(v) => Some(v.clone()),
         };

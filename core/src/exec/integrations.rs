@@ -413,7 +413,7 @@ impl World {
             }
             Err(f) => {
                 if run.lambda_events {
-                    self.rec(&mut th, "LambdaFunctionFailed", Some(json!({"error": f.error, "cause": f.cause})));
+                    self.rec_with(&mut th, "LambdaFunctionFailed", |h| super::step::failed(h, &f));
                 } else {
                     let d = json!({"resourceType": rtype, "resource": rname, "error": f.error, "cause": f.cause});
                     self.rec(&mut th, "TaskFailed", Some(d));

@@ -321,7 +321,7 @@ impl World {
         let qualified = format!("{}/{label}", parent_machine.name);
         let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:mapRun:{qualified}:{run_id}");
         let mut scope: Vec<Hop> = th.scope.to_vec();
-        scope.push(Hop { state: th.state.clone(), branch: 0 });
+        scope.push(Hop { state: parent_machine.intern(&th.state), branch: 0 });
         let machine = Arc::new(Machine {
             name: parent_machine.name.clone(),
             arn: format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{qualified}"),
@@ -508,7 +508,7 @@ impl World {
             }
             (Err(f), false) => {
                 r.status = MapRunStatus::Failed;
-                self.rec(parent, "MapRunFailed", Some(json!({"error": f.error, "cause": f.cause})));
+                self.rec_with(parent, "MapRunFailed", |h| super::step::failed(h, f));
             }
         }
     }

@@ -294,7 +294,8 @@ pub(crate) struct ThreadId(pub(crate) usize);
 /// and the branch index (0 for a Map's item processor).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Hop {
-    pub(crate) state: String,
+    /// Shared with the machine's interned names (no copy per branch started).
+    pub(crate) state: Arc<str>,
     pub(crate) branch: usize,
 }
 
@@ -961,7 +962,7 @@ impl World {
     pub(crate) fn graph_of<'d>(def: &'d Definition, scope: &[Hop]) -> Option<&'d Graph> {
         let mut graph = &def.graph;
         for hop in scope {
-            graph = match graph.states.get(&hop.state)? {
+            graph = match graph.states.get(&*hop.state)? {
                 State::Parallel(p) => p.branches.get(hop.branch)?,
                 State::Map(m) => &m.item_processor.graph,
                 _ => return None,
