@@ -489,7 +489,7 @@ impl World {
             && let (Some(ms), Some(old)) = (run.heartbeat_ms, run.heartbeat_key.take())
         {
             self.queue.remove(&old);
-            th.keys.retain(|k| *k != old);
+            th.keys.remove(old);
             let key = self.schedule_for(&mut th, self.now + ms, Event::TaskTimeout(tid, "States.HeartbeatTimeout"));
             if let Phase::Task(run) = &mut th.phase {
                 run.heartbeat_key = Some(key);

@@ -425,7 +425,7 @@ impl World {
             retry_counts: Vec::new(),
             retry_total: 0,
             phase: Phase::Idle,
-            keys: Vec::new(),
+            keys: Default::default(),
             last_event: 1,
             stay: None,
         };

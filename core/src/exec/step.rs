@@ -712,7 +712,7 @@ impl World {
             retry_counts: Vec::new(),
             retry_total: 0,
             phase: Phase::Idle,
-            keys: Vec::new(),
+            keys: Default::default(),
             last_event: parent.last_event,
             stay: None,
         };

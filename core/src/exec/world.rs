@@ -396,7 +396,7 @@ pub(crate) struct Thread {
     pub(crate) retry_counts: Vec<u64>,
     pub(crate) retry_total: u64,
     pub(crate) phase: Phase,
-    pub(crate) keys: Vec<Key>,
+    pub(crate) keys: super::queue::ThreadKeys,
     pub(crate) last_event: u64,
     pub(crate) stay: Option<usize>,
 }
@@ -675,7 +675,7 @@ impl World {
             retry_counts: Vec::new(),
             retry_total: 0,
             phase: Phase::Idle,
-            keys: Vec::new(),
+            keys: Default::default(),
             last_event: 1,
             stay: None,
         };
@@ -873,7 +873,7 @@ impl World {
         };
         if let Some(t) = owner {
             match self.threads.get_mut(t.0).and_then(Option::as_mut) {
-                Some(th) => th.keys.retain(|k| *k != key),
+                Some(th) => th.keys.remove(key),
                 None => return,
             }
         }
@@ -912,7 +912,7 @@ impl World {
 
     /// Drops every queued event of a thread.
     pub(crate) fn cancel_keys(&mut self, th: &mut Thread) {
-        for key in th.keys.drain(..) {
+        for key in th.keys.take_all() {
             self.queue.remove(&key);
         }
     }
