@@ -63,6 +63,8 @@ pub(crate) enum Details {
     Exited { name: Range<usize>, output: Range<usize> },
     /// `ExecutionSucceeded`: `{"output", "outputDetails": {"truncated": false}}`.
     Output { output: Range<usize> },
+    /// `*Failed`, `ExecutionAborted`, `ExecutionTimedOut`…: `{"error", "cause"}`.
+    Failed { error: Range<usize>, cause: Range<usize> },
     /// `MapIteration*`: `{"name", "index"}`.
     Iteration { name: Range<usize>, index: u64 },
     /// Any other details object, built when recorded.
@@ -171,6 +173,11 @@ impl History {
         Arc::make_mut(&mut self.parts).events.push(Recorded { id, previous, timestamp, kind, details });
     }
 
+    /// The JSON value whose text [`History::json_text`] wrote at `range`.
+    pub(crate) fn json_at(&self, range: &Range<usize>) -> Option<Value> {
+        serde_json::from_slice(self.parts.text.get(range.clone())?).ok()
+    }
+
     /// The id of the last `*StateEntered` event of the state `name`, if any.
     pub(crate) fn last_entered(&self, name: &str) -> Option<u64> {
         let Parts { events, text } = &*self.parts;
@@ -213,6 +220,7 @@ impl History {
             Details::Output { output } => {
                 Some(json!({"output": self.str(output), "outputDetails": {"truncated": false}}))
             }
+            Details::Failed { error, cause } => Some(json!({"error": self.str(error), "cause": self.str(cause)})),
             Details::Iteration { name, index } => Some(json!({"name": self.str(name), "index": index})),
             Details::Json(v) => Some(v.clone()),
         };

@@ -176,7 +176,7 @@ impl World {
             }
             return self.put(tid, th);
         }
-        let exec_arn = self.executions[th.exec.0].arn.clone();
+        let exec_arn = self.executions[th.exec.0].arn.to_string();
         let call = |resource: String, input: Value, world: &mut World| TaskCall {
             resource,
             input,
@@ -234,7 +234,7 @@ impl World {
                 && let Some(child) = self.executions.last()
             {
                 // `.sync`: the start request's answer, then the wait for the child.
-                let submitted = json!({"ExecutionArn": child.arn, "StartDate": child.start});
+                let submitted = json!({"ExecutionArn": child.arn(), "StartDate": child.start});
                 let d = json!({"resourceType": rtype, "resource": rname, "output": text(&submitted), "outputDetails": {"truncated": false}});
                 self.rec(&mut th, "TaskSubmitted", Some(d));
             }
@@ -365,7 +365,7 @@ impl World {
                 let e = &self.executions[id.0];
                 match pat {
                     Pattern::Sync | Pattern::Sync2 => None,
-                    _ => Some(Ok(json!({"ExecutionArn": e.arn, "StartDate": e.start}))),
+                    _ => Some(Ok(json!({"ExecutionArn": e.arn(), "StartDate": e.start}))),
                 }
             }
             Err(ExecError::StateMachineDoesNotExist(m)) => Some(Err(Failure::new(
@@ -413,7 +413,7 @@ impl World {
             }
             Err(f) => {
                 if run.lambda_events {
-                    self.rec(&mut th, "LambdaFunctionFailed", Some(json!({"error": f.error, "cause": f.cause})));
+                    self.rec_with(&mut th, "LambdaFunctionFailed", |h| super::step::failed(h, &f));
                 } else {
                     let d = json!({"resourceType": rtype, "resource": rname, "error": f.error, "cause": f.cause});
                     self.rec(&mut th, "TaskFailed", Some(d));
@@ -489,7 +489,7 @@ impl World {
             && let (Some(ms), Some(old)) = (run.heartbeat_ms, run.heartbeat_key.take())
         {
             self.queue.remove(&old);
-            th.keys.retain(|k| *k != old);
+            th.keys.remove(old);
             let key = self.schedule_for(&mut th, self.now + ms, Event::TaskTimeout(tid, "States.HeartbeatTimeout"));
             if let Phase::Task(run) = &mut th.phase {
                 run.heartbeat_key = Some(key);
@@ -510,7 +510,7 @@ impl World {
             .filter_map(|(token, tid)| {
                 let th = self.threads.get(tid.0)?.as_ref()?;
                 let exec = &self.executions[th.exec.0];
-                Some((token.clone(), exec.arn.clone(), th.state.clone()))
+                Some((token.clone(), exec.arn.to_string(), th.state.clone()))
             })
             .collect();
         out.sort();
@@ -543,10 +543,10 @@ pub(crate) fn sync_result(child: &Execution, mode: SyncMode) -> Result<Value, Fa
         SyncMode::Text => Value::String(text(v)),
     };
     let mut out = json!({
-        "ExecutionArn": child.arn,
-        "Input": show(&child.input),
+        "ExecutionArn": child.arn(),
+        "Input": show(child.input()),
         "InputDetails": {"Included": true},
-        "Name": child.name,
+        "Name": child.name(),
         "StartDate": child.start,
         "StateMachineArn": child.machine.arn,
         "Status": child.status.as_str(),

@@ -292,9 +292,9 @@ impl World {
             .filter(|(_, e)| status.is_none_or(|s| e.status == s))
             .map(|(count, e)| {
                 let mut v = json!({
-                    "executionArn": e.arn,
+                    "executionArn": e.arn(),
                     "stateMachineArn": e.machine.arn,
-                    "name": e.name,
+                    "name": e.name(),
                     "status": e.status.as_str(),
                     "startDate": e.start,
                     "mapRunArn": run.arn,
@@ -321,7 +321,7 @@ impl World {
         let qualified = format!("{}/{label}", parent_machine.name);
         let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:mapRun:{qualified}:{run_id}");
         let mut scope: Vec<Hop> = th.scope.to_vec();
-        scope.push(Hop { state: th.state.clone(), branch: 0 });
+        scope.push(Hop { state: parent_machine.intern(&th.state), branch: 0 });
         let machine = Arc::new(Machine {
             name: parent_machine.name.clone(),
             arn: format!("arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:{qualified}"),
@@ -339,7 +339,7 @@ impl World {
             label,
             state: th.state.clone(),
             parent: th.exec,
-            parent_arn: parent.arn.clone(),
+            parent_arn: parent.arn.to_string(),
             state_machine_arn: parent.machine.owner_arn.clone().unwrap_or_else(|| parent.machine.arn.clone()),
             status: MapRunStatus::Running,
             start: self.now,
@@ -370,7 +370,8 @@ impl World {
         let machine = r.machine.clone();
         let kind = if r.express { "express" } else { "execution" };
         let qualified = machine.arn.rsplit_once(":stateMachine:").map_or(machine.name.as_str(), |(_, q)| q);
-        let arn = format!("arn:aws:states:{REGION}:{ACCOUNT}:{kind}:{qualified}:{name}");
+        let parts = ["arn:aws:states:", REGION, ":", ACCOUNT, ":", kind, ":", qualified, ":", &name];
+        let (arn, name_at) = (super::world::concat_shared(&parts), parts[..9].iter().map(|p| p.len()).sum());
         let run_arn: Arc<str> = Arc::from(r.arn.as_str());
         let start = machine.definition.clone();
         let start_at = World::graph_of(&start, &machine.root_scope).map_or(String::new(), |g| g.start_at.clone());
@@ -387,9 +388,10 @@ impl World {
         }
         self.executions.push(Execution {
             arn: arn.clone(),
-            name,
+            name_at,
             machine: machine.clone(),
-            input: input.clone(),
+            input: std::sync::OnceLock::from(input.clone()),
+            input_text: None,
             start: self.now,
             stop: None,
             status: Status::Running,
@@ -423,7 +425,7 @@ impl World {
             retry_counts: Vec::new(),
             retry_total: 0,
             phase: Phase::Idle,
-            keys: Vec::new(),
+            keys: Default::default(),
             last_event: 1,
             stay: None,
         };
@@ -506,7 +508,7 @@ impl World {
             }
             (Err(f), false) => {
                 r.status = MapRunStatus::Failed;
-                self.rec(parent, "MapRunFailed", Some(json!({"error": f.error, "cause": f.cause})));
+                self.rec_with(parent, "MapRunFailed", |h| super::step::failed(h, f));
             }
         }
     }

@@ -128,3 +128,59 @@ impl EventQueue {
         None
     }
 }
+
+/// The keys of the events a thread has queued, so ending or moving the
+/// thread cancels them. A thread rarely has more than two queued at once (a
+/// Task's completion and its timeout), so two live inline and a thread's
+/// events cost no allocation of their own.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ThreadKeys {
+    inline: [Option<Key>; 2],
+    spill: Vec<Key>,
+}
+
+impl ThreadKeys {
+    /// Adds a key.
+    pub(crate) fn push(&mut self, key: Key) {
+        match self.inline.iter_mut().find(|slot| slot.is_none()) {
+            Some(slot) => *slot = Some(key),
+            None => self.spill.push(key),
+        }
+    }
+
+    /// Forgets a key (its event fired or was cancelled).
+    pub(crate) fn remove(&mut self, key: Key) {
+        for slot in &mut self.inline {
+            if *slot == Some(key) {
+                *slot = None;
+            }
+        }
+        self.spill.retain(|k| *k != key);
+    }
+
+    /// Takes every key, leaving none (the order does not matter: each names its own event).
+    pub(crate) fn take_all(&mut self) -> impl Iterator<Item = Key> + use<> {
+        let inline = std::mem::take(&mut self.inline);
+        inline.into_iter().flatten().chain(std::mem::take(&mut self.spill))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ThreadKeys;
+
+    #[test]
+    fn thread_keys_hold_spill_and_forget() {
+        let mut keys = ThreadKeys::default();
+        for seq in 0..4 {
+            keys.push((10, seq));
+        }
+        keys.remove((10, 0));
+        keys.remove((10, 3));
+        keys.push((20, 9));
+        let mut all: Vec<_> = keys.take_all().collect();
+        all.sort();
+        assert_eq!(all, vec![(10, 1), (10, 2), (20, 9)]);
+        assert_eq!(keys.take_all().count(), 0);
+    }
+}

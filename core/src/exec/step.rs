@@ -509,6 +509,15 @@ impl World {
                 }
             }
             if let Some(catcher) = catch.and_then(|cs| cs.iter().find(|c| errors::matches(&c.error_equals, &f.error))) {
+                if lang != QueryLanguage::Jsonata && catcher.assign.is_none() {
+                    // Only ResultPath reads the state input and the error output
+                    // here: it takes both rather than copies.
+                    let input = std::mem::take(&mut th.input);
+                    return match data::result_path(catcher.result_path.as_ref(), input, f.to_output()) {
+                        Ok(out) => self.settle(tid, th, state, lang, After::Next(&catcher.next, out)),
+                        Err(e) => self.finish_thread(tid, th, Err(e)),
+                    };
+                }
                 let error_output = f.to_output();
                 let ctx = self.context(&th, None);
                 let view = View { context: &ctx, vars: &th.vars, now: self.now };
@@ -592,8 +601,8 @@ impl World {
                 self.put(pid, parent);
             }
             Err(f) => {
-                let name = parent.state.clone();
                 if is_map {
+                    let name = parent.state.clone();
                     if iteration_events {
                         self.rec(&mut parent, "MapIterationFailed", Some(json!({"name": name, "index": slot})));
                     }
@@ -628,12 +637,11 @@ impl World {
                     if let Some(run) = map_run {
                         self.close_map_run(run, &mut parent, Err(&f), false);
                     }
-                    let details = json!({"error": f.error, "cause": f.cause});
-                    self.rec(&mut parent, "MapStateFailed", Some(details));
+                    self.rec_with(&mut parent, "MapStateFailed", |h| failed(h, &f));
                     self.handle_error(pid, parent, state, lang, f);
                 } else {
                     self.stop_children(&mut parent);
-                    self.rec(&mut parent, "ParallelStateFailed", Some(json!({"error": f.error, "cause": f.cause})));
+                    self.rec_with(&mut parent, "ParallelStateFailed", |h| failed(h, &f));
                     self.handle_error(pid, parent, state, lang, f);
                 }
             }
@@ -648,7 +656,7 @@ impl World {
         if fan.running < fan.limit && fan.next < fan.items.len() {
             // The item processor's scope and start state, once for every iteration started now.
             let machine = self.machine_of(parent);
-            let scope = child_scope(parent, 0);
+            let scope = child_scope(parent, &machine.intern(&parent.state), 0);
             let branch_start = World::graph_of(&machine.definition, &scope).map_or("", |g| g.start_at.as_str());
             while let Phase::Fanout(fan) = &mut parent.phase
                 && fan.running < fan.limit
@@ -704,7 +712,7 @@ impl World {
             retry_counts: Vec::new(),
             retry_total: 0,
             phase: Phase::Idle,
-            keys: Vec::new(),
+            keys: Default::default(),
             last_event: parent.last_event,
             stay: None,
         };
@@ -775,8 +783,12 @@ impl World {
                     tolerated_percentage: None,
                     map_run: None,
                 });
+                let name = self.executions[th.exec.0].machine.intern(&th.state);
+                let mut eff = eff;
                 for (i, branch) in p.branches.iter().enumerate() {
-                    let child = self.spawn(th, tid, child_scope(th, i), i, branch.start_at.clone(), eff.clone());
+                    // The last branch takes the effective input itself.
+                    let input = if i + 1 == n { std::mem::take(&mut eff) } else { eff.clone() };
+                    let child = self.spawn(th, tid, child_scope(th, &name, i), i, branch.start_at.clone(), input);
                     if let Phase::Fanout(fan) = &mut th.phase {
                         fan.children[i] = Some(child);
                     }
@@ -1094,9 +1106,15 @@ impl World {
                 });
                 ("", Value::Null)
             }
-            (Err(f), Status::TimedOut) => ("ExecutionTimedOut", json!({"error": f.error, "cause": f.cause})),
-            (Err(f), Status::Aborted) => ("ExecutionAborted", json!({"error": f.error, "cause": f.cause})),
-            (Err(f), _) => ("ExecutionFailed", json!({"error": f.error, "cause": f.cause})),
+            (Err(f), status) => {
+                let kind = match status {
+                    Status::TimedOut => "ExecutionTimedOut",
+                    Status::Aborted => "ExecutionAborted",
+                    _ => "ExecutionFailed",
+                };
+                self.record_with(eid, previous, kind, |h| failed(h, f));
+                ("", Value::Null)
+            }
         };
         if !kind.is_empty() {
             self.record(eid, previous, kind, Some(details));
@@ -1177,10 +1195,15 @@ fn write_results(m: &crate::asl::Map, results: Vec<Value>) -> Result<Value, Fail
     }
 }
 
-fn child_scope(parent: &Thread, branch: usize) -> Arc<[Hop]> {
-    let mut scope: Vec<Hop> = parent.scope.to_vec();
-    scope.push(Hop { state: parent.state.clone(), branch });
-    Arc::from(scope)
+/// `{"error", "cause"}` details written into the history's buffer.
+pub(crate) fn failed(h: &mut TextWriter, f: &Failure) -> Details {
+    Details::Failed { error: h.name(&f.error), cause: h.name(&f.cause) }
+}
+
+/// The scope of a branch (or item processor) of the parent's state, built
+/// in one allocation; `state` is the parent state's interned name.
+fn child_scope(parent: &Thread, state: &Arc<str>, branch: usize) -> Arc<[Hop]> {
+    parent.scope.iter().cloned().chain(std::iter::once(Hop { state: state.clone(), branch })).collect()
 }
 
 fn view_scope<'a>(view: &View<'a>) -> super::eval::Scope<'a> {

@@ -121,10 +121,19 @@ pub enum ExecError {
 /// One execution: status, output or error, and its history.
 #[derive(Debug, Clone)]
 pub struct Execution {
-    pub(crate) arn: String,
-    pub(crate) name: String,
+    /// Shared with [`World`]'s index by ARN (one allocation for both).
+    pub(crate) arn: Arc<str>,
+    /// Where the name starts in the ARN (its last segment): no copy of its own.
+    pub(crate) name_at: usize,
     pub(crate) machine: Arc<Machine>,
-    pub(crate) input: Value,
+    /// The execution input, read with [`Execution::input`]. With a trace it
+    /// starts empty and is parsed on first read from `input_text`, the
+    /// `ExecutionStarted` event's text (exact under serde_json's
+    /// `preserve_order` and `arbitrary_precision`): a start then neither
+    /// copies the input nor writes it twice.
+    pub(crate) input: std::sync::OnceLock<Value>,
+    /// Where the input's JSON text sits in the history's buffer, if written there.
+    pub(crate) input_text: Option<std::ops::Range<usize>>,
     pub(crate) start: i64,
     pub(crate) stop: Option<i64>,
     pub(crate) status: Status,
@@ -160,7 +169,7 @@ impl Execution {
     }
     /// The execution's name.
     pub fn name(&self) -> &str {
-        &self.name
+        &self.arn[self.name_at..]
     }
     /// The state machine's ARN.
     pub fn state_machine_arn(&self) -> &str {
@@ -168,7 +177,7 @@ impl Execution {
     }
     /// The execution input.
     pub fn input(&self) -> &Value {
-        &self.input
+        self.input.get_or_init(|| self.input_text.as_ref().and_then(|r| self.history.json_at(r)).unwrap_or(Value::Null))
     }
     /// The status.
     pub fn status(&self) -> Status {
@@ -203,9 +212,9 @@ impl Execution {
     pub(crate) fn context_base(&self) -> Value {
         json!({
             "Execution": {
-                "Id": self.arn,
-                "Input": self.input,
-                "Name": self.name,
+                "Id": self.arn(),
+                "Input": self.input(),
+                "Name": self.name(),
                 "RoleArn": self.role_arn(),
                 "StartTime": format_millis(self.start),
                 "RedriveCount": 0,
@@ -238,12 +247,12 @@ impl Execution {
     /// The execution as `DescribeExecution` returns it (dates as epoch milliseconds).
     pub fn describe(&self) -> Value {
         let mut v = json!({
-            "executionArn": self.arn,
+            "executionArn": self.arn(),
             "stateMachineArn": self.machine.arn,
-            "name": self.name,
+            "name": self.name(),
             "status": self.status.as_str(),
             "startDate": self.start,
-            "input": super::history::text(&self.input),
+            "input": super::history::text(self.input()),
         });
         if let Some(stop) = self.stop {
             v["stopDate"] = stop.into();
@@ -285,7 +294,8 @@ pub(crate) struct ThreadId(pub(crate) usize);
 /// and the branch index (0 for a Map's item processor).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Hop {
-    pub(crate) state: String,
+    /// Shared with the machine's interned names (no copy per branch started).
+    pub(crate) state: Arc<str>,
     pub(crate) branch: usize,
 }
 
@@ -386,7 +396,7 @@ pub(crate) struct Thread {
     pub(crate) retry_counts: Vec<u64>,
     pub(crate) retry_total: u64,
     pub(crate) phase: Phase,
-    pub(crate) keys: Vec<Key>,
+    pub(crate) keys: super::queue::ThreadKeys,
     pub(crate) last_event: u64,
     pub(crate) stay: Option<usize>,
 }
@@ -417,9 +427,9 @@ pub struct Idle {
 /// shared (`Arc`), everything else is copied.
 #[derive(Clone)]
 pub struct World {
-    pub(crate) machines: IndexMap<String, Arc<Machine>>,
+    pub(crate) machines: IndexMap<String, Arc<Machine>, rustc_hash::FxBuildHasher>,
     pub(crate) executions: Vec<Execution>,
-    pub(crate) exec_by_arn: FxHashMap<String, ExecutionId>,
+    pub(crate) exec_by_arn: FxHashMap<Arc<str>, ExecutionId>,
     pub(crate) threads: Vec<Option<Box<Thread>>>,
     pub(crate) queue: super::queue::EventQueue,
     pub(crate) seq: u64,
@@ -449,7 +459,7 @@ impl World {
     /// An empty world whose every random choice follows `seed`.
     pub fn new(seed: u64) -> World {
         World {
-            machines: IndexMap::new(),
+            machines: IndexMap::default(),
             executions: Vec::new(),
             exec_by_arn: FxHashMap::default(),
             threads: Vec::new(),
@@ -585,7 +595,7 @@ impl World {
     /// Starts an execution of a registered state machine; returns its ARN.
     /// Without a name, one is drawn from the seeded generator.
     pub fn start_execution(&mut self, machine: &str, input: Value, name: Option<&str>) -> Result<String, ExecError> {
-        self.start_inner(machine, input, name, None).map(|id| self.executions[id.0].arn.clone())
+        self.start_inner(machine, input, name, None).map(|id| self.executions[id.0].arn.to_string())
     }
 
     pub(crate) fn start_inner(
@@ -597,21 +607,24 @@ impl World {
     ) -> Result<ExecutionId, ExecError> {
         let machine =
             self.machine(machine).cloned().ok_or_else(|| ExecError::StateMachineDoesNotExist(machine.into()))?;
-        let name = match name {
-            Some(n) => n.to_string(),
-            None => self.uuid(),
+        // A generated name is written on the stack: the ARN is the name's only copy.
+        let mut uuid_text = uuid::Uuid::encode_buffer();
+        let name: &str = match name {
+            Some(n) => n,
+            None => self.random_uuid().hyphenated().encode_lower(&mut uuid_text),
         };
-        let arn = execution_arn(&machine.name, &name);
+        let (arn, name_at) = execution_arn(&machine.name, name);
         if self.exec_by_arn.contains_key(&arn) {
-            return Err(ExecError::ExecutionAlreadyExists(name));
+            return Err(ExecError::ExecutionAlreadyExists(name.to_string()));
         }
         let id = ExecutionId(self.executions.len());
         let root = ThreadId(self.threads.len());
         let mut exec = Execution {
             arn: arn.clone(),
-            name,
+            name_at,
             machine: machine.clone(),
-            input: input.clone(),
+            input: std::sync::OnceLock::new(),
+            input_text: None,
             start: self.now,
             stop: None,
             status: Status::Running,
@@ -631,6 +644,7 @@ impl World {
         if self.trace {
             let h = &mut exec.history;
             let input_text = h.json_text(&input);
+            exec.input_text = Some(input_text.clone());
             let details = Details::Started {
                 input: input_text.clone(),
                 role_arn: h.role_arn(&machine.name),
@@ -639,6 +653,9 @@ impl World {
             h.push(1, 0, self.now, "ExecutionStarted", details);
             // The first state's input is the execution input.
             exec.carried_text = Some((root, input_text));
+        } else {
+            // No history text to read it back from: keep a copy.
+            exec.input = std::sync::OnceLock::from(input.clone());
         }
         self.executions.push(exec);
         self.exec_by_arn.insert(arn, id);
@@ -658,7 +675,7 @@ impl World {
             retry_counts: Vec::new(),
             retry_total: 0,
             phase: Phase::Idle,
-            keys: Vec::new(),
+            keys: Default::default(),
             last_event: 1,
             stay: None,
         };
@@ -709,7 +726,7 @@ impl World {
             id: key.1,
             due_millis: key.0,
             kind,
-            execution_arn: exec.map(|e| self.executions[e.0].arn.clone()),
+            execution_arn: exec.map(|e| self.executions[e.0].arn.to_string()),
             state: th.map(|t| t.state.clone()),
             integration: matches!(ev, Event::Invoke(_) | Event::LateWrite(..)),
         }
@@ -856,7 +873,7 @@ impl World {
         };
         if let Some(t) = owner {
             match self.threads.get_mut(t.0).and_then(Option::as_mut) {
-                Some(th) => th.keys.retain(|k| *k != key),
+                Some(th) => th.keys.remove(key),
                 None => return,
             }
         }
@@ -895,16 +912,20 @@ impl World {
 
     /// Drops every queued event of a thread.
     pub(crate) fn cancel_keys(&mut self, th: &mut Thread) {
-        for key in th.keys.drain(..) {
+        for key in th.keys.take_all() {
             self.queue.remove(&key);
         }
     }
 
     /// A random UUID (version 4 layout) from the seeded generator.
     pub(crate) fn uuid(&mut self) -> String {
-        let bytes = self.rng.u128(..).to_be_bytes();
         let mut text = uuid::Uuid::encode_buffer();
-        uuid::Builder::from_random_bytes(bytes).into_uuid().hyphenated().encode_lower(&mut text).to_owned()
+        self.random_uuid().hyphenated().encode_lower(&mut text).to_owned()
+    }
+
+    /// The next random (version 4) UUID from the world's seeded generator.
+    pub(crate) fn random_uuid(&mut self) -> uuid::Uuid {
+        uuid::Builder::from_random_bytes(self.rng.u128(..).to_be_bytes()).into_uuid()
     }
 
     /// Appends a history event for an execution; returns its id.
@@ -941,7 +962,7 @@ impl World {
     pub(crate) fn graph_of<'d>(def: &'d Definition, scope: &[Hop]) -> Option<&'d Graph> {
         let mut graph = &def.graph;
         for hop in scope {
-            graph = match graph.states.get(&hop.state)? {
+            graph = match graph.states.get(&*hop.state)? {
                 State::Parallel(p) => p.branches.get(hop.branch)?,
                 State::Map(m) => &m.item_processor.graph,
                 _ => return None,
@@ -962,7 +983,7 @@ impl World {
     pub fn stays(&self) -> Vec<(String, String, i64, Option<i64>)> {
         self.stays
             .iter()
-            .map(|s| (self.executions[s.exec.0].arn.clone(), s.state.to_string(), s.enter_ms, s.exit_ms))
+            .map(|s| (self.executions[s.exec.0].arn.to_string(), s.state.to_string(), s.enter_ms, s.exit_ms))
             .collect()
     }
 }
@@ -971,17 +992,37 @@ use super::timeline::Peak;
 
 /// `arn:aws:states:{REGION}:{ACCOUNT}:execution:{machine}:{name}`, built
 /// without the formatting machinery (once per execution started).
-fn execution_arn(machine_name: &str, name: &str) -> String {
+fn execution_arn(machine_name: &str, name: &str) -> (Arc<str>, usize) {
     let parts = ["arn:aws:states:", REGION, ":", ACCOUNT, ":execution:", machine_name, ":", name];
-    let mut arn = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    parts.iter().for_each(|p| arn.push_str(p));
-    arn
+    (concat_shared(&parts), parts[..7].iter().map(|p| p.len()).sum())
+}
+
+/// The parts back to back in one shared string: composed on the stack when
+/// short (as ARNs are), so the `Arc` is the only allocation.
+pub(crate) fn concat_shared(parts: &[&str]) -> Arc<str> {
+    let mut buf = [0u8; 256];
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    if len > buf.len() {
+        return Arc::from(parts.concat());
+    }
+    let mut at = 0;
+    for p in parts {
+        buf[at..at + p.len()].copy_from_slice(p.as_bytes());
+        at += p.len();
+    }
+    // Whole `str`s back to back are UTF-8; the fallback only keeps this panic-free.
+    match std::str::from_utf8(&buf[..len]) {
+        Ok(text) => Arc::from(text),
+        Err(_) => Arc::from(parts.concat()),
+    }
 }
 
 #[cfg(test)]
 #[test]
 fn execution_arns_read_as_formatted() {
-    assert_eq!(execution_arn("m", "n-1"), format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:m:n-1"));
+    let (arn, name_at) = execution_arn("m", "n-1");
+    assert_eq!(&*arn, format!("arn:aws:states:{REGION}:{ACCOUNT}:execution:m:n-1"));
+    assert_eq!(&arn[name_at..], "n-1");
 }
 
 /// The role ARN stepforge shows for a state machine (`$$.Execution.RoleArn`).

@@ -133,9 +133,9 @@ pub(crate) fn world_hash(w: &World, named: usize) -> u64 {
             let mut eh = FxHasher::default();
             e.machine.arn.hash(&mut eh);
             if i < named {
-                e.name.hash(&mut eh);
+                e.name().hash(&mut eh);
             }
-            hash_value(&e.input, &mut eh, true);
+            hash_value(e.input(), &mut eh, true);
             e.status.hash(&mut eh);
             eh.finish()
         })

@@ -118,8 +118,8 @@ pub(crate) struct RunOutcome {
 /// A short label for an execution: its name when short, else machine#n.
 pub(crate) fn label(world: &World, e: usize) -> String {
     let exec = &world.executions[e];
-    if exec.name.len() <= 16 {
-        return exec.name.clone();
+    if exec.name().len() <= 16 {
+        return exec.name().to_string();
     }
     let n = world.executions[..=e].iter().filter(|x| x.machine.arn == exec.machine.arn).count();
     format!("{}#{n}", exec.machine.name)
@@ -163,7 +163,7 @@ fn before_step(
         _ => None,
     };
     if let Some(th) = thread {
-        facts.execution = Some(world.executions[th.exec.0].arn.clone());
+        facts.execution = Some(world.executions[th.exec.0].arn.to_string());
         facts.state = Some(th.state.clone());
     }
     let mut target = None;
@@ -195,7 +195,7 @@ fn before_step(
             }
         }
         Event::LateWrite(e, action, request) => {
-            facts.execution = Some(world.executions[e.0].arn.clone());
+            facts.execution = Some(world.executions[e.0].arn.to_string());
             target = touched(request);
             if describe {
                 what = format!(
@@ -355,7 +355,7 @@ impl Explorer {
             let actor = facts
                 .execution
                 .as_ref()
-                .and_then(|arn| w.exec_by_arn.get(arn).map(|id| label(w, id.0)))
+                .and_then(|arn| w.exec_by_arn.get(arn.as_str()).map(|id| label(w, id.0)))
                 .unwrap_or_else(|| if matches!(alt, Alt::Take(..)) { "EventBridge".into() } else { "explorer".into() });
             let mut changes = Vec::new();
             for (i, e) in w.executions.iter().enumerate() {
@@ -385,7 +385,7 @@ impl Explorer {
 pub(crate) fn apply(w: &mut World, alt: &Alt, faults: &Faults, describe: bool) -> (StepFacts, String) {
     match alt {
         Alt::End(e, fault) => {
-            let arn = w.executions[e.0].arn.clone();
+            let arn = w.executions[e.0].arn.to_string();
             let facts = StepFacts { execution: Some(arn.clone()), fault: Some(*fault), ..StepFacts::default() };
             end_execution(w, *e, *fault);
             let what = if describe { fault.describe().to_string() } else { String::new() };
@@ -417,7 +417,7 @@ pub(crate) fn apply(w: &mut World, alt: &Alt, faults: &Faults, describe: bool) -
                     w.step_event(key.1);
                     w.injection = None;
                     if *f == Fault::LateWrite
-                        && let Some(id) = exec.and_then(|a| w.exec_by_arn.get(&a).copied())
+                        && let Some(id) = exec.and_then(|a| w.exec_by_arn.get(a.as_str()).copied())
                     {
                         end_execution(w, id, Fault::Abort);
                     }
