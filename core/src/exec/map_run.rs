@@ -29,7 +29,7 @@ use super::World;
 use super::errors::Failure;
 use super::history::{Details, History};
 use super::world::Event;
-use super::world::{ACCOUNT, ExecError, Execution, ExecutionId, Hop, Machine, Phase, REGION, Status, Thread, ThreadId};
+use super::world::{ACCOUNT, ExecError, Execution, ExecutionId, Hop, Machine, REGION, Status, Thread, ThreadId};
 
 /// A Map Run's status, as `DescribeMapRun` spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -409,26 +409,13 @@ impl World {
             carried_text: None,
         });
         self.exec_by_arn.insert(arn, id);
-        let thread = Thread {
-            exec: id,
-            scope: machine.root_scope.clone(),
-            state: start_at,
-            input,
-            // A child workflow execution starts with no workflow variables: AWS's
-            // "Variable scope" rules let a Distributed Map's states reference
-            // only their own scope, not the parent's (pass values in with
-            // ItemSelector instead).
-            vars: Map::new(),
-            parent: Some((pid, slot)),
-            map_item: None,
-            entered: self.now,
-            retry_counts: Vec::new(),
-            retry_total: 0,
-            phase: Phase::Idle,
-            keys: Default::default(),
-            last_event: 1,
-            stay: None,
-        };
+        // A child workflow execution starts with no workflow variables: AWS's
+        // "Variable scope" rules let a Distributed Map's states reference
+        // only their own scope, not the parent's (pass values in with
+        // ItemSelector instead).
+        let vars = Map::new();
+        let thread =
+            Thread::entering(id, machine.root_scope.clone(), start_at, input, vars, Some((pid, slot)), self.now);
         self.threads.push(Some(Box::new(thread)));
         self.schedule(root, self.now, Event::Enter(root));
         let r = &mut self.map_runs.runs[run];

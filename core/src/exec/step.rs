@@ -700,21 +700,10 @@ impl World {
         input: Value,
     ) -> ThreadId {
         let id = ThreadId(self.threads.len());
+        let vars = parent.vars.clone();
         let th = Thread {
-            exec: parent.exec,
-            scope,
-            state: start,
-            input,
-            vars: parent.vars.clone(),
-            parent: Some((pid, slot)),
-            map_item: None,
-            entered: self.now,
-            retry_counts: Vec::new(),
-            retry_total: 0,
-            phase: Phase::Idle,
-            keys: Default::default(),
             last_event: parent.last_event,
-            stay: None,
+            ..Thread::entering(parent.exec, scope, start, input, vars, Some((pid, slot)), self.now)
         };
         self.threads.push(Some(Box::new(th)));
         self.schedule(id, self.now, Event::Enter(id));

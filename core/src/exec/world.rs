@@ -401,6 +401,39 @@ pub(crate) struct Thread {
     pub(crate) stay: Option<usize>,
 }
 
+impl Thread {
+    /// A thread about to enter `state` of `scope` at `now`, with nothing run
+    /// yet: an execution's top level (`parent` None), a branch or iteration
+    /// of its execution, or a Map Run's child execution. Its history so far
+    /// ends at `ExecutionStarted` (event 1).
+    pub(crate) fn entering(
+        exec: ExecutionId,
+        scope: Arc<[Hop]>,
+        state: String,
+        input: Value,
+        vars: Map<String, Value>,
+        parent: Option<(ThreadId, usize)>,
+        now: i64,
+    ) -> Thread {
+        Thread {
+            exec,
+            scope,
+            state,
+            input,
+            vars,
+            parent,
+            map_item: None,
+            entered: now,
+            retry_counts: Vec::new(),
+            retry_total: 0,
+            phase: Phase::Idle,
+            keys: Default::default(),
+            last_event: 1,
+            stay: None,
+        }
+    }
+}
+
 /// A time an execution's thread spent inside a state (for the timeline).
 #[derive(Debug, Clone)]
 pub(crate) struct Stay {
@@ -663,22 +696,8 @@ impl World {
             let key = self.push_event(self.now + seconds as i64 * 1000, Event::ExecutionTimeout(id));
             self.executions[id.0].timeout_key = Some(key);
         }
-        let thread = Thread {
-            exec: id,
-            scope: machine.root_scope.clone(),
-            state: machine.definition.graph.start_at.clone(),
-            input,
-            vars: Map::new(),
-            parent: None,
-            map_item: None,
-            entered: self.now,
-            retry_counts: Vec::new(),
-            retry_total: 0,
-            phase: Phase::Idle,
-            keys: Default::default(),
-            last_event: 1,
-            stay: None,
-        };
+        let start = machine.definition.graph.start_at.clone();
+        let thread = Thread::entering(id, machine.root_scope.clone(), start, input, Map::new(), None, self.now);
         self.threads.push(Some(Box::new(thread)));
         self.schedule(root, self.now, Event::Enter(root));
         // EventBridge also reports executions that start (status RUNNING).
